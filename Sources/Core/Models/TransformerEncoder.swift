@@ -1,0 +1,179 @@
+import Foundation
+
+/// Token, position and segment embeddings followed by LayerNorm.
+struct Embeddings: Sendable {
+    /// [vocab, hidden]
+    var words: Tensor
+    /// [positions, hidden]
+    var positions: Tensor
+    /// [types, hidden]; every input uses type 0.
+    var tokenTypes: Tensor
+    var normWeight: Tensor, normBias: Tensor
+    /// Position id of the first token: 0 for BERT, padding_idx + 1 for RoBERTa.
+    var firstPosition: Int
+
+    /// - Returns: [tokens, hidden]
+    func callAsFunction(_ batch: PackedBatch, epsilon: Float) -> Tensor {
+        let width = words.columns
+        var output = Tensor(shape: [batch.tokenCount, width]) { out in
+            words.scalars.withUnsafeBufferPointer { w in
+                positions.scalars.withUnsafeBufferPointer { p in
+                    tokenTypes.scalars.withUnsafeBufferPointer { t in
+                        for sequence in 0..<batch.sequenceCount {
+                            for (offset, row) in batch.rows(of: sequence).enumerated() {
+                                let id = batch.ids[row], position = firstPosition + offset
+                                for i in 0..<width {
+                                    out[row * width + i] = w[id * width + i] + p[position * width + i] + t[i]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        output.layerNormalize(gamma: normWeight, beta: normBias, epsilon: epsilon)
+        return output
+    }
+}
+
+/// One Transformer encoder block (post-LayerNorm, as in BERT).
+struct EncoderLayer: Sendable {
+    /// Query, key and value projections stacked: [3·hidden, hidden] and [3·hidden].
+    var qkvWeight: Tensor, qkvBias: Tensor
+    var attentionOutWeight: Tensor, attentionOutBias: Tensor
+    var attentionNormWeight: Tensor, attentionNormBias: Tensor
+    var intermediateWeight: Tensor, intermediateBias: Tensor
+    var outputWeight: Tensor, outputBias: Tensor
+    var outputNormWeight: Tensor, outputNormBias: Tensor
+
+    /// - Parameter hidden: [tokens, hidden] → [tokens, hidden]
+    func callAsFunction(_ hidden: Tensor, batch: PackedBatch, headCount: Int, epsilon: Float, tanhGELU: Bool) -> Tensor {
+        let width = hidden.columns, headSize = width / headCount
+        let qkv = hidden.linear(weight: qkvWeight, bias: qkvBias)   // [tokens, 3·hidden]
+        let scale = 1 / Float(headSize).squareRoot()
+        let longest = (0..<batch.sequenceCount).map { batch.rows(of: $0).count }.max() ?? 0
+        var scores = [Float](repeating: 0, count: longest * longest)
+        var context = Tensor(zeros: [hidden.rows, width])
+        qkv.scalars.withUnsafeBufferPointer { qkvBuffer in
+            context.scalars.withUnsafeMutableBufferPointer { contextBuffer in
+                scores.withUnsafeMutableBufferPointer { scoreBuffer in
+                    let q = qkvBuffer.baseAddress!, c = contextBuffer.baseAddress!, s = scoreBuffer.baseAddress!
+                    for sequence in 0..<batch.sequenceCount {
+                        let rows = batch.rows(of: sequence), length = rows.count
+                        for head in 0..<headCount {
+                            let query = q + rows.lowerBound * 3 * width + head * headSize
+                            let key = query + width, value = query + 2 * width
+                            BLAS.gemm(transposeB: true, m: length, n: length, k: headSize, alpha: scale,
+                                      a: query, lda: 3 * width, b: key, ldb: 3 * width, c: s, ldc: length)
+                            for row in 0..<length { softmaxInPlace(s + row * length, count: length) }
+                            BLAS.gemm(m: length, n: headSize, k: length,
+                                      a: s, lda: length, b: value, ldb: 3 * width,
+                                      c: c + rows.lowerBound * width + head * headSize, ldc: width)
+                        }
+                    }
+                }
+            }
+        }
+        var attended = context.linear(weight: attentionOutWeight, bias: attentionOutBias)
+        attended.add(hidden)
+        attended.layerNormalize(gamma: attentionNormWeight, beta: attentionNormBias, epsilon: epsilon)
+        var intermediate = attended.linear(weight: intermediateWeight, bias: intermediateBias)
+        if tanhGELU { intermediate.applyTanhGELU() } else { intermediate.applyGELU() }
+        var output = intermediate.linear(weight: outputWeight, bias: outputBias)
+        output.add(attended)
+        output.layerNormalize(gamma: outputNormWeight, beta: outputNormBias, epsilon: epsilon)
+        return output
+    }
+}
+
+/// The masked-LM head: dense + GELU + LayerNorm, then the (usually tied) decoder to the vocabulary.
+struct MaskedLMHead: Sendable {
+    var denseWeight: Tensor, denseBias: Tensor
+    var normWeight: Tensor, normBias: Tensor
+    /// [vocab, hidden]
+    var decoderWeight: Tensor
+    /// [vocab]
+    var decoderBias: Tensor
+
+    /// - Parameter hidden: [rows, hidden] → logits [rows, vocab]
+    func callAsFunction(_ hidden: Tensor, epsilon: Float, tanhGELU: Bool) -> Tensor {
+        var transformed = hidden.linear(weight: denseWeight, bias: denseBias)
+        if tanhGELU { transformed.applyTanhGELU() } else { transformed.applyGELU() }
+        transformed.layerNormalize(gamma: normWeight, beta: normBias, epsilon: epsilon)
+        return transformed.linear(weight: decoderWeight, bias: decoderBias)
+    }
+}
+
+/// A BERT-family encoder (BERT, mBERT, MiniLM, RoBERTa, XLM-R) with an optional masked-LM head.
+///
+/// Hidden state 0 is the embedding output; hidden state `l` is the output of layer `l`
+/// (as `output_hidden_states` in transformers).
+public struct TransformerEncoder: Sendable {
+    public let config: EncoderConfig
+    let embeddings: Embeddings
+    let layers: [EncoderLayer]
+    let head: MaskedLMHead?
+
+    /// Number of hidden states: embeddings plus one per layer.
+    public var hiddenStateCount: Int { layers.count + 1 }
+    /// Whether masked-LM logits are available.
+    public var hasMaskedLMHead: Bool { head != nil }
+    public var maxSequenceLength: Int { config.maxSequenceLength }
+    var usesTanhGELU: Bool { config.hiddenActivation != "gelu" }
+
+    /// Hidden state 0: the embeddings of a batch. - Returns: [tokens, hidden]
+    public func embed(_ batch: PackedBatch) -> Tensor {
+        for sequence in 0..<batch.sequenceCount {
+            precondition(batch.rows(of: sequence).count <= maxSequenceLength,
+                         "sequence \(sequence) has \(batch.rows(of: sequence).count) tokens; at most \(maxSequenceLength)")
+        }
+        return embeddings(batch, epsilon: config.layerNormEpsilon)
+    }
+
+    /// Runs layer `index` (1-based, as hidden-state numbering) on hidden state `index − 1`.
+    public func applyLayer(_ index: Int, to hidden: Tensor, batch: PackedBatch) -> Tensor {
+        precondition(index >= 1 && index <= layers.count, "layer \(index) outside 1...\(layers.count)")
+        return layers[index - 1](hidden, batch: batch, headCount: config.headCount,
+                                 epsilon: config.layerNormEpsilon, tanhGELU: usesTanhGELU)
+    }
+
+    /// Runs the whole encoder, handing every requested hidden state to `visit` as soon as it exists.
+    ///
+    /// - Parameters:
+    ///   - upTo: the last hidden state to compute (defaults to all).
+    ///   - visit: called with (hidden-state index, [tokens, hidden]).
+    public func forward(_ batch: PackedBatch, upTo last: Int? = nil, visit: (Int, Tensor) -> Void) {
+        let end = last ?? layers.count
+        var hidden = embed(batch)
+        visit(0, hidden)
+        if end == 0 { return }
+        for index in 1...end {
+            hidden = applyLayer(index, to: hidden, batch: batch)
+            visit(index, hidden)
+        }
+    }
+
+    /// Every hidden state of a batch. - Returns: `hiddenStateCount` tensors [tokens, hidden]
+    public func hiddenStates(_ batch: PackedBatch) -> [Tensor] {
+        var states: [Tensor] = []
+        forward(batch) { _, hidden in states.append(hidden) }
+        return states
+    }
+
+    /// Masked-LM logits for chosen rows of a final hidden state. - Returns: [rows, vocab]
+    public func maskedLMLogits(_ finalHidden: Tensor, rows: [Int]? = nil) -> Tensor? {
+        guard let head else { return nil }
+        let selected: Tensor
+        if let rows {
+            let width = finalHidden.columns
+            selected = Tensor(shape: [rows.count, width]) { out in
+                for (i, row) in rows.enumerated() {
+                    for j in 0..<width { out[i * width + j] = finalHidden.scalars[row * width + j] }
+                }
+            }
+        } else {
+            selected = finalHidden
+        }
+        return head(selected, epsilon: config.layerNormEpsilon, tanhGELU: usesTanhGELU)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// A one-line progress display on standard error: bar, count, rate and ETA.
+///
+/// Redraws at most ten times a second; prints nothing when `quiet` (tests, pipes that want silence).
+public final class ProgressBar: @unchecked Sendable {
+    private let label: String
+    private let total: Int
+    private let unit: String
+    private let quiet: Bool
+    private let start = Date()
+    private var lastDraw = Date.distantPast
+    private var lock = NSLock()
+    public private(set) var completed = 0
+    /// A second counter shown as a rate (e.g. tokens/s while the bar counts sentences).
+    private var throughput = 0
+    private let throughputUnit: String?
+
+    public init(_ label: String, total: Int, unit: String = "items", throughputUnit: String? = nil, quiet: Bool = false) {
+        self.label = label
+        self.total = max(total, 0)
+        self.unit = unit
+        self.throughputUnit = throughputUnit
+        self.quiet = quiet || ProcessInfo.processInfo.environment["NEURON_QUIET"] != nil
+    }
+
+    /// Adds finished work and redraws if due.
+    public func advance(by amount: Int = 1, throughput extra: Int = 0) {
+        lock.lock(); defer { lock.unlock() }
+        completed += amount
+        throughput += extra
+        if Date().timeIntervalSince(lastDraw) >= 0.1 || completed >= total { draw() }
+    }
+
+    /// Draws the final state and ends the line.
+    public func finish() {
+        lock.lock(); defer { lock.unlock() }
+        guard !quiet else { return }
+        draw()
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+
+    private func draw() {
+        guard !quiet else { return }
+        lastDraw = Date()
+        let elapsed = max(Date().timeIntervalSince(start), 1e-6)
+        let fraction = total == 0 ? 1 : Double(completed) / Double(total)
+        let width = 28
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let rate = Double(completed) / elapsed
+        let eta = rate > 0 ? Double(total - completed) / rate : 0
+        var line = "\r\(label) \(bar) \(completed)/\(total) \(unit)  \(Self.format(rate))/s"
+        if let throughputUnit { line += "  \(Self.format(Double(throughput) / elapsed)) \(throughputUnit)/s" }
+        line += completed >= total ? "  \(Self.duration(elapsed))   " : "  ETA \(Self.duration(eta))   "
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    static func format(_ value: Double) -> String {
+        value >= 100 ? String(Int(value.rounded())) : String(format: "%.1f", value)
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" : s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s"
+    }
+}

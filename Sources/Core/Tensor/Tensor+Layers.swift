@@ -1,0 +1,72 @@
+import Foundation
+
+/// The element-wise and row-wise operations a Transformer needs, in place on row-major storage.
+extension Tensor {
+    /// Layer normalisation of every row: `(x - mean) / sqrt(var + eps) * gamma + beta`.
+    public mutating func layerNormalize(gamma: Tensor, beta: Tensor, epsilon: Float) {
+        let width = columns
+        precondition(gamma.count == width && beta.count == width,
+                     "layerNormalize: width \(width) vs gamma \(gamma.shape), beta \(beta.shape)")
+        let rowCount = rows
+        gamma.scalars.withUnsafeBufferPointer { g in
+            beta.scalars.withUnsafeBufferPointer { b in
+                scalars.withUnsafeMutableBufferPointer { data in
+                    for row in 0..<rowCount {
+                        let x = UnsafeMutableBufferPointer(rebasing: data[(row * width)..<((row + 1) * width)])
+                        var sum: Double = 0
+                        for value in x { sum += Double(value) }
+                        let mean = Float(sum / Double(width))
+                        var squares: Double = 0
+                        for value in x { let d = value - mean; squares += Double(d * d) }
+                        let inverse = 1 / (Float(squares / Double(width)) + epsilon).squareRoot()
+                        for i in 0..<width { x[i] = (x[i] - mean) * inverse * g[i] + b[i] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Exact GELU, `x · Φ(x) = 0.5 x (1 + erf(x / √2))` (BERT's "gelu").
+    public mutating func applyGELU() {
+        scalars.withUnsafeMutableBufferPointer { data in
+            for i in data.indices {
+                let x = data[i]
+                data[i] = 0.5 * x * (1 + FastMath.erf(x * 0.707_106_781_186_547_6))
+            }
+        }
+    }
+
+    /// The tanh approximation of GELU ("gelu_new", "gelu_pytorch_tanh").
+    public mutating func applyTanhGELU() {
+        scalars.withUnsafeMutableBufferPointer { data in
+            for i in data.indices {
+                let x = data[i]
+                let inner = 0.797_884_560_802_865_4 * (x + 0.044_715 * x * x * x)
+                // tanh(u) = 1 - 2 / (exp(2u) + 1)
+                let tanh = 1 - 2 / (FastMath.exp(2 * inner) + 1)
+                data[i] = 0.5 * x * (1 + tanh)
+            }
+        }
+    }
+
+    /// Adds another tensor of the same element count, element by element.
+    public mutating func add(_ other: Tensor) {
+        precondition(count == other.count, "add: \(shape) vs \(other.shape)")
+        other.scalars.withUnsafeBufferPointer { o in
+            scalars.withUnsafeMutableBufferPointer { data in
+                for i in data.indices { data[i] += o[i] }
+            }
+        }
+    }
+}
+
+/// Softmax of `count` floats in place, stable (max subtracted).
+@inlinable
+func softmaxInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
+    var largest = -Float.greatestFiniteMagnitude
+    for i in 0..<count { largest = max(largest, x[i]) }
+    var sum: Float = 0
+    for i in 0..<count { let e = FastMath.exp(x[i] - largest); x[i] = e; sum += e }
+    let inverse = 1 / sum
+    for i in 0..<count { x[i] *= inverse }
+}

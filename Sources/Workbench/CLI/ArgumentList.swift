@@ -1,0 +1,79 @@
+import Foundation
+
+/// A user's mistake on the command line: names the option or argument.
+struct UsageError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+    init(_ message: String) { self.message = message }
+}
+
+/// The arguments of one subcommand, consumed option by option.
+///
+/// Options are `--name value`, `--name=value` or boolean `--name`; everything else is positional.
+/// A command takes what it knows and then calls ``finish()`` so a misspelt option is an error,
+/// never silently ignored.
+struct ArgumentList {
+    private var remaining: [String]
+    private var positionalsTaken = false
+
+    init(_ arguments: [String]) { remaining = arguments }
+
+    /// The value of `--name`, if given (the last one wins).
+    mutating func option(_ name: String) throws -> String? {
+        var value: String?
+        var index = 0
+        while index < remaining.count {
+            let argument = remaining[index]
+            if argument == "--\(name)" {
+                guard index + 1 < remaining.count else { throw UsageError("option --\(name) needs a value") }
+                value = remaining[index + 1]
+                remaining.removeSubrange(index...(index + 1))
+            } else if argument.hasPrefix("--\(name)=") {
+                value = String(argument.dropFirst(name.count + 3))
+                remaining.remove(at: index)
+            } else {
+                index += 1
+            }
+        }
+        return value
+    }
+
+    /// All values of a repeatable `--name`, also accepting comma-separated lists.
+    mutating func options(_ name: String) throws -> [String] {
+        var values: [String] = []
+        while let value = try option(name) { values.append(contentsOf: value.split(separator: ",").map(String.init)) }
+        return values
+    }
+
+    /// Whether the boolean flag `--name` is present.
+    mutating func flag(_ name: String) -> Bool {
+        let before = remaining.count
+        remaining.removeAll { $0 == "--\(name)" }
+        return remaining.count != before
+    }
+
+    /// An integer option with a default.
+    mutating func intOption(_ name: String, default defaultValue: Int) throws -> Int {
+        guard let text = try option(name) else { return defaultValue }
+        guard let value = Int(text) else { throw UsageError("option --\(name) expects an integer, got '\(text)'") }
+        return value
+    }
+
+    /// The positional arguments; call after taking every option.
+    mutating func positionals() throws -> [String] {
+        if let unknown = remaining.first(where: { $0.hasPrefix("--") }) {
+            throw UsageError("unknown option \(unknown)")
+        }
+        positionalsTaken = true
+        let values = remaining
+        remaining = []
+        return values
+    }
+
+    /// Fails on anything not consumed.
+    func finish() throws {
+        if let unknown = remaining.first {
+            throw UsageError(unknown.hasPrefix("--") ? "unknown option \(unknown)" : "unexpected argument '\(unknown)'")
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Core
+import Foundation
+
+/// Every subcommand of `workbench`, in the order `help` lists them.
+let commands: [any Command.Type] = [
+]
+
+@MainActor func printHelp() {
+    print("workbench — find the neurons of a language model that encode a linguistic property\n")
+    print("usage: workbench <command> [options]\n")
+    for command in commands { print("  \(command.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(command.summary)") }
+    print("\nworkbench help <command> shows a command's options.")
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+guard let first = arguments.first else {
+    printHelp()
+    exit(0)
+}
+if first == "help" || first == "--help" || first == "-h" {
+    if arguments.count > 1, let command = commands.first(where: { $0.name == arguments[1] }) {
+        print(command.usage)
+    } else {
+        printHelp()
+    }
+    exit(0)
+}
+guard let command = commands.first(where: { $0.name == first }) else {
+    FileHandle.standardError.write(Data("error: unknown command '\(first)'; see `workbench help`\n".utf8))
+    exit(64)
+}
+var list = ArgumentList(Array(arguments.dropFirst()))
+do {
+    try command.run(&list)
+} catch {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    exit(error is UsageError ? 64 : 1)
+}
