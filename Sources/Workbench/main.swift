@@ -3,6 +3,9 @@ import Foundation
 
 /// Every subcommand of `workbench`, in the order `help` lists them.
 let commands: [any Command.Type] = [
+    ExtractCommand.self,
+    BenchCommand.self,
+    DataCommand.self,
 ]
 
 @MainActor func printHelp() {
@@ -10,6 +13,14 @@ let commands: [any Command.Type] = [
     print("usage: workbench <command> [options]\n")
     for command in commands { print("  \(command.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(command.summary)") }
     print("\nworkbench help <command> shows a command's options.")
+}
+
+// OpenBLAS reads OPENBLAS_CORETYPE when it loads: on a VM that hides the CPU model it picks generic
+// kernels, so re-launch once with the right ones (see BLAS+Kernels.swift).
+if let coreType = BLAS.coreTypeCorrection {
+    setenv("OPENBLAS_CORETYPE", coreType, 1)
+    let argv = CommandLine.unsafeArgv
+    execv("/proc/self/exe", argv)
 }
 
 var arguments = Array(CommandLine.arguments.dropFirst())

@@ -1,0 +1,200 @@
+import Foundation
+
+/// What to extract: a model folder, treebank files, hidden states, aggregation and storage type.
+public struct ExtractionRequest: Sendable {
+    public var modelFolder: URL
+    public var corpusFiles: [URL]
+    /// Hidden-state indices (0 = embeddings); nil means all of them.
+    public var layers: [Int]?
+    public var aggregation: WordAggregation
+    public var dtype: NumpyArrayFile.ScalarType
+
+    public init(modelFolder: URL, corpusFiles: [URL], layers: [Int]? = nil,
+                aggregation: WordAggregation = .mean, dtype: NumpyArrayFile.ScalarType = .float32) {
+        self.modelFolder = modelFolder
+        self.corpusFiles = corpusFiles
+        self.layers = layers
+        self.aggregation = aggregation
+        self.dtype = dtype
+    }
+}
+
+/// The content-addressed store of word activations on disk.
+///
+/// An extraction lives in `root/<model>-<key>/` where the key hashes the model's files, the corpus
+/// files' bytes, the layers, the aggregation and the dtype. A folder appears only complete (built
+/// under a `.partial-<pid>` name, then renamed), and is verified by size and hash whenever opened.
+public struct ActivationCache: Sendable {
+    public var root: URL
+
+    public init(root: URL = ActivationCache.defaultRoot) { self.root = root }
+
+    /// `$NEURON_CACHE/activations`, else `~/.cache/neuron-workbench/activations`.
+    public static var defaultRoot: URL {
+        if let path = ProcessInfo.processInfo.environment["NEURON_CACHE"] {
+            return URL(fileURLWithPath: path, isDirectory: true).appendingPathComponent("activations", isDirectory: true)
+        }
+        return FileManager.default.homeDirectoryForCurrentUser
+            .appendingPathComponent(".cache/neuron-workbench/activations", isDirectory: true)
+    }
+
+    /// The cache folder a request maps to (whether or not it exists yet).
+    public func directory(for request: ExtractionRequest) throws -> (url: URL, key: String, layers: [Int], modelHash: String, corpusHashes: [String]) {
+        let folder = try CheckpointFolder(url: request.modelFolder)
+        let config = try EncoderConfig.load(from: folder.configURL)
+        let layers = request.layers ?? Array(0...config.layerCount)
+        for layer in layers where !(0...config.layerCount).contains(layer) {
+            throw CheckpointError.unsupportedSetting(folder.configURL, key: "layer", value: "\(layer) (the model has hidden states 0...\(config.layerCount))")
+        }
+        let modelHash = ContentHash.combine(try folder.definingFiles.map { $0.lastPathComponent + ":" + (try ContentHash.ofFile($0)) })
+        var corpusHashes: [String] = []
+        for url in request.corpusFiles {
+            guard FileManager.default.fileExists(atPath: url.path) else { throw CacheError.missing(url) }
+            corpusHashes.append(try ContentHash.ofFile(url))
+        }
+        let key = ContentHash.combine(["activations-v\(ActivationManifest.currentFormat)", modelHash] + corpusHashes
+            + [layers.map(String.init).joined(separator: ","), request.aggregation.rawValue, request.dtype.rawValue])
+        let name = request.modelFolder.standardizedFileURL.lastPathComponent + "-" + key
+        return (root.appendingPathComponent(name, isDirectory: true), key, layers, modelHash, corpusHashes)
+    }
+
+    /// The cached activations for a request, built now if absent or corrupted.
+    ///
+    /// - Parameters:
+    ///   - log: one-line messages (reuse, rebuild, skipped sentences).
+    ///   - showProgress: draw a progress bar on standard error while extracting.
+    public func activations(for request: ExtractionRequest, showProgress: Bool = true,
+                            log: (String) -> Void = { _ in }) throws -> ActivationStore {
+        let target = try directory(for: request)
+        if FileManager.default.fileExists(atPath: target.url.path) {
+            do {
+                let store = try ActivationStore(directory: target.url)
+                log("reusing cached activations \(target.url.path)")
+                return store
+            } catch {
+                log("rebuilding: \(error)")
+                try FileManager.default.removeItem(at: target.url)
+            }
+        }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        removeAbandonedPartials()
+        let partial = root.appendingPathComponent(target.url.lastPathComponent + ".partial-\(getpid())", isDirectory: true)
+        try? FileManager.default.removeItem(at: partial)
+        try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
+        do {
+            try build(request, target: target, into: partial, showProgress: showProgress, log: log)
+            try FileManager.default.moveItem(at: partial, to: target.url)
+        } catch {
+            try? FileManager.default.removeItem(at: partial)
+            throw error
+        }
+        return try ActivationStore(directory: target.url)
+    }
+
+    /// Deletes `.partial-<pid>` folders whose process is gone (a crash or kill -9 mid-extraction).
+    func removeAbandonedPartials() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: root.path) else { return }
+        for name in names {
+            guard let range = name.range(of: ".partial-"), let pid = Int32(name[range.upperBound...]) else { continue }
+            if pid == getpid() || kill(pid, 0) != 0 {
+                try? FileManager.default.removeItem(at: root.appendingPathComponent(name))
+            }
+        }
+    }
+
+    private func build(_ request: ExtractionRequest, target: (url: URL, key: String, layers: [Int], modelHash: String, corpusHashes: [String]),
+                       into folder: URL, showProgress: Bool, log: (String) -> Void) throws {
+        let started = Date()
+        let encoder = try TransformerEncoder.load(from: request.modelFolder)
+        let tokenizer = try TokenizerLoader.load(folder: request.modelFolder)
+        let files = try request.corpusFiles.map { try CoNLLUReader.read($0) }
+
+        var sentences: [TokenizedSentence] = [], firstRows: [Int] = [], entries: [ActivationManifest.Sentence] = []
+        var skipped: [ActivationManifest.SkippedSentence] = []
+        var wordsTSV = ""
+        var rows = 0
+        for (fileIndex, file) in files.enumerated() {
+            for sentence in file.sentences {
+                let tokenized = TokenizedSentence(fileIndex: fileIndex, id: sentence.id,
+                                                  words: sentence.words.map(\.form), tokenizer: tokenizer)
+                guard tokenized.ids.count <= encoder.maxSequenceLength else {
+                    skipped.append(.init(file: fileIndex, id: sentence.id, tokenCount: tokenized.ids.count,
+                                         reason: "longer than the model's \(encoder.maxSequenceLength) tokens"))
+                    continue
+                }
+                sentences.append(tokenized)
+                firstRows.append(rows)
+                entries.append(.init(file: fileIndex, id: sentence.id, firstRow: rows,
+                                     wordCount: sentence.words.count, tokenCount: tokenized.ids.count))
+                for word in sentence.words { wordsTSV += "\(sentence.id)\t\(word.id)\t\(word.form)\n" }
+                rows += sentence.words.count
+            }
+        }
+        if !skipped.isEmpty { log("skipped \(skipped.count) sentence(s) longer than \(encoder.maxSequenceLength) tokens") }
+        let substituted = sentences.reduce(0) { $0 + $1.substitutedWords }
+        if substituted > 0 { log("\(substituted) word(s) had no token; the unknown token stands in for them") }
+
+        let width = encoder.config.hiddenSize
+        var sink = try LayerFileSink(folder: folder, layers: target.layers, rows: rows, width: width, type: request.dtype)
+        let extractor = WordActivationExtractor(encoder: encoder, layers: target.layers, aggregation: request.aggregation)
+        let totalTokens = sentences.reduce(0) { $0 + $1.ids.count }
+        let bar = ProgressBar("extracting", total: sentences.count, unit: "sentences", throughputUnit: "tokens", quiet: !showProgress)
+        Interruption.install()
+        try extractor.extract(sentences, firstRows: firstRows, into: &sink, shouldStop: { Interruption.requested }) { done, tokens in
+            bar.advance(by: done, throughput: tokens)
+        }
+        bar.finish()
+        let arrays = try sink.finish()
+        let wordsURL = folder.appendingPathComponent("words.tsv")
+        let wordsData = Data(wordsTSV.utf8)
+        try wordsData.write(to: wordsURL)
+        let seconds = Date().timeIntervalSince(started)
+
+        let manifest = ActivationManifest(
+            format: ActivationManifest.currentFormat, key: target.key,
+            model: .init(path: request.modelFolder.path, name: request.modelFolder.standardizedFileURL.lastPathComponent,
+                         contentHash: target.modelHash, modelType: encoder.config.modelType,
+                         hiddenSize: width, hiddenStateCount: encoder.hiddenStateCount),
+            corpus: files.enumerated().map { index, file in
+                .init(path: file.url.path, name: file.name, contentHash: target.corpusHashes[index],
+                      sentenceCount: file.sentences.count, wordCount: file.wordCount)
+            },
+            layers: target.layers, aggregation: request.aggregation, dtype: request.dtype, rowCount: rows,
+            sentences: entries, skipped: skipped, substitutedWords: substituted, arrays: arrays,
+            wordsFile: .init(layer: -1, file: "words.tsv", byteCount: wordsData.count,
+                             contentHash: wordsData.withUnsafeBytes { ContentHash.hex(ContentHash.xxh64($0)) }),
+            provenance: .init(created: ISO8601DateFormatter().string(from: Date()), tool: "neuron-workbench \(Workbench.version)",
+                              seconds: seconds, tokenCount: totalTokens, tokensPerSecond: Double(totalTokens) / max(seconds, 1e-9)))
+        let encoderJSON = JSONEncoder()
+        encoderJSON.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoderJSON.encode(manifest).write(to: folder.appendingPathComponent("manifest.json"))
+    }
+}
+
+/// Streams word vectors into one `.npy` file per layer (`layer-NN.npy`).
+public struct LayerFileSink: WordActivationSink {
+    let writers: [NumpyArrayWriter]
+    let layers: [Int]
+
+    public init(folder: URL, layers: [Int], rows: Int, width: Int, type: NumpyArrayFile.ScalarType) throws {
+        self.layers = layers
+        writers = try layers.map { layer in
+            try NumpyArrayWriter(url: folder.appendingPathComponent(String(format: "layer-%02d.npy", layer)),
+                                 rows: rows, width: width, type: type)
+        }
+    }
+
+    public mutating func write(layerSlot: Int, row: Int, vector: UnsafeBufferPointer<Float>) throws {
+        try writers[layerSlot].write(row: row, vector)
+    }
+
+    /// Closes every file and describes it for the manifest.
+    public func finish() throws -> [ActivationManifest.LayerArray] {
+        try zip(layers, writers).map { layer, writer in
+            try writer.close()
+            let data = try Data(contentsOf: writer.url, options: .alwaysMapped)
+            return .init(layer: layer, file: writer.url.lastPathComponent, byteCount: data.count,
+                         contentHash: data.withUnsafeBytes { ContentHash.hex(ContentHash.xxh64($0)) })
+        }
+    }
+}

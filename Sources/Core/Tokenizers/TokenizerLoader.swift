@@ -1,0 +1,260 @@
+import Foundation
+
+/// Loads the tokenizer of a Hugging Face checkpoint folder.
+///
+/// `tokenizer.json` is preferred (WordPiece → ``WordPieceTokenizer``, Unigram →
+/// ``UnigramTokenizer``); without it, `vocab.txt` plus the optional `tokenizer_config.json` make a
+/// BERT tokenizer.
+public enum TokenizerLoader {
+    /// Loads the tokenizer in `folder`.
+    ///
+    /// - Throws: ``TokenizerError`` naming the file and key when a file is missing, malformed or
+    ///   uses a component this package does not implement.
+    public static func load(folder: URL) throws -> any Tokenizer {
+        let fileManager = FileManager.default
+        let tokenizerJSON = folder.appendingPathComponent("tokenizer.json")
+        let vocabText = folder.appendingPathComponent("vocab.txt")
+        let config = folder.appendingPathComponent("tokenizer_config.json")
+        let configJSON = fileManager.fileExists(atPath: config.path) ? try TokenizerJSON.read(config) : nil
+        if fileManager.fileExists(atPath: tokenizerJSON.path) {
+            return try load(tokenizerJSON: tokenizerJSON, config: configJSON)
+        }
+        if fileManager.fileExists(atPath: vocabText.path) {
+            let specialMap = folder.appendingPathComponent("special_tokens_map.json")
+            let specialJSON = fileManager.fileExists(atPath: specialMap.path) ? try TokenizerJSON.read(specialMap) : nil
+            return try load(vocabText: vocabText, config: configJSON, specialTokensMap: specialJSON)
+        }
+        throw TokenizerError.noTokenizerFiles(folder: folder)
+    }
+
+    // MARK: - tokenizer.json
+
+    /// Loads a `tokenizer.json`.
+    static func load(tokenizerJSON file: URL, config: TokenizerJSON?) throws -> any Tokenizer {
+        let json = try TokenizerJSON.read(file)
+        let modelJSON = try json.required("model")
+        let type: String
+        if let declared = try modelJSON.optional("type") {
+            type = try declared.string()
+        } else if let vocab = try modelJSON.optional("vocab") {
+            type = vocab.value is [Any] ? "Unigram" : (try modelJSON.optional("merges") != nil ? "BPE" : "WordPiece")
+        } else {
+            throw TokenizerError.missingKey(file: file, key: "model.type")
+        }
+        let normalizer = try parseNormalizer(json.optional("normalizer"))
+        let preTokenizer = try parsePreTokenizer(json.optional("pre_tokenizer"))
+        let postProcessor = try TokenizerPostProcessor(json: json.optional("post_processor"))
+        let addedTokens = try parseAddedTokens(json.optional("added_tokens"))
+
+        switch type {
+        case "WordPiece":
+            let model = try parseWordPiece(modelJSON)
+            let pipeline = TokenizerPipeline(
+                normalizer: normalizer, preTokenizer: preTokenizer, model: model, addedTokens: addedTokens,
+                postProcessor: postProcessor,
+                padID: try padID(json: json, config: config, vocabulary: model.tokenToID, addedTokens: addedTokens, fallbacks: ["[PAD]"]))
+            return WordPieceTokenizer(pipeline: pipeline)
+        case "Unigram":
+            let model = try parseUnigram(modelJSON)
+            let pipeline = TokenizerPipeline(
+                normalizer: normalizer, preTokenizer: preTokenizer, model: model, addedTokens: addedTokens,
+                postProcessor: postProcessor,
+                padID: try padID(json: json, config: config, vocabulary: model.tokenToID, addedTokens: addedTokens, fallbacks: ["<pad>"]))
+            return UnigramTokenizer(pipeline: pipeline)
+        default:
+            throw TokenizerError.unsupportedType(file: file, key: "model.type", type: type)
+        }
+    }
+
+    /// The padding id: `padding.pad_id`, else the config's `pad_token`, else a conventional name.
+    private static func padID(
+        json: TokenizerJSON, config: TokenizerJSON?, vocabulary: [String: Int], addedTokens: [AddedToken], fallbacks: [String]
+    ) throws -> Int {
+        if let padding = try json.optional("padding"), let id = try padding.optional("pad_id") {
+            return try id.int()
+        }
+        var names = fallbacks
+        if let token = try config?.optional("pad_token") { names.insert(try token.tokenContent(), at: 0) }
+        for name in names {
+            if let added = addedTokens.first(where: { $0.content == name }) { return added.id }
+            if let id = vocabulary[name] { return id }
+        }
+        return 0
+    }
+
+    private static func parseWordPiece(_ json: TokenizerJSON) throws -> WordPieceModel {
+        let vocabJSON = try json.required("vocab")
+        guard let raw = vocabJSON.value as? [String: Any] else { throw vocabJSON.invalid("an object of token: id") }
+        guard !raw.isEmpty else { throw TokenizerError.emptyVocabulary(file: json.file) }
+        var tokenToID: [String: Int] = [:]
+        tokenToID.reserveCapacity(raw.count)
+        for (token, value) in raw {
+            guard let id = TokenizerJSON.integer(value), id >= 0 else {
+                throw TokenizerError.invalidValue(file: json.file, key: vocabJSON.childPath(token), expected: "a non-negative integer id")
+            }
+            tokenToID[token] = id
+        }
+        let unknown = try json.string("unk_token", default: "[UNK]")
+        guard let unknownID = tokenToID[unknown] else {
+            throw TokenizerError.unknownToken(file: json.file, key: json.childPath("unk_token"), token: unknown)
+        }
+        let maxChars = try json.int("max_input_chars_per_word", default: 100)
+        return WordPieceModel(
+            tokenToID: tokenToID, unknownID: unknownID,
+            continuationPrefix: try json.string("continuing_subword_prefix", default: "##"),
+            maxInputCharsPerWord: maxChars)
+    }
+
+    private static func parseUnigram(_ json: TokenizerJSON) throws -> UnigramModel {
+        let vocabJSON = try json.required("vocab")
+        let raw = try vocabJSON.rawArray()
+        guard !raw.isEmpty else { throw TokenizerError.emptyVocabulary(file: json.file) }
+        var pieces: [(piece: String, score: Double)] = []
+        pieces.reserveCapacity(raw.count)
+        for (index, entry) in raw.enumerated() {
+            guard let pair = entry as? [Any], pair.count == 2, let piece = pair[0] as? String,
+                  let score = TokenizerJSON.number(pair[1])
+            else {
+                throw TokenizerError.invalidValue(file: json.file, key: "\(vocabJSON.path)[\(index)]", expected: "[piece, score]")
+            }
+            pieces.append((piece, score))
+        }
+        let unknownID = try json.optional("unk_id")?.int()
+        if let unknownID, unknownID < 0 || unknownID >= pieces.count {
+            throw TokenizerError.invalidValue(file: json.file, key: json.childPath("unk_id"), expected: "an id below \(pieces.count)")
+        }
+        return UnigramModel(pieces: pieces, unknownID: unknownID, byteFallback: try json.bool("byte_fallback", default: false))
+    }
+
+    private static func parseAddedTokens(_ json: TokenizerJSON?) throws -> [AddedToken] {
+        guard let json else { return [] }
+        return try json.array().map { entry in
+            AddedToken(
+                content: try entry.required("content").string(), id: try entry.required("id").int(),
+                singleWord: try entry.bool("single_word", default: false), leftStrip: try entry.bool("lstrip", default: false),
+                rightStrip: try entry.bool("rstrip", default: false), normalized: try entry.bool("normalized", default: false),
+                special: try entry.bool("special", default: false))
+        }
+    }
+
+    /// Reads a `normalizer` entry.
+    static func parseNormalizer(_ json: TokenizerJSON?) throws -> TextNormalizer? {
+        guard let json else { return nil }
+        let type = try json.type()
+        switch type {
+        case "BertNormalizer":
+            let stripAccents = try json.optional("strip_accents")?.bool()
+            return .bert(BertNormalizer(
+                cleanText: try json.bool("clean_text", default: true),
+                handleChineseCharacters: try json.bool("handle_chinese_chars", default: true),
+                stripAccents: stripAccents, lowercase: try json.bool("lowercase", default: true)))
+        case "Precompiled":
+            guard let encoded = try json.optional("precompiled_charsmap")?.string(), !encoded.isEmpty else { return nil }
+            guard let data = Data(base64Encoded: encoded) else {
+                throw json.invalidChild("precompiled_charsmap", "base64 text")
+            }
+            do {
+                return .precompiled(try PrecompiledCharsmap(blob: [UInt8](data)))
+            } catch {
+                throw json.invalidChild("precompiled_charsmap", "a SentencePiece charsmap (\(error))")
+            }
+        case "Sequence":
+            let steps = try json.required("normalizers").array().compactMap { try parseNormalizer($0) }
+            return .sequence(steps)
+        case "Replace":
+            let pattern = try json.required("pattern")
+            let content = try json.required("content").string()
+            if let literal = try pattern.optional("String") {
+                return .replace(TextReplacement(literal: try literal.string(), content: content))
+            }
+            if let regex = try pattern.optional("Regex") {
+                do {
+                    return .replace(try TextReplacement(regex: try regex.string(), content: content))
+                } catch {
+                    throw TokenizerError.invalidValue(file: json.file, key: regex.path, expected: "a regular expression (\(error))")
+                }
+            }
+            throw pattern.invalid("{\"String\": …} or {\"Regex\": …}")
+        case "Strip":
+            return .strip(left: try json.bool("strip_left", default: true), right: try json.bool("strip_right", default: true))
+        case "NFC", "NFD", "NFKC", "NFKD":
+            return .unicode(TextNormalizer.UnicodeForm(rawValue: type) ?? .nfkc)
+        case "Lowercase":
+            return .lowercase
+        case "StripAccents":
+            return .stripAccents
+        case "Prepend":
+            return .prepend(try json.required("prepend").string())
+        default:
+            throw TokenizerError.unsupportedType(file: json.file, key: json.childPath("type"), type: type)
+        }
+    }
+
+    /// Reads a `pre_tokenizer` entry.
+    static func parsePreTokenizer(_ json: TokenizerJSON?) throws -> PreTokenizer? {
+        guard let json else { return nil }
+        let type = try json.type()
+        switch type {
+        case "BertPreTokenizer":
+            return .bert
+        case "WhitespaceSplit":
+            return .whitespaceSplit
+        case "Metaspace":
+            let replacementJSON = try json.required("replacement")
+            let replacement = try replacementJSON.string()
+            guard replacement.unicodeScalars.count == 1, let character = replacement.first else {
+                throw replacementJSON.invalid("a single character")
+            }
+            var scheme = Metaspace.PrependScheme.always
+            if let schemeJSON = try json.optional("prepend_scheme") {
+                guard let parsed = Metaspace.PrependScheme(rawValue: try schemeJSON.string()) else {
+                    throw schemeJSON.invalid("\"always\", \"first\" or \"never\"")
+                }
+                scheme = parsed
+            }
+            if try json.optional("add_prefix_space")?.bool() == false { scheme = .never }
+            return .metaspace(Metaspace(replacement: character, prependScheme: scheme, split: try json.bool("split", default: true)))
+        case "Sequence":
+            return .sequence(try json.required("pretokenizers").array().compactMap { try parsePreTokenizer($0) })
+        default:
+            throw TokenizerError.unsupportedType(file: json.file, key: json.childPath("type"), type: type)
+        }
+    }
+
+    // MARK: - vocab.txt
+
+    /// Loads a BERT `vocab.txt` with the options of `tokenizer_config.json`.
+    static func load(vocabText file: URL, config: TokenizerJSON?, specialTokensMap: TokenizerJSON?) throws -> any Tokenizer {
+        let text: String
+        do {
+            text = try String(contentsOf: file, encoding: .utf8)
+        } catch {
+            throw TokenizerError.unreadableFile(file: file, reason: error.localizedDescription)
+        }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+        }
+        if lines.last == "" { lines.removeLast() }
+        guard !lines.isEmpty else { throw TokenizerError.emptyVocabulary(file: file) }
+
+        func special(_ key: String, _ fallback: String) throws -> String {
+            if let value = try config?.optional(key) { return try value.tokenContent() }
+            if let value = try specialTokensMap?.optional(key) { return try value.tokenContent() }
+            return fallback
+        }
+        let tokens = BertSpecialTokens(
+            unknown: try special("unk_token", "[UNK]"), classifier: try special("cls_token", "[CLS]"),
+            separator: try special("sep_token", "[SEP]"), padding: try special("pad_token", "[PAD]"),
+            mask: try special("mask_token", "[MASK]"))
+        let vocabulary = Set(lines)
+        for (key, token) in [("unk_token", tokens.unknown), ("cls_token", tokens.classifier), ("sep_token", tokens.separator)]
+        where !vocabulary.contains(token) {
+            throw TokenizerError.unknownToken(file: file, key: key, token: token)
+        }
+        return WordPieceTokenizer(
+            vocabulary: lines, lowercase: try config?.bool("do_lower_case", default: true) ?? true,
+            stripAccents: try config?.optional("strip_accents")?.bool(),
+            tokenizeChineseCharacters: try config?.bool("tokenize_chinese_chars", default: true) ?? true,
+            specialTokens: tokens)
+    }
+}

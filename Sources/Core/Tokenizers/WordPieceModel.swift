@@ -1,0 +1,81 @@
+/// BERT's WordPiece: greedy longest-match-first over the vocabulary, with a continuation prefix
+/// (`##`) on every piece after the first (Wu et al. 2016, §4.1; HF `models::wordpiece`).
+///
+/// A word longer than `maxInputCharsPerWord` Unicode scalars, or one that cannot be covered by
+/// pieces, becomes the single unknown token.
+struct WordPieceModel: SubwordModel {
+    let vocabulary: [String]
+    let tokenToID: [String: Int]
+    /// Id of the unknown token.
+    let unknownID: Int
+    /// Longest word (in scalars) that is split; longer ones become unknown.
+    let maxInputCharsPerWord: Int
+    /// Trie of every vocabulary entry (pieces that start a word).
+    private let initialPieces: TokenTrie
+    /// Trie of the entries that start with the continuation prefix, prefix removed.
+    private let continuationPieces: TokenTrie
+
+    /// Builds the model.
+    ///
+    /// - Parameters:
+    ///   - tokenToID: vocabulary; ids need not be dense.
+    ///   - unknownID: id of the unknown token (must be in the vocabulary).
+    ///   - continuationPrefix: marker of non-initial pieces, `##` for BERT.
+    ///   - maxInputCharsPerWord: 100 for BERT.
+    init(tokenToID: [String: Int], unknownID: Int, continuationPrefix: String, maxInputCharsPerWord: Int) {
+        self.tokenToID = tokenToID
+        self.unknownID = unknownID
+        self.maxInputCharsPerWord = maxInputCharsPerWord
+        let size = (tokenToID.values.max() ?? -1) + 1
+        var vocabulary = [String](repeating: "", count: size)
+        let prefix = Array(continuationPrefix.utf8)
+        var initial: [(bytes: [UInt8], value: Int32)] = []
+        var continuation: [(bytes: [UInt8], value: Int32)] = []
+        initial.reserveCapacity(tokenToID.count)
+        for (token, id) in tokenToID.sorted(by: { $0.value < $1.value }) {
+            vocabulary[id] = token
+            let bytes = Array(token.utf8)
+            initial.append((bytes, Int32(id)))
+            if bytes.count > prefix.count, bytes.starts(with: prefix) {
+                continuation.append((Array(bytes[prefix.count...]), Int32(id)))
+            }
+        }
+        self.vocabulary = vocabulary
+        self.initialPieces = TokenTrie(keys: initial)
+        self.continuationPieces = TokenTrie(keys: continuation)
+    }
+
+    func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into ids: inout [Int]) {
+        if range.isEmpty { return }
+        if range.count > maxInputCharsPerWord, UTF8Scalars.count(bytes, range) > maxInputCharsPerWord {
+            ids.append(unknownID)
+            return
+        }
+        let mark = ids.count
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let trie = start == range.lowerBound ? initialPieces : continuationPieces
+            var node = TokenTrie.root
+            var bestEnd = -1
+            var bestID: Int32 = TokenTrie.none
+            var i = start
+            while i < range.upperBound {
+                node = trie.child(node, bytes[i])
+                if node == TokenTrie.none { break }
+                i += 1
+                let value = trie.value(node)
+                if value != TokenTrie.none {
+                    bestEnd = i
+                    bestID = value
+                }
+            }
+            if bestEnd < 0 {
+                ids.removeSubrange(mark...)
+                ids.append(unknownID)
+                return
+            }
+            ids.append(Int(bestID))
+            start = bestEnd
+        }
+    }
+}

@@ -1,0 +1,202 @@
+import Core
+import Foundation
+
+/// The extraction benchmark: ours and PyTorch's on the same token ids, in one run.
+struct ExtractionBenchmark {
+    var treebank: URL
+    var limit: Int?
+    var models: [String]
+    var python: String?
+    var threads: Int
+
+    func run() throws {
+        BLAS.setThreadCount(threads)
+        print("machine    \(ProcessInfo.processInfo.activeProcessorCount) cores; OpenBLAS \(BLAS.coreName) kernels, \(threads) threads")
+        let sgemm = measureSGEMM()
+        print(String(format: "sgemm      %.0f GFLOP/s (1024³, this run)", sgemm))
+        let tokenizer = try TokenizerLoader.load(folder: ModelCatalog.defaultModel)
+        var file = try CoNLLUReader.read(treebank)
+        if let limit { file.sentences = Array(file.sentences.prefix(limit)) }
+        let sentences = file.sentences.map {
+            TokenizedSentence(fileIndex: 0, id: $0.id, words: $0.words.map(\.form), tokenizer: tokenizer)
+        }.filter { $0.ids.count <= 512 }
+        let tokens = sentences.reduce(0) { $0 + $1.ids.count }
+        print("corpus     \(treebank.lastPathComponent): \(sentences.count) sentences, \(tokens) subword tokens (MiniLM tokenizer)")
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("workbench-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let idsFile = work.appendingPathComponent("ids.json")
+        try writeAnchorInput(sentences, to: idsFile)
+
+        var rows: [[String]] = [["model", "ours tok/s", "PyTorch tok/s", "ratio", "% of sgemm", "peak RSS", "weights"]]
+        for name in models {
+            let folder: URL
+            switch name {
+            case "minilm": folder = ModelCatalog.defaultModel
+            case "bert-base": folder = try randomBertBase()
+            default: folder = ModelCatalog.resolve(name)
+            }
+            resetPeakMemory()
+            let encoder = try TransformerEncoder.load(from: folder)
+            let weightBytes = parameterBytes(encoder.config)
+            let ours = try timeOurs(encoder, sentences, work: work)
+            let peak = peakMemoryBytes()
+            let flopsPerToken = linearFlopsPerToken(encoder.config, meanLength: Double(tokens) / Double(sentences.count))
+            let efficiency = ours * flopsPerToken / (sgemm * 1e9) * 100
+            print(String(format: "ours       %@: %.0f tokens/s (%.1f s)", name, ours, Double(tokens) / ours))
+            var anchorText = "—", ratioText = "—"
+            if let python {
+                if let anchor = try runAnchor(python: python, model: folder, input: idsFile) {
+                    print(String(format: "PyTorch    %@: %.0f tokens/s (%.1f s)", name, anchor, Double(tokens) / anchor))
+                    anchorText = String(format: "%.0f", anchor)
+                    ratioText = String(format: "%.2f×", ours / anchor)
+                }
+            }
+            rows.append([name, String(format: "%.0f", ours), anchorText, ratioText, String(format: "%.0f%%", efficiency),
+                         formatBytes(peak), formatBytes(weightBytes)])
+        }
+        print("")
+        print(TextTable.render(rows))
+    }
+
+    /// Seconds-free throughput of our extraction: every hidden state, mean of subwords, .npy sink.
+    func timeOurs(_ encoder: TransformerEncoder, _ sentences: [TokenizedSentence], work: URL) throws -> Double {
+        let layers = Array(0..<encoder.hiddenStateCount)
+        var firstRows: [Int] = [], rows = 0
+        for sentence in sentences { firstRows.append(rows); rows += sentence.wordSpans.count }
+        let folder = work.appendingPathComponent("arrays")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var sink = try LayerFileSink(folder: folder, layers: layers, rows: rows, width: encoder.config.hiddenSize, type: .float32)
+        let extractor = WordActivationExtractor(encoder: encoder, layers: layers, aggregation: .mean)
+        let bar = ProgressBar("  ours", total: sentences.count, unit: "sentences", throughputUnit: "tokens")
+        let start = Date()
+        try extractor.extract(sentences, firstRows: firstRows, into: &sink, progress: { done, tokens in bar.advance(by: done, throughput: tokens) })
+        _ = try sink.finish()
+        let seconds = Date().timeIntervalSince(start)
+        bar.finish()
+        return Double(sentences.reduce(0) { $0 + $1.ids.count }) / seconds
+    }
+
+    func writeAnchorInput(_ sentences: [TokenizedSentence], to url: URL) throws {
+        let payload: [String: Any] = ["sentences": sentences.map { sentence in
+            ["ids": sentence.ids, "spans": sentence.wordSpans.map { [$0.lowerBound, $0.upperBound] }]
+        }]
+        try JSONSerialization.data(withJSONObject: payload).write(to: url)
+    }
+
+    /// Runs `scripts/bench_extract_pytorch.py`; nil (with a note) when no usable Python is found.
+    func runAnchor(python: String, model: URL, input: URL) throws -> Double? {
+        let script = URL(fileURLWithPath: "scripts/bench_extract_pytorch.py")
+        guard FileManager.default.fileExists(atPath: script.path) else {
+            print("PyTorch    skipped: run from the repository root (scripts/bench_extract_pytorch.py not found)")
+            return nil
+        }
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            print("PyTorch    skipped: no Python at \(python) (scripts/make-fixtures creates .venv with torch; or pass --python)")
+            return nil
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script.path, "--model", model.path, "--input", input.path, "--threads", String(threads)]
+        var environment = ProcessInfo.processInfo.environment
+        environment["HF_HUB_OFFLINE"] = "1"
+        environment["TRANSFORMERS_VERBOSITY"] = "error"
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        print("PyTorch    running the anchor on the same ids …")
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+              let line = String(data: data, encoding: .utf8)?.split(separator: "\n").last,
+              let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+              let rate = object["tokens_per_second"] as? Double else {
+            print("PyTorch    failed (exit \(process.terminationStatus))")
+            return nil
+        }
+        return rate
+    }
+
+    /// A bert-base-sized checkpoint with mBERT's vocabulary size and random weights, made once.
+    func randomBertBase() throws -> URL {
+        let folder = ModelCatalog.modelsRoot.appendingPathComponent("bench-bert-base-random", isDirectory: true)
+        let weights = folder.appendingPathComponent("model.safetensors")
+        if FileManager.default.fileExists(atPath: weights.path) { return folder }
+        print("making     a random bert-base-sized checkpoint in \(folder.path) (once)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let hidden = 768, inner = 3072, layers = 12, vocab = 119_547
+        let config = """
+            {"architectures": ["BertModel"], "model_type": "bert", "vocab_size": \(vocab), "hidden_size": \(hidden),
+             "num_hidden_layers": \(layers), "num_attention_heads": 12, "intermediate_size": \(inner), "hidden_act": "gelu",
+             "max_position_embeddings": 512, "type_vocab_size": 2, "layer_norm_eps": 1e-12, "pad_token_id": 0,
+             "position_embedding_type": "absolute", "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1,
+             "initializer_range": 0.02}
+            """
+        var random = SplitMix64(seed: 20_221_122)
+        func uniform(_ shape: [Int]) -> Tensor {
+            let bound = Float(0.02 * 3.0.squareRoot())
+            return Tensor(shape: shape) { out in
+                for i in out.indices { out[i] = (Float(random.nextUnitDouble()) * 2 - 1) * bound }
+            }
+        }
+        let ones = Tensor(shape: [hidden], scalars: Array(repeating: 1, count: hidden)), zeros = Tensor(zeros: [hidden])
+        var tensors: [String: Tensor] = [
+            "embeddings.word_embeddings.weight": uniform([vocab, hidden]),
+            "embeddings.position_embeddings.weight": uniform([512, hidden]),
+            "embeddings.token_type_embeddings.weight": uniform([2, hidden]),
+            "embeddings.LayerNorm.weight": ones, "embeddings.LayerNorm.bias": zeros,
+        ]
+        for layer in 0..<layers {
+            let p = "encoder.layer.\(layer)."
+            for name in ["attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"] {
+                tensors[p + name + ".weight"] = uniform([hidden, hidden])
+                tensors[p + name + ".bias"] = zeros
+            }
+            tensors[p + "intermediate.dense.weight"] = uniform([inner, hidden])
+            tensors[p + "intermediate.dense.bias"] = Tensor(zeros: [inner])
+            tensors[p + "output.dense.weight"] = uniform([hidden, inner])
+            tensors[p + "output.dense.bias"] = zeros
+            for name in ["attention.output.LayerNorm", "output.LayerNorm"] {
+                tensors[p + name + ".weight"] = ones
+                tensors[p + name + ".bias"] = zeros
+            }
+        }
+        try SafeTensorsWriter.write(tensors, to: weights)
+        try Data(config.utf8).write(to: folder.appendingPathComponent("config.json"))
+        return folder
+    }
+
+    func measureSGEMM() -> Double {
+        let n = 1024
+        let a = Tensor(shape: [n, n], scalars: (0..<(n * n)).map { Float($0 % 7) * 0.1 })
+        _ = a.matmul(a)
+        let start = Date()
+        for _ in 0..<5 { _ = a.matmul(a) }
+        return 5 * 2 * Double(n * n * n) / Date().timeIntervalSince(start) / 1e9
+    }
+
+    /// Multiply-adds ×2 of one token through the encoder: the four projections, the feed-forward
+    /// block, and attention's two products at the corpus's mean sequence length.
+    func linearFlopsPerToken(_ config: EncoderConfig, meanLength: Double) -> Double {
+        let h = Double(config.hiddenSize), i = Double(config.intermediateSize)
+        return Double(config.layerCount) * 2 * (4 * h * h + 2 * h * i + 2 * meanLength * h)
+    }
+
+    func parameterBytes(_ config: EncoderConfig) -> Int {
+        let h = config.hiddenSize, i = config.intermediateSize
+        let embeddings = (config.vocabSize + config.maxPositionEmbeddings + config.typeVocabularySize) * h
+        return 4 * (embeddings + config.layerCount * (4 * h * h + 2 * h * i + 9 * h + i))
+    }
+
+    func resetPeakMemory() { try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8) }
+
+    func peakMemoryBytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kilobytes * 1024
+    }
+
+    func formatBytes(_ bytes: Int) -> String { String(format: "%.0f MB", Double(bytes) / 1_000_000) }
+}
