@@ -45,6 +45,7 @@ import torch  # noqa: E402
 import transformers  # noqa: E402
 from tokenizers import BertWordPieceTokenizer  # noqa: E402
 from transformers import (  # noqa: E402
+    AddedToken,
     AutoTokenizer,
     BertConfig,
     BertForMaskedLM,
@@ -134,6 +135,8 @@ SENTENCES = [
      ["I", "don't", "think", "the", "U.S.", "team's", "co-captain", "(", "O'Neil", ")", "arrived", "at", "5:30", "p.m."]),
     ("s15", "Ｆｕｌｌ ＡＢＣ, the ﬁnal ǅ ① ½ ㎏ ™ café",
      ["Ｆｕｌｌ", "ＡＢＣ", ",", "the", "ﬁnal", "ǅ", "①", "½", "㎏", "™", "cafe\u0301"]),
+    ("s16", "Paris is the [MASK] of France and Rome is the <mask> of Italy.",
+     ["Paris", "is", "the", "[MASK]", "of", "France", "and", "Rome", "is", "the", "<mask>", "of", "Italy", "."]),
 ]
 
 # MLM logits are [seq, vocab] floats (8 KB per token): only these sentences get them.
@@ -284,7 +287,8 @@ def clean_tokenizer_config(folder: Path):
     """Drop loader-state keys that save_pretrained copies from the loading call."""
     p = folder / "tokenizer_config.json"
     cfg = json.loads(p.read_text(encoding="utf-8"))
-    for k in ("is_local", "local_files_only", "name_or_path"):
+    # ("unk_id" is sentencepiece's own id 0 leaking from the conversion; tokenizer.json says 3.)
+    for k in ("is_local", "local_files_only", "name_or_path", "unk_id"):
         cfg.pop(k, None)
     p.write_text(json.dumps(cfg, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -356,7 +360,9 @@ def build_xlmr_tokenizer(folder: Path, spm_bytes: bytes, tmp: Path):
     (src / "sentencepiece.bpe.model").write_bytes(spm_bytes)
     # transformers 5 converts sentencepiece.bpe.model with XLMRobertaConverter's
     # vocabulary rules (fairseq offset) when loading a folder without tokenizer.json.
-    tok = XLMRobertaTokenizer.from_pretrained(str(src))
+    # <mask> strips the space on its left, as in xlm-roberta-base's tokenizer.json.
+    mask = AddedToken("<mask>", lstrip=True, rstrip=False, normalized=False, special=True)
+    tok = XLMRobertaTokenizer.from_pretrained(str(src), mask_token=mask)
     tok.save_pretrained(str(folder))
     write_special_tokens_map(folder, tok)
     clean_tokenizer_config(folder)
@@ -366,6 +372,7 @@ def build_xlmr_tokenizer(folder: Path, spm_bytes: bytes, tmp: Path):
     assert tj["model"]["type"] == "Unigram" and tj["model"]["unk_id"] == 3
     v = tj["model"]["vocab"]
     assert [p for p, _ in v[:4]] == ["<s>", "<pad>", "</s>", "<unk>"] and v[-1][0] == "<mask>"
+    assert [t["lstrip"] for t in tj["added_tokens"] if t["content"] == "<mask>"] == [True]
     sp = spm.SentencePieceProcessor(model_file=str(src / "sentencepiece.bpe.model"))
     assert len(v) == sp.get_piece_size() + 2
     for i in range(3, sp.get_piece_size()):
@@ -373,7 +380,17 @@ def build_xlmr_tokenizer(folder: Path, spm_bytes: bytes, tmp: Path):
     return tok2, sp
 
 
-def sp_fairseq_ids(sp, text):
+def sp_fairseq_ids(sp, text, mask_id=None):
+    """sentencepiece ids shifted as fairseq does; "<mask>" (an added token) split out first."""
+    if mask_id is not None and "<mask>" in text:
+        parts = text.split("<mask>")
+        ids = []
+        for k, part in enumerate(parts):
+            if part.strip():
+                ids += sp_fairseq_ids(sp, part)
+            if k < len(parts) - 1:
+                ids.append(mask_id)
+        return ids
     return [3 if i == sp.unk_id() else i + 1 for i in sp.encode(text)]
 
 
@@ -509,11 +526,11 @@ def check_xlmr_spm(tok, sp, extra_word_lists=()):
     diffs = []
     for sid, text, words in SENTENCES:
         a = tok(text)["input_ids"]
-        b = [0] + sp_fairseq_ids(sp, text) + [2]
+        b = [0] + sp_fairseq_ids(sp, text, tok.mask_token_id) + [2]
         if a != b:
             diffs.append((sid, "text", tok.convert_ids_to_tokens(a), tok.convert_ids_to_tokens(b)))
         a = tok(words, is_split_into_words=True)["input_ids"]
-        b = [0] + [i for w in words for i in sp_fairseq_ids(sp, w)] + [2]
+        b = [0] + [i for w in words for i in sp_fairseq_ids(sp, w, tok.mask_token_id)] + [2]
         if a != b:
             diffs.append((sid, "words", tok.convert_ids_to_tokens(a), tok.convert_ids_to_tokens(b)))
     n = 0

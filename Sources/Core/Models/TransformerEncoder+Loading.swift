@@ -24,7 +24,12 @@ extension TransformerEncoder {
         let withHead = checkpointKey.keys.contains { $0.hasPrefix("head.") }
         let expected = CheckpointKeys.expectedNames(layerCount: config.layerCount, withHead: withHead)
         let missing = expected.filter { checkpointKey[$0] == nil }
-        if !missing.isEmpty { throw CheckpointError.missingWeights(folder.url, keys: missing.map { checkpointKey[$0] ?? $0 }) }
+        if !missing.isEmpty {
+            // Name missing weights as this checkpoint spells its keys ("bert.encoder…", "roberta.encoder…").
+            let anchor = "embeddings.word_embeddings.weight"
+            let prefix = checkpointKey[anchor].map { String($0.dropLast(anchor.count)) } ?? ""
+            throw CheckpointError.missingWeights(folder.url, keys: missing.map { $0.hasPrefix("head.") ? $0 : prefix + $0 })
+        }
         let extra = Set(checkpointKey.keys).subtracting(expected).subtracting(["head.decoder.weight"])
         if !extra.isEmpty { throw CheckpointError.unexpectedWeights(folder.url, keys: extra.sorted().map { checkpointKey[$0] ?? $0 }) }
 
