@@ -2,7 +2,7 @@
 ///
 /// `libm` calls stop auto-vectorisation; these keep element-wise layers (GELU, softmax)
 /// cheap next to the matrix products. Accuracy: `exp` within 2 ulp on [-87, 88];
-/// `erf` within about 1e-7 absolute.
+/// `erf` within 3e-7 absolute.
 public enum FastMath {
     /// e^x for Float, Cephes-style: x = n·ln2 + r, |r| ≤ ln2/2, degree-6 polynomial, scale by 2^n.
     @inlinable @inline(__always)
