@@ -15,6 +15,9 @@ public final class ProgressBar: @unchecked Sendable {
     /// A second counter shown as a rate (e.g. tokens/s while the bar counts sentences).
     private var throughput = 0
     private let throughputUnit: String?
+    /// On a terminal the line redraws in place; in a log it is printed at every tenth of the work.
+    private let interactive = isatty(STDERR_FILENO) != 0
+    private var lastLoggedTenth = -1
 
     public init(_ label: String, total: Int, unit: String = "items", throughputUnit: String? = nil, quiet: Bool = false) {
         self.label = label
@@ -29,7 +32,12 @@ public final class ProgressBar: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         completed += amount
         throughput += extra
-        if Date().timeIntervalSince(lastDraw) >= 0.1 || completed >= total { draw() }
+        if interactive {
+            if Date().timeIntervalSince(lastDraw) >= 0.1 || completed >= total { draw() }
+        } else {
+            let tenth = total == 0 ? 10 : completed * 10 / total
+            if tenth > lastLoggedTenth && tenth < 10 { lastLoggedTenth = tenth; draw() }
+        }
     }
 
     /// Draws the final state and ends the line.
@@ -37,7 +45,7 @@ public final class ProgressBar: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         guard !quiet else { return }
         draw()
-        FileHandle.standardError.write(Data("\n".utf8))
+        if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 
     private func draw() {
@@ -50,10 +58,10 @@ public final class ProgressBar: @unchecked Sendable {
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let rate = Double(completed) / elapsed
         let eta = rate > 0 ? Double(total - completed) / rate : 0
-        var line = "\r\(label) \(bar) \(completed)/\(total) \(unit)  \(Self.format(rate))/s"
+        var line = (interactive ? "\r" : "") + "\(label) \(bar) \(completed)/\(total) \(unit)  \(Self.format(rate))/s"
         if let throughputUnit { line += "  \(Self.format(Double(throughput) / elapsed)) \(throughputUnit)/s" }
         line += completed >= total ? "  \(Self.duration(elapsed))   " : "  ETA \(Self.duration(eta))   "
-        FileHandle.standardError.write(Data(line.utf8))
+        FileHandle.standardError.write(Data((interactive ? line : line + "\n").utf8))
     }
 
     static func format(_ value: Double) -> String {

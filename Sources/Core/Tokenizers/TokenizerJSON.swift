@@ -3,8 +3,8 @@ import Foundation
 /// A value read from a tokenizer JSON file that remembers the file and its key path, so that
 /// every type or shape error names both.
 struct TokenizerJSON {
-    /// The raw `JSONSerialization` value (`NSNull` for JSON null).
-    let value: Any
+    /// The parsed value.
+    let value: JSONValue
     /// The file it came from.
     let file: URL
     /// Dotted key path from the top of the file, e.g. `model.vocab` or `normalizer.normalizers[1]`.
@@ -21,20 +21,17 @@ struct TokenizerJSON {
         } catch {
             throw TokenizerError.unreadableFile(file: file, reason: error.localizedDescription)
         }
-        let value: Any
+        let value: JSONValue
         do {
-            value = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            value = try JSONValue.parse([UInt8](data))
         } catch {
             throw TokenizerError.malformedJSON(file: file, reason: "\(error)")
         }
-        guard value is [String: Any] else {
+        guard case .object = value else {
             throw TokenizerError.malformedJSON(file: file, reason: "the top level is not an object")
         }
         return TokenizerJSON(value: value, file: file, path: "")
     }
-
-    /// Whether the value is JSON null.
-    var isNull: Bool { value is NSNull }
 
     /// The path of a child key.
     func childPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
@@ -44,7 +41,8 @@ struct TokenizerJSON {
     /// - Throws: ``TokenizerError/invalidValue(file:key:expected:)`` when this is not an object.
     func optional(_ key: String) throws -> TokenizerJSON? {
         let object = try self.object()
-        guard let child = object[key], !(child is NSNull) else { return nil }
+        guard let child = object[key] else { return nil }
+        if case .null = child { return nil }
         return TokenizerJSON(value: child, file: file, path: childPath(key))
     }
 
@@ -59,45 +57,44 @@ struct TokenizerJSON {
     }
 
     /// The value as an object.
-    func object() throws -> [String: Any] {
-        guard let object = value as? [String: Any] else { throw invalid("an object") }
+    func object() throws -> [String: JSONValue] {
+        guard case let .object(object) = value else { throw invalid("an object") }
         return object
     }
 
     /// The value as an array of children.
     func array() throws -> [TokenizerJSON] {
-        guard let array = value as? [Any] else { throw invalid("an array") }
-        return array.enumerated().map { TokenizerJSON(value: $1, file: file, path: "\(path)[\($0)]") }
+        try rawArray().enumerated().map { TokenizerJSON(value: $1, file: file, path: "\(path)[\($0)]") }
     }
 
     /// The value as a raw array (for large vocabularies, without a child per element).
-    func rawArray() throws -> [Any] {
-        guard let array = value as? [Any] else { throw invalid("an array") }
+    func rawArray() throws -> [JSONValue] {
+        guard case let .array(array) = value else { throw invalid("an array") }
         return array
     }
 
     /// The value as a string.
     func string() throws -> String {
-        guard let string = value as? String else { throw invalid("a string") }
+        guard case let .string(string) = value else { throw invalid("a string") }
         return string
     }
 
     /// The value as a Boolean.
     func bool() throws -> Bool {
-        if let bool = value as? Bool { return bool }
-        throw invalid("true or false")
+        guard case let .bool(bool) = value else { throw invalid("true or false") }
+        return bool
     }
 
     /// The value as an integer.
     func int() throws -> Int {
-        if let int = TokenizerJSON.integer(value) { return int }
-        throw invalid("an integer")
+        guard let int = TokenizerJSON.integer(value) else { throw invalid("an integer") }
+        return int
     }
 
     /// The value as a floating-point number.
     func double() throws -> Double {
-        if let double = TokenizerJSON.number(value) { return double }
-        throw invalid("a number")
+        guard case let .number(number) = value else { throw invalid("a number") }
+        return number
     }
 
     /// A string child, or `defaultValue` when absent or null.
@@ -123,32 +120,21 @@ struct TokenizerJSON {
         .invalidValue(file: file, key: path.isEmpty ? "(top level)" : path, expected: expected)
     }
 
-    /// A raw JSON number as a `Double`.
-    static func number(_ value: Any) -> Double? {
-        if let double = value as? Double { return double }
-        if let int = value as? Int { return Double(int) }
-        if let number = value as? NSNumber { return number.doubleValue }
-        return nil
+    /// An error saying the child `key` is not what was expected.
+    func invalidChild(_ key: String, _ expected: String) -> TokenizerError {
+        .invalidValue(file: file, key: childPath(key), expected: expected)
     }
 
-    /// A raw JSON number as an `Int` when it is integral.
-    static func integer(_ value: Any) -> Int? {
-        if let int = value as? Int { return int }
-        if let double = value as? Double, double.rounded() == double, abs(double) < 1e15 { return Int(double) }
-        return nil
+    /// A JSON number as an `Int` when it is integral.
+    static func integer(_ value: JSONValue) -> Int? {
+        guard case let .number(number) = value, number.rounded() == number, abs(number) < 1e15 else { return nil }
+        return Int(number)
     }
 
     /// A special-token entry of a config file: either `"[CLS]"` or `{"content": "[CLS]", …}`.
     func tokenContent() throws -> String {
-        if let string = value as? String { return string }
-        if let object = value as? [String: Any], let content = object["content"] as? String { return content }
+        if case let .string(string) = value { return string }
+        if case let .object(object) = value, case let .string(content)? = object["content"] { return content }
         throw invalid("a token string or an object with \"content\"")
-    }
-}
-
-extension TokenizerJSON {
-    /// An error saying the child `key` is not what was expected.
-    func invalidChild(_ key: String, _ expected: String) -> TokenizerError {
-        .invalidValue(file: file, key: childPath(key), expected: expected)
     }
 }

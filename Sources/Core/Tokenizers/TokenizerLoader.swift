@@ -37,7 +37,11 @@ public enum TokenizerLoader {
         if let declared = try modelJSON.optional("type") {
             type = try declared.string()
         } else if let vocab = try modelJSON.optional("vocab") {
-            type = vocab.value is [Any] ? "Unigram" : (try modelJSON.optional("merges") != nil ? "BPE" : "WordPiece")
+            if case .array = vocab.value {
+                type = "Unigram"
+            } else {
+                type = try modelJSON.optional("merges") != nil ? "BPE" : "WordPiece"
+            }
         } else {
             throw TokenizerError.missingKey(file: file, key: "model.type")
         }
@@ -84,7 +88,7 @@ public enum TokenizerLoader {
 
     private static func parseWordPiece(_ json: TokenizerJSON) throws -> WordPieceModel {
         let vocabJSON = try json.required("vocab")
-        guard let raw = vocabJSON.value as? [String: Any] else { throw vocabJSON.invalid("an object of token: id") }
+        guard case let .object(raw) = vocabJSON.value else { throw vocabJSON.invalid("an object of token: id") }
         guard !raw.isEmpty else { throw TokenizerError.emptyVocabulary(file: json.file) }
         var tokenToID: [String: Int] = [:]
         tokenToID.reserveCapacity(raw.count)
@@ -112,8 +116,8 @@ public enum TokenizerLoader {
         var pieces: [(piece: String, score: Double)] = []
         pieces.reserveCapacity(raw.count)
         for (index, entry) in raw.enumerated() {
-            guard let pair = entry as? [Any], pair.count == 2, let piece = pair[0] as? String,
-                  let score = TokenizerJSON.number(pair[1])
+            guard case let .array(pair) = entry, pair.count == 2, case let .string(piece) = pair[0],
+                  case let .number(score) = pair[1]
             else {
                 throw TokenizerError.invalidValue(file: json.file, key: "\(vocabJSON.path)[\(index)]", expected: "[piece, score]")
             }

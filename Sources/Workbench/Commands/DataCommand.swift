@@ -168,23 +168,27 @@ enum DataCommand: Command {
         var notes: [String] = []
         for attribute in summary.attributes {
             let kept = attribute.keptValues
+            let name = attribute.attribute.rawValue + (attribute.isTask ? "" : " *")
             if kept.isEmpty {
-                let best = attribute.values.max { $0.types.minimum < $1.types.minimum }
-                table.add([attribute.attribute.rawValue, "—", best.map { "no value survives (best \($0.value))" } ?? "not annotated", best.map { triple($0.types) } ?? ""])
+                if let best = attribute.values.max(by: { $0.types.minimum < $1.types.minimum }) {
+                    table.add([name, "(none)", "best: \(best.value)", triple(best.types)])
+                } else {
+                    table.add([name, "(not annotated)", "", ""])
+                }
             }
             for (index, value) in kept.enumerated() {
-                table.add([index == 0 ? attribute.attribute.rawValue : "", value.value, triple(value.tokens), triple(value.types)])
+                table.add([index == 0 ? name : "", value.value, triple(value.tokens), triple(value.types)])
             }
-            var dropped = attribute.droppedValues.map { "\($0.value) \(triple($0.types))" }
-            if !kept.isEmpty && !attribute.isTask { dropped.insert("(a single surviving value: not a task)", at: 0) }
+            let dropped = attribute.droppedValues.map { "\($0.value) \(triple($0.types))" }
             if !dropped.isEmpty && !kept.isEmpty {
-                notes.append("\(attribute.attribute.rawValue): dropped (types) \(dropped.joined(separator: ", "))")
+                notes.append("\(attribute.attribute.rawValue): dropped values (types) \(dropped.joined(separator: ", "))")
             }
             if attribute.conflicts.total > 0 {
-                notes.append("\(attribute.attribute.rawValue): \(attribute.conflicts.total) words with conflicting values dropped")
+                notes.append("\(attribute.attribute.rawValue): \(format(attribute.conflicts.total)) words with conflicting values left out")
             }
         }
         out += table.render() + "\n"
+        out += "  * fewer than \(summary.settings.minValues) values survive: not a task\n"
         if !notes.isEmpty { out += "\n" + notes.joined(separator: "\n") + "\n" }
         if dropCount > 0 && !summary.mappingDrops.isEmpty {
             var byReason: [UniMorphDropReason: Int] = [:]

@@ -10,8 +10,13 @@ struct AttributeTally {
     var wordsWithout = SplitCounts()
 
     mutating func add(value: String, form: String, split: DataSplit) {
-        values[value, default: ValueTally()].tokens[split] += 1
-        values[value, default: ValueTally()].types[split.index].insert(form)
+        Self.update(&values[value, default: ValueTally()], form: form, split: split)
+    }
+
+    /// One dictionary access per word: the tally is modified in place.
+    private static func update(_ tally: inout ValueTally, form: String, split: DataSplit) {
+        tally.tokens[split] += 1
+        tally.types[split.index].insert(form)
     }
 
     /// The statistics after applying `settings`' thresholds.

@@ -59,13 +59,22 @@ public struct Lexicon: Sendable {
     public var formCount: Int { entries.count }
 
     /// The analyses of `form`, most frequent first. With `ignoringCase`, the analyses of every
-    /// form that differs only in case are merged (exact-case form first).
+    /// form that differs only in case are merged, counts of equal analyses summed.
     public func analyses(of form: String, ignoringCase: Bool = false) -> [LexiconEntry] {
         guard ignoringCase else { return entries[form] ?? [] }
-        let forms = formsByLowercase[form.lowercased()] ?? []
-        var merged: [LexiconEntry] = entries[form] ?? []
-        for other in forms where other != form { merged += entries[other] ?? [] }
-        return merged
+        var merged: [LexiconEntry] = []
+        for other in formsByLowercase[form.lowercased()] ?? [] {
+            for entry in entries[other] ?? [] {
+                if let index = merged.firstIndex(where: {
+                    $0.lemma == entry.lemma && $0.upos == entry.upos && $0.features == entry.features
+                }) {
+                    merged[index].count += entry.count
+                } else {
+                    merged.append(entry)
+                }
+            }
+        }
+        return merged.sorted { ($0.count, $1.lemma ?? "", $1.bundle) > ($1.count, $0.lemma ?? "", $0.bundle) }
     }
 
     /// The most frequent lemma of `form` (falling back to a case-insensitive match).

@@ -111,17 +111,59 @@ extension CoNLLUReader {
         }
 
         private mutating func parseComment(_ line: UnsafeBufferPointer<UInt8>, number: Int) throws {
-            var body = try string(UnsafeBufferPointer(rebasing: line[1...]), line: number)
-            if body.hasPrefix(" ") { body.removeFirst() }
-            comments.append(body)
-            guard let equals = body.firstIndex(of: "=") else { return }
-            let key = body[..<equals].trimmingCharacters(in: .whitespaces)
-            let value = body[body.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            switch key {
-            case "sent_id": id = value
-            case "text": text = value
-            default: break
+            var start = 1
+            if start < line.count && line[start] == 0x20 { start += 1 }
+            let body = UnsafeBufferPointer(rebasing: line[start...])
+            comments.append(try string(body, line: number))
+            // `key = value`, spaces around the key and value ignored.
+            guard let equals = body.firstIndex(of: UInt8(ascii: "=")) else { return }
+            let key = Self.trimmed(UnsafeBufferPointer(rebasing: body[..<equals]))
+            func value() throws -> String {
+                try string(Self.trimmed(UnsafeBufferPointer(rebasing: body[(equals + 1)...])), line: number)
             }
+            if key.elementsEqual("sent_id".utf8) {
+                id = try value()
+            } else if key.elementsEqual("text".utf8) {
+                text = try value()
+            }
+        }
+
+        /// `bytes` without leading and trailing spaces and tabs.
+        private static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+            var lower = 0
+            var upper = bytes.count
+            while lower < upper && (bytes[lower] == 0x20 || bytes[lower] == 0x09) { lower += 1 }
+            while upper > lower && (bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09) { upper -= 1 }
+            return UnsafeBufferPointer(rebasing: bytes[lower..<upper])
+        }
+
+        /// Splits `Name=Value|Name=Value` into a dictionary. With `strict`, an item without a
+        /// name or value throws `badFeature` at its column; otherwise a bare item maps to "".
+        private func parsePairs(
+            _ bytes: UnsafeBufferPointer<UInt8>, strict: Bool, line: UnsafeBufferPointer<UInt8>, lineNumber: Int,
+            fieldStart: Int
+        ) throws -> [String: String] {
+            var pairs: [String: String] = [:]
+            pairs.reserveCapacity(4)
+            var itemStart = 0
+            for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "|") {
+                defer { itemStart = index + 1 }
+                let item = UnsafeBufferPointer(rebasing: bytes[itemStart..<index])
+                let equals = item.firstIndex(of: UInt8(ascii: "="))
+                if let equals, equals > 0, equals < item.count - 1 {
+                    let name = try string(UnsafeBufferPointer(rebasing: item[..<equals]), line: lineNumber)
+                    pairs[name] = try string(UnsafeBufferPointer(rebasing: item[(equals + 1)...]), line: lineNumber)
+                } else if strict {
+                    throw CoNLLUError.badFeature(
+                        file: fileName, line: lineNumber, column: column(line, fieldStart + itemStart),
+                        text: String(decoding: item, as: UTF8.self))
+                } else if !item.isEmpty {
+                    let cut = equals ?? item.count
+                    let name = try string(UnsafeBufferPointer(rebasing: item[..<cut]), line: lineNumber)
+                    pairs[name] = cut < item.count ? try string(UnsafeBufferPointer(rebasing: item[(cut + 1)...]), line: lineNumber) : ""
+                }
+            }
+            return pairs
         }
 
         /// 1-based character column of byte `offset` in `line` (computed on the error path only).
@@ -175,7 +217,8 @@ extension CoNLLUReader {
                         text: idText)
                 }
                 let form = try string(field(1), line: number)
-                let misc = isUnderscore(field(9)) ? [:] : try Self.parseMisc(string(field(9), line: number))
+                let misc = isUnderscore(field(9)) ? [:] : try parsePairs(
+                field(9), strict: false, line: line, lineNumber: number, fieldStart: bounds[9].lowerBound)
                 tokens.append(MultiwordToken(range: first...last, form: form, misc: misc))
                 tokenLines.append(number)
                 return
@@ -192,20 +235,8 @@ extension CoNLLUReader {
             let lemma: String? = isUnderscore(lemmaBytes) && form != "_" ? nil : try string(lemmaBytes, line: number)
             let upos: String? = isUnderscore(field(3)) ? nil : try string(field(3), line: number)
             let xpos: String? = isUnderscore(field(4)) ? nil : try string(field(4), line: number)
-            var features: [String: String] = [:]
-            if !isUnderscore(field(5)) {
-                let text = try string(field(5), line: number)
-                features.reserveCapacity(4)
-                for item in text.split(separator: "|", omittingEmptySubsequences: false) {
-                    guard let equals = item.firstIndex(of: "="), equals != item.startIndex,
-                        item.index(after: equals) != item.endIndex
-                    else {
-                        let itemColumn = column(line, bounds[5].lowerBound) + text[..<item.startIndex].count
-                        throw CoNLLUError.badFeature(file: fileName, line: number, column: itemColumn, text: String(item))
-                    }
-                    features[String(item[..<equals])] = String(item[item.index(after: equals)...])
-                }
-            }
+            let features = isUnderscore(field(5)) ? [:] : try parsePairs(
+                field(5), strict: true, line: line, lineNumber: number, fieldStart: bounds[5].lowerBound)
             var head: Int?
             let headBytes = field(6)
             if !isUnderscore(headBytes) {
@@ -217,7 +248,8 @@ extension CoNLLUReader {
                 head = value
             }
             let relation: String? = isUnderscore(field(7)) ? nil : try string(field(7), line: number)
-            let misc = isUnderscore(field(9)) ? [:] : try Self.parseMisc(string(field(9), line: number))
+            let misc = isUnderscore(field(9)) ? [:] : try parsePairs(
+                field(9), strict: false, line: line, lineNumber: number, fieldStart: bounds[9].lowerBound)
             words.append(
                 TreebankWord(
                     id: first, form: form, lemma: lemma, upos: upos, xpos: xpos, features: features,
@@ -252,18 +284,6 @@ extension CoNLLUReader {
             var index = 0
             guard let value = integerPrefix(bytes, &index), index == bytes.count else { return nil }
             return value
-        }
-
-        private static func parseMisc(_ text: String) -> [String: String] {
-            var misc: [String: String] = [:]
-            for item in text.split(separator: "|") {
-                if let equals = item.firstIndex(of: "=") {
-                    misc[String(item[..<equals])] = String(item[item.index(after: equals)...])
-                } else {
-                    misc[String(item)] = ""
-                }
-            }
-            return misc
         }
 
         private mutating func finishSentence() throws {
