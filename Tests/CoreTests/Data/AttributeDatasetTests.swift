@@ -89,7 +89,7 @@ struct AttributeDatasetTests {
         }
     }
 
-    @Test("English datasets: Number survives with SG and PL", .enabled(if: DataTestSupport.hasSharedTreebanks && DataTestSupport.hasSharedTables))
+    @Test("English datasets: Number survives with SG and PL", .enabled(if: DataTestSupport.hasSharedTreebanks && DataTestSupport.hasSharedTables, "needs ../shared (or $NEURON_SHARED) with ud/ and data/; skipped"))
     func english() throws {
         let registry = try #require(DataTestSupport.sharedRegistry)
         let mapping = try #require(DataTestSupport.sharedMapping)

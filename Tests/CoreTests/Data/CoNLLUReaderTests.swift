@@ -140,12 +140,18 @@ struct CoNLLUReaderTests {
         }
     }
 
-    @Test("every shared treebank parses", .enabled(if: FileManager.default.fileExists(atPath: Fixtures.shared.appendingPathComponent("ud").path)))
+    @Test("every shared treebank parses", .enabled(if: DataTestSupport.hasSharedTreebanks, "needs ../shared/ud (or $NEURON_SHARED); skipped"))
     func sharedTreebanks() throws {
-        let url = Fixtures.shared.appendingPathComponent("ud/UD_Spanish-GSD/es_gsd-ud-dev.conllu")
-        let file = try CoNLLUReader.read(url)
-        #expect(file.sentences.count > 1000)
-        #expect(file.sentences.allSatisfy { !$0.words.isEmpty })
-        #expect(file.sentences.contains { !$0.multiwordTokens.isEmpty })
+        let registry = try #require(DataTestSupport.sharedRegistry)
+        let urls = registry.treebanks.flatMap { treebank in treebank.splits.compactMap { treebank.files[$0] } }
+        #expect(urls.count >= 16)
+        let files = try CoNLLUReader.readAll(urls)
+        for file in files {
+            #expect(!file.sentences.isEmpty, Comment(rawValue: file.name))
+            #expect(file.sentences.allSatisfy { !$0.words.isEmpty && $0.words.last?.id == $0.words.count }, Comment(rawValue: file.name))
+        }
+        let spanish = try #require(files.first { $0.name == "es_gsd-ud-dev.conllu" })
+        #expect(spanish.sentences.contains { !$0.multiwordTokens.isEmpty })
+        #expect(files.reduce(0) { $0 + $1.wordCount } > 400_000)
     }
 }

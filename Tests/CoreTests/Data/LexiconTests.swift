@@ -32,7 +32,7 @@ struct LexiconTests {
         #expect(lexicon.forms(of: "walk", with: ["SG"]).isEmpty)
     }
 
-    @Test("English EWT: walked → walk, V;PST", .enabled(if: DataTestSupport.hasSharedTreebanks && DataTestSupport.hasSharedTables))
+    @Test("English EWT: walked → walk, V;PST", .enabled(if: DataTestSupport.hasSharedTreebanks && DataTestSupport.hasSharedTables, "needs ../shared (or $NEURON_SHARED) with ud/ and data/; skipped"))
     func english() throws {
         let registry = try #require(DataTestSupport.sharedRegistry)
         let mapping = try #require(DataTestSupport.sharedMapping)
@@ -44,7 +44,7 @@ struct LexiconTests {
         #expect(lexicon.forms(of: "walk", with: ["V", "PST"]).contains("walked"))
     }
 
-    @Test("Spanish: canciones → canción, PL", .enabled(if: DataTestSupport.hasSharedTreebanks && DataTestSupport.hasSharedTables))
+    @Test("Spanish: canciones → canción, PL", .enabled(if: DataTestSupport.hasSharedTreebanks && DataTestSupport.hasSharedTables, "needs ../shared (or $NEURON_SHARED) with ud/ and data/; skipped"))
     func spanish() throws {
         let registry = try #require(DataTestSupport.sharedRegistry)
         let mapping = try #require(DataTestSupport.sharedMapping)

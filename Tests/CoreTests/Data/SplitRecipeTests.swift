@@ -50,7 +50,7 @@ struct SplitRecipeTests {
         #expect(throws: CorpusError.self) { try SplitRecipe.hashed(train: 1.1, dev: -0.1, test: 0) }
     }
 
-    @Test("a corpus re-split is recorded and deterministic", .enabled(if: DataTestSupport.hasSharedTreebanks))
+    @Test("a corpus re-split is recorded and deterministic", .enabled(if: DataTestSupport.hasSharedTreebanks, "needs ../shared (or $NEURON_SHARED) with ud/ and data/; skipped"))
     func corpusResplit() throws {
         let registry = try #require(DataTestSupport.sharedRegistry)
         let a = try LanguageCorpus.load(language: "English", from: registry)

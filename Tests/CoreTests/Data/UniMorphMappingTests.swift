@@ -79,7 +79,7 @@ struct UniMorphMappingTests {
         #expect(throws: UniMorphError.self) { try UniMorphAttribute.parse("p", among: known) }
     }
 
-    @Test("the shared tables map known UD features", .enabled(if: DataTestSupport.hasSharedTables))
+    @Test("the shared tables map known UD features", .enabled(if: DataTestSupport.hasSharedTables, "needs ../shared (or $NEURON_SHARED) with ud/ and data/; skipped"))
     func sharedTables() throws {
         let mapping = try #require(DataTestSupport.sharedMapping)
         #expect(mapping.tagSet.attributes.count == 24)
