@@ -26,6 +26,21 @@ struct TokenizerPipeline<Model: SubwordModel>: Sendable {
         self.model = model
         self.postProcessor = postProcessor
         self.padID = padID
+        // HF gives an added token the model's id for its content when there is one, else the next
+        // free id past the vocabulary (the id written in the file is only checked).
+        var addedTokens = addedTokens.filter { !$0.content.isEmpty }
+        var nextID = model.vocabulary.count
+        var seen: [String: Int] = [:]
+        for index in addedTokens.indices {
+            let content = addedTokens[index].content
+            if let id = seen[content] ?? model.tokenToID[content] {
+                addedTokens[index].id = id
+            } else {
+                addedTokens[index].id = nextID
+                nextID += 1
+            }
+            seen[content] = addedTokens[index].id
+        }
         let raw = addedTokens.filter { !$0.normalized }
         let normalized = addedTokens.filter(\.normalized)
         rawAddedTokens = AddedTokenMatcher(tokens: raw, patterns: raw.map(\.content))
@@ -95,7 +110,8 @@ struct TokenizerPipeline<Model: SubwordModel>: Sendable {
 
     /// Normalizes a stretch of text free of raw added tokens and tokenizes it.
     private func appendNormalizedIDs(of text: String, atOrigin: Bool, into ids: inout [Int]) {
-        let normalized = normalizer?.normalize(text) ?? text
+        var atOrigin = atOrigin
+        let normalized = normalizer?.normalize(text, keepsOrigin: &atOrigin, originalFirst: nil) ?? text
         if normalized.isEmpty { return }
         if normalizedAddedTokens.isEmpty {
             appendModelIDs(PieceBuffer(text: normalized, atOrigin: atOrigin), into: &ids)

@@ -50,14 +50,15 @@ enum TokenizerUnicode {
         }
     }
 
-    /// Whether a character counts as part of a word for `single_word` added tokens
-    /// (alphanumeric or `_`).
+    /// Whether a character matches the regex class `\w` as Rust's `regex` crate defines it
+    /// (Alphabetic, marks, decimal digits, connector punctuation, joiners), which decides whether
+    /// a `single_word` added token stands alone.
     static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar == "_" { return true }
+        if scalar.value == 0x200C || scalar.value == 0x200D { return true }
         let properties = scalar.properties
         if properties.isAlphabetic { return true }
         switch properties.generalCategory {
-        case .decimalNumber, .letterNumber, .otherNumber: return true
+        case .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .connectorPunctuation: return true
         default: return false
         }
     }

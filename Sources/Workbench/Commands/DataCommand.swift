@@ -98,8 +98,9 @@ enum DataCommand: Command {
 
     /// `80/10/10` or `0.8,0.1,0.1` → fractions summing to 1.
     static func parseFractions(_ text: String) throws -> [Double] {
-        let parts = text.split(whereSeparator: { $0 == "/" || $0 == "," }).map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count == 3, let values = parts as? [Double], values.allSatisfy({ $0 >= 0 }) else {
+        let parts = text.split(whereSeparator: { $0 == "/" || $0 == "," })
+        let values = parts.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 3, values.count == 3, values.allSatisfy({ $0 >= 0 }) else {
             throw UsageError("option --split expects three numbers like 80/10/10, got '\(text)'")
         }
         let total = values.reduce(0, +)

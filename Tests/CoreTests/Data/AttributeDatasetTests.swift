@@ -104,3 +104,16 @@ struct AttributeDatasetTests {
         #expect(aligned.rows.allSatisfy { $0 < index.rowCount })
     }
 }
+
+@Suite("Attribute dataset loading")
+struct AttributeDatasetLoadingTests {
+    @Test("one call builds a dataset from the shared data", .enabled(if: DataTestSupport.hasSharedTreebanks && DataTestSupport.hasSharedTables, "needs ../shared (or $NEURON_SHARED) with ud/ and data/; skipped"))
+    func load() throws {
+        let shared = SharedData(root: Fixtures.shared)
+        let dataset = try AttributeDataset.load(language: "Turkish", attribute: .case, shared: shared, udRoot: shared.root.appendingPathComponent("ud"))
+        #expect(dataset.provenance.recipe == .original)
+        #expect(dataset.labels.contains("NOM") && dataset.labels.contains("AT+ABL"))
+        #expect(dataset.files.map(\.lastPathComponent) == ["tr_imst-ud-train.conllu", "tr_imst-ud-dev.conllu", "tr_imst-ud-test.conllu"])
+        #expect(dataset.train.allSatisfy { $0.fileName == "tr_imst-ud-train.conllu" })
+    }
+}
