@@ -88,15 +88,17 @@ public struct WordActivationExtractor: Sendable {
     }
 
     private func aggregate(_ states: UnsafeBufferPointer<Float>, rows: Range<Int>, width: Int, into vector: inout [Float]) {
-        switch aggregation {
-        case .first, .last:
-            let row = aggregation == .first ? rows.lowerBound : rows.upperBound - 1
-            for i in 0..<width { vector[i] = states[row * width + i] }
-        case .mean:
-            for i in 0..<width { vector[i] = 0 }
-            for row in rows { for i in 0..<width { vector[i] += states[row * width + i] } }
-            let scale = 1 / Float(rows.count)
-            for i in 0..<width { vector[i] *= scale }
+        vector.withUnsafeMutableBufferPointer { out in
+            switch aggregation {
+            case .first, .last:
+                let row = aggregation == .first ? rows.lowerBound : rows.upperBound - 1
+                for i in 0..<width { out[i] = states[row * width + i] }
+            case .mean:
+                for i in 0..<width { out[i] = 0 }
+                for row in rows { for i in 0..<width { out[i] += states[row * width + i] } }
+                let scale = 1 / Float(rows.count)
+                for i in 0..<width { out[i] *= scale }
+            }
         }
     }
 }

@@ -1,8 +1,11 @@
 import Foundation
 
-/// One `.safetensors` file, memory-mapped: an 8-byte little-endian header length, a JSON header
+/// One `.safetensors` file: an 8-byte little-endian header length, a JSON header
 /// `{name: {dtype, shape, data_offsets: [begin, end]}}`, then the raw tensor bytes.
-public struct SafeTensorsFile: @unchecked Sendable {
+///
+/// Tensors are read with `pread` straight into their Float arrays (not memory-mapped), so loading
+/// a model keeps only the converted weights resident.
+public struct SafeTensorsFile: Sendable {
     /// Where a tensor sits in the file.
     public struct Entry: Sendable, Equatable {
         public var dtype: String
@@ -13,27 +16,30 @@ public struct SafeTensorsFile: @unchecked Sendable {
     public let url: URL
     /// Every tensor of the file by name (the `__metadata__` entry excluded).
     public let entries: [String: Entry]
-    private let data: Data
     private let dataStart: Int
 
-    /// Maps the file and parses its header; fails on anything inconsistent.
+    /// Parses the header; fails on anything inconsistent with the file's size.
     public init(url: URL) throws {
         guard FileManager.default.fileExists(atPath: url.path) else { throw CheckpointError.missingFile(url) }
-        let data: Data
-        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
-            throw CheckpointError.unreadableFile(url, reason: error.localizedDescription)
+        guard let handle = try? FileHandle(forReadingFrom: url) else {
+            throw CheckpointError.unreadableFile(url, reason: "permission denied or not a file")
         }
-        guard data.count >= 8 else { throw CheckpointError.malformedHeader(url, reason: "file shorter than 8 bytes") }
-        let headerLength = data.withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
-        guard headerLength > 0, headerLength <= data.count - 8 else {
-            throw CheckpointError.malformedHeader(url, reason: "header length \(headerLength) exceeds file size \(data.count)")
+        defer { try? handle.close() }
+        let fileSize = (try? handle.seekToEnd()).map(Int.init) ?? 0
+        try? handle.seek(toOffset: 0)
+        guard fileSize >= 8, let prefix = try? handle.read(upToCount: 8), prefix.count == 8 else {
+            throw CheckpointError.malformedHeader(url, reason: "file shorter than 8 bytes")
         }
-        let json: Any
-        do { json = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + headerLength))) } catch {
+        let headerLength = prefix.withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
+        guard headerLength > 0, headerLength <= fileSize - 8 else {
+            throw CheckpointError.malformedHeader(url, reason: "header length \(headerLength) exceeds file size \(fileSize)")
+        }
+        guard let headerData = try? handle.read(upToCount: headerLength), headerData.count == headerLength,
+              let json = try? JSONSerialization.jsonObject(with: headerData) else {
             throw CheckpointError.malformedHeader(url, reason: "header is not JSON")
         }
         guard let header = json as? [String: Any] else { throw CheckpointError.malformedHeader(url, reason: "header is not an object") }
-        let payload = data.count - 8 - headerLength
+        let payload = fileSize - 8 - headerLength
         var entries: [String: Entry] = [:]
         for (name, value) in header where name != "__metadata__" {
             guard let object = value as? [String: Any],
@@ -51,7 +57,6 @@ public struct SafeTensorsFile: @unchecked Sendable {
         }
         self.url = url
         self.entries = entries
-        self.data = data
         self.dataStart = 8 + headerLength
     }
 
@@ -68,32 +73,48 @@ public struct SafeTensorsFile: @unchecked Sendable {
     /// A tensor converted to Float32 (from F32, F16 or BF16).
     public func tensor(_ name: String) throws -> Tensor {
         guard let entry = entries[name] else { throw CheckpointError.missingWeights(url, keys: [name]) }
+        guard ["F32", "F16", "BF16"].contains(entry.dtype) else {
+            throw CheckpointError.unsupportedDType(url, tensor: name, dtype: entry.dtype)
+        }
+        let descriptor = open(url.path, O_RDONLY)
+        guard descriptor >= 0 else { throw CheckpointError.unreadableFile(url, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
         let count = entry.shape.reduce(1, *)
-        let start = dataStart + entry.byteRange.lowerBound
-        return try data.withUnsafeBytes { raw -> Tensor in
-            let bytes = UnsafeRawBufferPointer(rebasing: raw[start..<(dataStart + entry.byteRange.upperBound)])
-            switch entry.dtype {
-            case "F32":
-                return Tensor(shape: entry.shape) { out in
-                    for i in 0..<count { out[i] = Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))) }
+        let offset = dataStart + entry.byteRange.lowerBound
+        var failure = false
+        let tensor = Tensor(shape: entry.shape) { out in
+            if entry.dtype == "F32" {
+                failure = !Self.readFully(descriptor, into: UnsafeMutableRawPointer(out.baseAddress!), count: count * 4, offset: offset)
+                return
+            }
+            // Half precision: read in chunks and widen.
+            let chunk = 1 << 16
+            var halves = [UInt16](repeating: 0, count: chunk)
+            var done = 0
+            while done < count && !failure {
+                let n = min(chunk, count - done)
+                halves.withUnsafeMutableBytes { raw in
+                    failure = !Self.readFully(descriptor, into: raw.baseAddress!, count: n * 2, offset: offset + done * 2)
                 }
-            case "F16":
-                return Tensor(shape: entry.shape) { out in
-                    for i in 0..<count {
-                        let bits = UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))
-                        out[i] = Float(Float16(bitPattern: bits))
-                    }
+                if entry.dtype == "F16" {
+                    for i in 0..<n { out[done + i] = Float(Float16(bitPattern: UInt16(littleEndian: halves[i]))) }
+                } else {
+                    for i in 0..<n { out[done + i] = Float(bitPattern: UInt32(UInt16(littleEndian: halves[i])) << 16) }
                 }
-            case "BF16":
-                return Tensor(shape: entry.shape) { out in
-                    for i in 0..<count {
-                        let bits = UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))
-                        out[i] = Float(bitPattern: UInt32(bits) << 16)
-                    }
-                }
-            default:
-                throw CheckpointError.unsupportedDType(url, tensor: name, dtype: entry.dtype)
+                done += n
             }
         }
+        if failure { throw CheckpointError.tensorOutOfBounds(url, tensor: name) }
+        return tensor
+    }
+
+    private static func readFully(_ descriptor: Int32, into buffer: UnsafeMutableRawPointer, count: Int, offset: Int) -> Bool {
+        var done = 0
+        while done < count {
+            let n = pread(descriptor, buffer + done, count - done, off_t(offset + done))
+            if n <= 0 { return false }
+            done += n
+        }
+        return true
     }
 }

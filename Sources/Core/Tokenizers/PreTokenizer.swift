@@ -10,6 +10,15 @@ indirect enum PreTokenizer: Sendable {
     /// `Sequence`: apply each in turn to every piece.
     case sequence([PreTokenizer])
 
+    /// Whether the result depends on which piece starts the input (Metaspace's `first` scheme).
+    var usesOrigin: Bool {
+        switch self {
+        case .bert, .whitespaceSplit: return false
+        case let .metaspace(metaspace): return metaspace.prependScheme == .first
+        case let .sequence(steps): return steps.contains { $0.usesOrigin }
+        }
+    }
+
     /// Splits every piece of `input`.
     func apply(_ input: PieceBuffer) -> PieceBuffer {
         switch self {

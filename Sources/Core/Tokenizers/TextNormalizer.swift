@@ -28,20 +28,6 @@ indirect enum TextNormalizer: Sendable {
 
     /// Normalizes text.
     func normalize(_ text: String) -> String {
-        var keepsOrigin = true
-        return normalize(text, keepsOrigin: &keepsOrigin, originalFirst: nil)
-    }
-
-    /// Normalizes text, clearing `keepsOrigin` when the input's first character is deleted (so
-    /// that, as in HF's alignments, the result no longer starts at offset 0 of the input; this
-    /// matters to Metaspace's `first` scheme). A character that an earlier step made out of the
-    /// first one (NFKC's space in `¸` → ` ̧`) still counts as the origin; this tracks HF's
-    /// alignments only approximately.
-    func normalize(_ text: String, keepsOrigin: inout Bool, originalFirst: Unicode.Scalar?) -> String {
-        if keepsOrigin, let first = text.unicodeScalars.first, first == (originalFirst ?? first), deletesLeading(first) {
-            keepsOrigin = false
-        }
-        let originalFirst = originalFirst ?? text.unicodeScalars.first
         switch self {
         case let .bert(normalizer):
             return normalizer.normalize(text)
@@ -76,28 +62,8 @@ indirect enum TextNormalizer: Sendable {
             return text.isEmpty ? text : prefix + text
         case let .sequence(normalizers):
             var result = text
-            for normalizer in normalizers {
-                result = normalizer.normalize(result, keepsOrigin: &keepsOrigin, originalFirst: originalFirst)
-            }
+            for normalizer in normalizers { result = normalizer.normalize(result) }
             return result
-        }
-    }
-
-    /// Whether this normalizer deletes a leading `scalar` by filtering or stripping.
-    private func deletesLeading(_ scalar: Unicode.Scalar) -> Bool {
-        switch self {
-        case let .bert(normalizer):
-            let v = scalar.value
-            return normalizer.cleanText && (v == 0 || v == 0xFFFD || TokenizerUnicode.isRemovedByCleanText(v))
-        case let .strip(left, _):
-            return left && TokenizerUnicode.isWhitespace(scalar.value)
-        case .stripAccents:
-            switch scalar.properties.generalCategory {
-            case .nonspacingMark, .spacingMark, .enclosingMark: return true
-            default: return false
-            }
-        default:
-            return false
         }
     }
 

@@ -11,6 +11,8 @@ struct TokenizerPipeline<Model: SubwordModel>: Sendable {
     let idToToken: [String]
     /// Id of every token string (added tokens first, then the model's vocabulary).
     let tokenToID: [String: Int]
+    /// Whether pre-tokenization asks if a piece starts the input (Metaspace `first`).
+    private let needsOrigin: Bool
     /// Added tokens matched in raw text (`normalized: false`).
     private let rawAddedTokens: AddedTokenMatcher
     /// Added tokens matched in normalized text (`normalized: true`).
@@ -26,6 +28,7 @@ struct TokenizerPipeline<Model: SubwordModel>: Sendable {
         self.model = model
         self.postProcessor = postProcessor
         self.padID = padID
+        self.needsOrigin = preTokenizer?.usesOrigin ?? false
         // HF gives an added token the model's id for its content when there is one, else the next
         // free id past the vocabulary (the id written in the file is only checked).
         var addedTokens = addedTokens.filter { !$0.content.isEmpty }
@@ -110,9 +113,14 @@ struct TokenizerPipeline<Model: SubwordModel>: Sendable {
 
     /// Normalizes a stretch of text free of raw added tokens and tokenizes it.
     private func appendNormalizedIDs(of text: String, atOrigin: Bool, into ids: inout [Int]) {
-        var atOrigin = atOrigin
-        let normalized = normalizer?.normalize(text, keepsOrigin: &atOrigin, originalFirst: nil) ?? text
+        let normalized = normalizer?.normalize(text) ?? text
         if normalized.isEmpty { return }
+        var atOrigin = atOrigin
+        if atOrigin, needsOrigin, let normalizer, let first = text.unicodeScalars.first {
+            // HF's alignments put the normalized text at offset 0 unless the first character
+            // vanished entirely; normalizing it alone approximates that.
+            atOrigin = !normalizer.normalize(String(first)).isEmpty
+        }
         if normalizedAddedTokens.isEmpty {
             appendModelIDs(PieceBuffer(text: normalized, atOrigin: atOrigin), into: &ids)
             return

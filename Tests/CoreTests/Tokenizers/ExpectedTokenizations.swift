@@ -36,7 +36,21 @@ struct ExpectedTokenizations: Decodable {
     }
 
     var model: String
+    /// Sentences with model outputs; their tokenization is checked too.
     var sentences: [Sentence]
+    /// Sentences with tokenization only (`minilm.json`).
+    var tokenizerSentences: [Sentence]?
+
+    enum CodingKeys: String, CodingKey {
+        case model, sentences
+        case tokenizerSentences = "tokenizer_sentences"
+    }
+
+    /// Every sentence, each id once (`tokenizer_sentences` repeats some of `sentences`).
+    var allSentences: [Sentence] {
+        var seen = Set<String>()
+        return (sentences + (tokenizerSentences ?? [])).filter { seen.insert($0.id).inserted }
+    }
 
     /// Reads a reference file.
     static func load(_ url: URL) throws -> ExpectedTokenizations {
@@ -60,7 +74,7 @@ struct ExpectedTokenizations: Decodable {
     /// Compares every sentence's text ids, word ids and word spans.
     func compare(with tokenizer: any Tokenizer, maxFailures: Int = 10) -> Comparison {
         var result = Comparison()
-        for sentence in sentences {
+        for sentence in allSentences {
             result.total += 1
             let text = tokenizer.encode(text: sentence.text)
             let words = tokenizer.encode(words: sentence.words)

@@ -7,22 +7,28 @@ extension LanguageCorpus {
         availableTreebanks: [String]? = nil
     ) -> LanguageSummary {
         var tallies = Array(repeating: AttributeTally(), count: settings.attributes.count)
+        let slot = Dictionary(settings.attributes.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        var words = SplitCounts()
         var drops: [UniMorphDrop: Int] = [:]
         forEachWord { word, split, _, _, _ in
             let analysis = mapping.analyse(word)
-            for (index, attribute) in settings.attributes.enumerated() {
-                if let value = analysis.values[attribute] {
-                    tallies[index].add(value: value, form: word.form, split: split)
+            words[split] += 1
+            // Only the dimensions the word has are visited; "without" is derived below.
+            for (attribute, value) in analysis.values {
+                if let index = slot[attribute] { tallies[index].add(value: value, form: word.form, split: split) }
+            }
+            for drop in analysis.drops {
+                if drop.reason == .conflict {
+                    if let attribute = drop.attribute, let index = slot[attribute] { tallies[index].conflicts[split] += 1 }
                 } else {
-                    tallies[index].wordsWithout[split] += 1
-                    if analysis.drops.contains(where: { $0.reason == .conflict && $0.attribute == attribute }) {
-                        tallies[index].conflicts[split] += 1
-                    }
+                    drops[drop, default: 0] += 1
                 }
             }
-            for drop in analysis.drops where drop.reason != .conflict {
-                drops[UniMorphDrop(feature: drop.feature, value: drop.value, reason: drop.reason), default: 0] += 1
-            }
+        }
+        for index in tallies.indices {
+            let carrying = tallies[index].values.values.reduce(SplitCounts()) { $0 + $1.tokens }
+            tallies[index].wordsWithout = SplitCounts(
+                train: words.train - carrying.train, dev: words.dev - carrying.dev, test: words.test - carrying.test)
         }
         let files = files.map { file in
             var bySplit = SplitCounts()

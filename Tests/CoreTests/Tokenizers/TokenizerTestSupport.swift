@@ -1,0 +1,56 @@
+import Foundation
+@testable import Core
+
+/// Helpers shared by the tokenizer tests.
+enum TokenizerTestSupport {
+    /// A checkpoint folder under `Fixtures/models`.
+    static func model(_ name: String) -> URL { Fixtures.url("models/\(name)") }
+
+    /// A reference file under `Fixtures/expected`.
+    static func expected(_ name: String) throws -> ExpectedTokenizations {
+        try ExpectedTokenizations.load(Fixtures.url("expected/\(name).json"))
+    }
+
+    /// The real all-MiniLM-L6-v2 folder (`$NEURON_MODELS/all-MiniLM-L6-v2`, else
+    /// `~/.cache/neuron-workbench/models/all-MiniLM-L6-v2`), or `nil` when it is not installed.
+    static var miniLM: URL? {
+        let root: URL
+        if let path = ProcessInfo.processInfo.environment["NEURON_MODELS"] {
+            root = URL(fileURLWithPath: path, isDirectory: true)
+        } else {
+            root = FileManager.default.homeDirectoryForCurrentUser
+                .appendingPathComponent(".cache/neuron-workbench/models", isDirectory: true)
+        }
+        let folder = root.appendingPathComponent("all-MiniLM-L6-v2", isDirectory: true)
+        let hasTokenizer = ["tokenizer.json", "vocab.txt"].contains {
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
+        }
+        return hasTokenizer ? folder : nil
+    }
+
+    /// The syntactic-word FORMs of every sentence of a CoNLL-U file, by `sent_id`, in file order
+    /// (multiword-token ranges `3-4` and empty nodes `8.1` skipped).
+    static func treebankWords(_ url: URL) throws -> [(sentID: String, words: [String])] {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        var sentences: [(sentID: String, words: [String])] = []
+        var sentID = ""
+        var words: [String] = []
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+            if line.isEmpty {
+                if !words.isEmpty { sentences.append((sentID, words)) }
+                words = []
+                sentID = ""
+            } else if line.hasPrefix("#") {
+                if line.hasPrefix("# sent_id = ") { sentID = String(line.dropFirst("# sent_id = ".count)) }
+            } else {
+                let columns = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
+                guard columns.count >= 2 else { continue }
+                if columns[0].contains("-") || columns[0].contains(".") { continue }
+                words.append(String(columns[1]))
+            }
+        }
+        if !words.isEmpty { sentences.append((sentID, words)) }
+        return sentences
+    }
+}
