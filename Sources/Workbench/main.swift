@@ -6,6 +6,7 @@ let commands: [any Command.Type] = [
     ExtractCommand.self,
     BenchCommand.self,
     DataCommand.self,
+    ProbeCommand.self,
 ]
 
 @MainActor func printHelp() {

@@ -153,3 +153,35 @@ public struct DurraniAnalysis: Sendable {
         }
     }
 }
+
+/// Durrani et al.'s analyses of one config, as stored in its result.
+public struct DurraniSummary: Sendable, Codable {
+    /// The λ grid, best S first.
+    public var lambdaScores: [DurraniAnalysis.LambdaScore]
+    /// Ablation with the probe of the best λ and its weight-mass ranking.
+    public var ablation: DurraniAnalysis.Ablation
+    /// Minimal neuron sets for each δ.
+    public var minimalSets: [DurraniAnalysis.MinimalSet]
+    /// Hidden state → how many of the smallest minimal set's neurons sit there.
+    public var layerDistribution: [Int: Int]
+    /// Label → how many neurons carry half of its weight mass.
+    public var neuronsPerLabel: [String: Int]
+}
+
+extension DurraniAnalysis {
+    /// λ search on dev, then ablation, minimal sets, layer and label distributions with the best λ.
+    public func summarize(_ data: ProbingData, control: ProbingData?) -> DurraniSummary {
+        let scores = lambdaSearch(data)
+        let best = scores[0]
+        let probeSettings = settings.probe.with(lambda1: best.lambda1, lambda2: best.lambda2)
+        let probe = LinearProbe.train(features: data.train.features, labels: data.train.labels,
+                                      classCount: data.classCount, settings: probeSettings)
+        let ranking = LinearRanking.weightMass(probe)
+        let sets = minimalSets(data, ranking: ranking, probeSettings: probeSettings, control: control)
+        let perLabel = Self.neuronsPerLabel(probe, fraction: 0.5)
+        return DurraniSummary(
+            lambdaScores: scores, ablation: ablation(data, probe: probe, ranking: ranking), minimalSets: sets,
+            layerDistribution: Self.layerDistribution(sets.first?.neurons ?? [], data: data),
+            neuronsPerLabel: Dictionary(uniqueKeysWithValues: zip(data.labelNames, perLabel.map(\.count))))
+    }
+}

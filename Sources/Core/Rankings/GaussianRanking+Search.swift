@@ -35,7 +35,7 @@ extension GaussianRanking {
         let labelEntropy: Double
         let useResiduals: Bool
         let n: Int, d: Int, c: Int
-        /// Most steps the buffers hold (all neurons).
+        /// Most steps the buffers hold (`maxNeurons`, at most D).
         let capacity: Int
         let threads: Int
         /// Rows per GEMM block (strategy `.recompute`).
@@ -60,7 +60,7 @@ extension GaussianRanking {
         private let coefficients: UnsafeMutablePointer<Double> // [capacity]
         private let labelIndex: UnsafeMutablePointer<Int>      // [n]
 
-        init(probe: GaussianProbe, features: Tensor, labels: [Int], strategy: Strategy,
+        init(probe: GaussianProbe, features: Tensor, labels: [Int], maxNeurons: Int, strategy: Strategy,
              threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
             let (kept, keptLabels) = GaussianRanking.trainedExamples(probe: probe, features: features, labels: labels)
             self.probe = probe
@@ -74,7 +74,7 @@ extension GaussianRanking {
             n = kept.rows
             d = probe.featureCount
             c = classes.count
-            capacity = d
+            capacity = min(max(maxNeurons, 0), probe.featureCount)
             var counts = [Int](repeating: 0, count: c)
             for label in self.labels { counts[label] += 1 }
             labelEntropy = GaussianProbe.entropy(counts.map { Double($0) / Double(max(kept.rows, 1)) })
@@ -93,22 +93,22 @@ extension GaussianRanking {
             selected = [Bool](repeating: false, count: d)
             logDeterminant = [Double](repeating: 0, count: c)
 
-            factorRows = .allocate(capacity: c * capacity * d)
-            conditional = .allocate(capacity: c * d)
+            factorRows = .allocate(capacity: max(1, c * capacity * d))
+            conditional = .allocate(capacity: max(1, c * d))
             conditional.initialize(from: diagonal, count: c * d)
-            quadratic = .allocate(capacity: c * n)
+            quadratic = .allocate(capacity: max(1, c * n))
             quadratic.initialize(repeating: 0, count: c * n)
             store = .allocate(capacity: max(1, useResiduals ? c * n * d : c * n * capacity))
-            tiles = useResiduals ? nil : .allocate(capacity: c * blockRows * d)
-            pendingWhitened = .allocate(capacity: c * n)
-            pendingRow = .allocate(capacity: c * d)
-            inverseVariance = .allocate(capacity: c * d)
-            constant = .allocate(capacity: c * d)
-            scratch = .allocate(capacity: self.threads * (c + 2) * d)
-            accumulators = .allocate(capacity: self.threads * d)
-            column = .allocate(capacity: n)
-            coefficients = .allocate(capacity: capacity)
-            labelIndex = .allocate(capacity: n)
+            tiles = useResiduals ? nil : .allocate(capacity: max(1, c * blockRows * d))
+            pendingWhitened = .allocate(capacity: max(1, c * n))
+            pendingRow = .allocate(capacity: max(1, c * d))
+            inverseVariance = .allocate(capacity: max(1, c * d))
+            constant = .allocate(capacity: max(1, c * d))
+            scratch = .allocate(capacity: max(1, self.threads * (c + 2) * d))
+            accumulators = .allocate(capacity: max(1, self.threads * d))
+            column = .allocate(capacity: max(1, n))
+            coefficients = .allocate(capacity: max(1, capacity))
+            labelIndex = .allocate(capacity: max(1, n))
             labelIndex.initialize(from: self.labels, count: n)
 
             if useResiduals {

@@ -48,8 +48,8 @@ public enum GaussianRanking {
     public static func rank(probe: GaussianProbe, features: Tensor, labels: [Int], maxNeurons: Int = 150,
                             strategy: Strategy = .automatic,
                             progress: ((Int) -> Void)? = nil) -> GaussianRankingResult {
-        let search = IncrementalSearch(probe: probe, features: features, labels: labels, strategy: strategy)
         let steps = min(max(maxNeurons, 0), probe.featureCount)
+        let search = IncrementalSearch(probe: probe, features: features, labels: labels, maxNeurons: steps, strategy: strategy)
         var order: [Int] = [], information: [Double] = [], accuracy: [Double] = []
         while order.count < steps, let step = search.step() {
             order.append(step.neuron)

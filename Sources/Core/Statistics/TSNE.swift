@@ -11,8 +11,10 @@ import Foundation
 ///   (P × 12 for the first 250 iterations) and 0.8 afterwards, adaptive per-coordinate gains
 ///   (Jacobs 1988: +0.2 when the step changes sign, × 0.8 otherwise, floored at 0.01), learning rate
 ///   200 or scikit-learn's "auto" max(n / exaggeration / 4, 50); momentum buffer and gains restart
-///   between the two phases, as in scikit-learn. Stops early when the gradient norm falls below
-///   `minGradientNorm`.
+///   between the two phases, as in scikit-learn. Every 50 iterations it stops, as scikit-learn does,
+///   when the gain-scaled gradient norm is at most `minGradientNorm` or the KL divergence has not
+///   improved for `iterationsWithoutProgress` iterations. Given the same P and starting layout, the
+///   steps are scikit-learn's `method="exact"` steps (checked against scikit-learn 1.9).
 /// - Initialisation: seeded Gaussian with standard deviation 1e-4.
 ///
 /// Cost O(n² · d) once plus O(n²) per iteration; meant for tens to a few hundred points (the configs
@@ -51,8 +53,11 @@ public struct TSNE: Sendable, Equatable {
         public var minGain: Double
         /// Standard deviation of the Gaussian initial layout.
         public var initialStandardDeviation: Double
-        /// Stop when the gradient's Euclidean norm is below this.
+        /// Stop when the norm of the gain-scaled gradient is at most this (checked every 50 iterations).
         public var minGradientNorm: Double
+        /// Stop when the KL divergence has not improved for more than this many iterations
+        /// (checked every 50 iterations, after early exaggeration only in effect).
+        public var iterationsWithoutProgress: Int
         /// Seed of the initial layout.
         public var seed: UInt64
 
@@ -60,7 +65,8 @@ public struct TSNE: Sendable, Equatable {
         public init(perplexity: Double = 30, iterations: Int = 1000, earlyExaggeration: Double = 12,
                     exaggerationIterations: Int = 250, learningRate: LearningRate = .fixed(200),
                     initialMomentum: Double = 0.5, finalMomentum: Double = 0.8, minGain: Double = 0.01,
-                    initialStandardDeviation: Double = 1e-4, minGradientNorm: Double = 1e-7, seed: UInt64 = 0) {
+                    initialStandardDeviation: Double = 1e-4, minGradientNorm: Double = 1e-7,
+                    iterationsWithoutProgress: Int = 300, seed: UInt64 = 0) {
             self.perplexity = perplexity
             self.iterations = iterations
             self.earlyExaggeration = earlyExaggeration
@@ -71,6 +77,7 @@ public struct TSNE: Sendable, Equatable {
             self.minGain = minGain
             self.initialStandardDeviation = initialStandardDeviation
             self.minGradientNorm = minGradientNorm
+            self.iterationsWithoutProgress = iterationsWithoutProgress
             self.seed = seed
         }
     }
@@ -81,7 +88,8 @@ public struct TSNE: Sendable, Equatable {
         public var iteration: Int
         /// KL(P ‖ Q) with the true, unexaggerated P.
         public var klDivergence: Double
-        /// Euclidean norm of the gradient of the optimised objective (exaggerated P early on).
+        /// Euclidean norm of the gain-scaled gradient of the optimised objective (exaggerated P early
+        /// on), as scikit-learn reports it.
         public var gradientNorm: Double
     }
 
@@ -92,6 +100,8 @@ public struct TSNE: Sendable, Equatable {
     /// Iterations run (fewer than asked when the gradient vanished).
     public let iterations: Int
     /// The objective every 50 iterations, and at the last one.
+    ///
+    /// Each checkpoint holds the KL divergence of the layout that its iteration started from.
     public let trace: [Checkpoint]
     /// The settings used.
     public let options: Options
@@ -101,9 +111,11 @@ public struct TSNE: Sendable, Equatable {
     /// - Parameters:
     ///   - data: [n, d], n ≥ 2.
     ///   - options: perplexity (< n), schedule, seed.
-    public init(_ data: Tensor, options: Options = Options()) {
+    ///   - initialLayout: [n, 2] starting coordinates instead of the seeded Gaussian (e.g. a PCA).
+    public init(_ data: Tensor, options: Options = Options(), initialLayout: Tensor? = nil) {
         precondition(data.shape.count == 2, "TSNE: expected a matrix [n, d], got shape \(data.shape)")
-        self.init(squaredDistances: SquaredDistances.pairwise(data), count: data.rows, options: options)
+        self.init(squaredDistances: SquaredDistances.pairwise(data), count: data.rows, options: options,
+                  initialLayout: initialLayout)
     }
 
     /// Embeds points given their squared distances.
@@ -112,16 +124,17 @@ public struct TSNE: Sendable, Equatable {
     ///   - squaredDistances: n × n row-major squared distances.
     ///   - count: n ≥ 2.
     ///   - options: perplexity (< n), schedule, seed.
-    public init(squaredDistances: [Double], count n: Int, options: Options = Options()) {
+    ///   - initialLayout: [n, 2] starting coordinates instead of the seeded Gaussian.
+    public init(squaredDistances: [Double], count n: Int, options: Options = Options(), initialLayout: Tensor? = nil) {
         precondition(options.iterations >= 0 && options.exaggerationIterations >= 0,
                      "TSNE: iteration counts must be ≥ 0, got \(options.iterations) and \(options.exaggerationIterations)")
         let calibration = PerplexityCalibration(squaredDistances: squaredDistances, count: n,
                                                 perplexity: options.perplexity)
-        self.init(joint: calibration.joint, count: n, options: options)
+        self.init(joint: calibration.joint, count: n, options: options, initialLayout: initialLayout)
     }
 
     /// Optimises a layout for the joint probabilities `joint` (n × n, symmetric, summing to 1).
-    init(joint p: [Double], count n: Int, options: Options) {
+    init(joint p: [Double], count n: Int, options: Options, initialLayout: Tensor?) {
         self.options = options
         let rate: Double
         switch options.learningRate {
@@ -129,14 +142,19 @@ public struct TSNE: Sendable, Equatable {
         case .auto: rate = max(Double(n) / options.earlyExaggeration / 4, 50)
         }
 
-        var rng = SplitMix64(seed: options.seed)
         var y = [Double](repeating: 0, count: 2 * n)
-        for index in stride(from: 0, to: 2 * n, by: 2) {
-            // Box–Muller: two independent standard normals from two uniforms.
-            let u1 = max(rng.nextUnitDouble(), .leastNormalMagnitude), u2 = rng.nextUnitDouble()
-            let radius = (-2 * Foundation.log(u1)).squareRoot() * options.initialStandardDeviation
-            y[index] = radius * Foundation.cos(2 * .pi * u2)
-            y[index + 1] = radius * Foundation.sin(2 * .pi * u2)
+        if let initialLayout {
+            precondition(initialLayout.shape == [n, 2], "TSNE: initial layout \(initialLayout.shape) is not [\(n), 2]")
+            y = initialLayout.scalars.map(Double.init)
+        } else {
+            var rng = SplitMix64(seed: options.seed)
+            for index in stride(from: 0, to: 2 * n, by: 2) {
+                // Box–Muller: two independent standard normals from two uniforms.
+                let u1 = max(rng.nextUnitDouble(), .leastNormalMagnitude), u2 = rng.nextUnitDouble()
+                let radius = (-2 * Foundation.log(u1)).squareRoot() * options.initialStandardDeviation
+                y[index] = radius * Foundation.cos(2 * .pi * u2)
+                y[index + 1] = radius * Foundation.sin(2 * .pi * u2)
+            }
         }
 
         var pLogP = 0.0
@@ -148,39 +166,48 @@ public struct TSNE: Sendable, Equatable {
         var kernel = [Double](repeating: 0, count: n * n)   // (1 + ‖yᵢ − yⱼ‖²)⁻¹, zero diagonal
         var trace: [Checkpoint] = []
         var done = 0
-        while done < options.iterations {
-            let exaggerating = done < options.exaggerationIterations
-            if done == options.exaggerationIterations && done > 0 {
-                // scikit-learn restarts the optimiser state for the second phase.
-                for index in 0..<(2 * n) { update[index] = 0; gains[index] = 1 }
-            }
-            let exaggeration = exaggerating ? options.earlyExaggeration : 1
-            let momentum = exaggerating ? options.initialMomentum : options.finalMomentum
-
-            let recording = (done + 1) % 50 == 0 || done + 1 == options.iterations
-            var (kl, gradientNorm) = Self.evaluate(joint: p, pLogP: pLogP, exaggeration: exaggeration,
-                                                   layout: y, count: n, kernel: &kernel, gradient: &gradient,
-                                                   computeKL: recording)
-            let stopping = gradientNorm < options.minGradientNorm
-            if stopping && !recording { kl = Self.klDivergence(joint: p, layout: y, count: n) }
-
-            // Gains (delta-bar-delta), momentum step.
-            for index in 0..<(2 * n) {
-                if update[index] * gradient[index] < 0 {
-                    gains[index] += 0.2
-                } else {
-                    gains[index] *= 0.8
+        // Two phases as in scikit-learn's `_tsne`, each a fresh `_gradient_descent` (momentum buffer,
+        // gains and progress bookkeeping restart): early exaggeration, then the rest.
+        let phases = [(0, min(options.exaggerationIterations, options.iterations), options.earlyExaggeration,
+                       options.initialMomentum),
+                      (min(options.exaggerationIterations, options.iterations), options.iterations, 1.0,
+                       options.finalMomentum)]
+        phases: for (first, end, exaggeration, momentum) in phases where first < end {
+            for index in 0..<(2 * n) { update[index] = 0; gains[index] = 1 }
+            var bestError = Double.infinity, bestIteration = first
+            for iteration in first..<end {
+                let checking = (iteration + 1) % 50 == 0
+                let last = iteration + 1 == options.iterations
+                let evaluated = Self.evaluate(joint: p, pLogP: pLogP, exaggeration: exaggeration, layout: y, count: n,
+                                              kernel: &kernel, gradient: &gradient, computeKL: checking || last)
+                // Gains (delta-bar-delta), momentum step.
+                var squaredNorm = 0.0
+                for index in 0..<(2 * n) {
+                    if update[index] * gradient[index] < 0 {
+                        gains[index] += 0.2
+                    } else {
+                        gains[index] *= 0.8
+                    }
+                    gains[index] = max(gains[index], options.minGain)
+                    let step = gains[index] * gradient[index]
+                    squaredNorm += step * step
+                    update[index] = momentum * update[index] - rate * step
+                    y[index] += update[index]
                 }
-                gains[index] = max(gains[index], options.minGain)
-                update[index] = momentum * update[index] - rate * gains[index] * gradient[index]
-                y[index] += update[index]
-            }
-            done += 1
-            if recording || stopping {
+                done = iteration + 1
+                guard checking || last else { continue }
+                let gradientNorm = squaredNorm.squareRoot()
                 // The objective of the layout this step started from.
-                trace.append(Checkpoint(iteration: done, klDivergence: kl, gradientNorm: gradientNorm))
+                trace.append(Checkpoint(iteration: done, klDivergence: evaluated.klDivergence, gradientNorm: gradientNorm))
+                guard checking else { continue }
+                if evaluated.klDivergence < bestError {
+                    bestError = evaluated.klDivergence
+                    bestIteration = iteration
+                } else if iteration - bestIteration > options.iterationsWithoutProgress {
+                    break phases
+                }
+                if gradientNorm <= options.minGradientNorm { break phases }
             }
-            if stopping { break }
         }
         // The KL of the final layout (the loop's value is for the layout before the last step).
         klDivergence = Self.klDivergence(joint: p, layout: y, count: n)

@@ -22,7 +22,7 @@ struct TokenizerSpeedTests {
         let sentences = try TokenizerTestSupport.treebankWords(TokenizerSpeedTests.ewtDev)
         let wordCount = sentences.reduce(0) { $0 + $1.words.count }
         var ids = 0
-        let repeats = 3
+        let repeats = Int(ProcessInfo.processInfo.environment["TOKENIZER_SPEED_REPEATS"] ?? "3") ?? 3
         let start = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<repeats {
             for sentence in sentences { ids += tokenizer.encode(words: sentence.words).ids.count }

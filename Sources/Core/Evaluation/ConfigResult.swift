@@ -1,0 +1,64 @@
+import Foundation
+
+/// One probing config: a model's layer (or all layers side by side) for one language's attribute.
+public struct ProbingConfig: Sendable, Codable, Hashable {
+    public var model: String
+    public var language: String
+    public var attribute: String
+    /// The hidden state probed; nil for all layers concatenated (Durrani et al. §5).
+    public var layer: Int?
+
+    public init(model: String, language: String, attribute: String, layer: Int?) {
+        self.model = model
+        self.language = language
+        self.attribute = attribute
+        self.layer = layer
+    }
+
+    /// "English Number L4" / "English Number all-layers".
+    public var name: String { "\(language) \(attribute) " + (layer.map { "L\($0)" } ?? "all-layers") }
+    /// A file-name-safe identifier.
+    public var identifier: String {
+        "\(model)-\(language)-\(attribute)-" + (layer.map { "L\($0)" } ?? "all")
+    }
+}
+
+/// Everything computed for one config, with the provenance needed to reproduce it.
+public struct ConfigResult: Sendable, Codable {
+    public var config: ProbingConfig
+    public var labels: [String]
+    /// Examples per split ("train", "dev", "test").
+    public var examples: [String: Int]
+    public var neuronCount: Int
+    /// Every ranking by name ("linear", "gaussian", "probeless", "random", "linear-mass"), best first.
+    public var rankings: [String: [Int]]
+    /// Mutual information (bits, dev) after each greedy Gaussian step.
+    public var gaussianMutualInformation: [Double]
+    /// Accuracy curves for each classifier × ranking (7 rankings: 3 top-to-bottom, 3 bottom-to-top, random).
+    public var curves: [AccuracyCurve]
+    /// Durrani et al.'s analyses, when run.
+    public var durrani: DurraniSummary?
+    /// Test accuracy of each classifier on all neurons.
+    public var fullAccuracy: [String: Double]
+    public var provenance: ResultProvenance
+
+    /// The curve of one classifier–ranking combination.
+    public func curve(_ classifier: ProbeKind, _ ranking: String) -> AccuracyCurve? {
+        curves.first { $0.classifier == classifier && $0.ranking == ranking }
+    }
+}
+
+/// Where a result came from: model and corpus, split recipe, seeds and settings.
+public struct ResultProvenance: Sendable, Codable {
+    public var tool: String
+    public var created: String
+    public var seconds: Double
+    public var modelPath: String
+    public var modelHash: String
+    public var activationCache: String
+    public var treebanks: [String]
+    public var files: [String]
+    public var split: String
+    public var controlTask: String
+    public var settings: ProbingGrid.Settings
+}

@@ -1,0 +1,72 @@
+import Core
+import Foundation
+
+/// `workbench probe`: the probing grid of Antverg & Belinkov 2022 §3 with Durrani et al.'s analyses.
+enum ProbeCommand: Command {
+    static let name = "probe"
+    static let summary = "rank neurons and evaluate the rankings with linear and Gaussian probes over a grid"
+    static let usage = """
+        usage: workbench probe [options]
+
+        For every config (language × attribute × layer): extracts (or reuses) the activations, builds
+        the attribute dataset, ranks the neurons by Linear, Gaussian, Probeless and Random (plus the
+        bottom-to-top of each), and evaluates every ranking with a retrained linear probe and the
+        Gaussian probe on the top k neurons, with a control task for selectivity. Then compares the
+        configs: Wilcoxon tests, K-means clusters with t-SNE, top-100 overlaps; and runs Durrani et
+        al.'s λ search, ablation and minimal neuron sets. Results (JSON, CSV, summary.md) go to --out.
+
+          --model NAME|DIR     minilm (default), mbert, xlmr, bert, or a folder
+          --languages LIST     e.g. English,Spanish,French (default)
+          --attributes LIST    e.g. Number,Gender,Tense,"Part of Speech" (default)
+          --layers LIST        hidden states, e.g. 2,4,6 (default: 2,4,6)
+          --all-layers         also probe the layers concatenated (Durrani §5)
+          --max-k N            curves for k = 1…N (default 150)
+          --k-step N           evaluate every N-th k only (default 1)
+          --gaussian-neurons N greedy Gaussian ranking length (default 150)
+          --control SAMPLER    uniform (default, Antverg) or empirical (Durrani)
+          --min-types N        value filter (default 100)
+          --no-durrani         skip Durrani et al.'s analyses
+          --out DIR            results folder (default results/probe)
+          --ud-root DIR, --shared DIR, --cache DIR
+        """
+
+    static func run(_ arguments: inout ArgumentList) throws {
+        let model = try arguments.option("model") ?? "minilm"
+        var languages = try arguments.options("languages")
+        if languages.isEmpty { languages = ["English", "Spanish", "French"] }
+        var attributes = try arguments.options("attributes")
+        if attributes.isEmpty { attributes = ["Number", "Gender", "Tense", "Part of Speech"] }
+        let layerText = try arguments.option("layers") ?? "2,4,6"
+        guard let layers = try ExtractCommand.parseLayers(layerText) else { throw UsageError("--layers must list hidden states") }
+        let allLayers = arguments.flag("all-layers")
+        let maxK = try arguments.intOption("max-k", default: 150)
+        let step = try arguments.intOption("k-step", default: 1)
+        let gaussianNeurons = try arguments.intOption("gaussian-neurons", default: 150)
+        let controlName = try arguments.option("control") ?? "uniform"
+        guard let control = ControlTask.Sampler(rawValue: controlName) else { throw UsageError("--control must be uniform or empirical") }
+        let minTypes = try arguments.intOption("min-types", default: 100)
+        let noDurrani = arguments.flag("no-durrani")
+        let out = URL(fileURLWithPath: try arguments.option("out") ?? "results/probe")
+        let shared = SharedData(root: try arguments.option("shared").map { URL(fileURLWithPath: $0, isDirectory: true) })
+        let udRoot = try arguments.option("ud-root")
+        let cacheRoot = try arguments.option("cache")
+        try arguments.finish()
+        guard maxK >= 1, step >= 1 else { throw UsageError("--max-k and --k-step must be positive") }
+        if let udRoot { setenv("UD_ROOT", udRoot, 1) }
+
+        var settings = ProbingGrid.Settings(model: model, languages: languages, attributes: attributes, layers: layers)
+        settings.allLayersConcatenated = allLayers
+        settings.neuronCounts = Array(stride(from: 1, through: maxK, by: step)) + (maxK % step == 1 || step == 1 ? [] : [maxK])
+        settings.gaussianNeurons = gaussianNeurons
+        settings.control = control
+        settings.minTypes = minTypes
+        if noDurrani { settings.durrani = nil }
+        let cache = cacheRoot.map { ActivationCache(root: URL(fileURLWithPath: $0).appendingPathComponent("activations")) } ?? ActivationCache()
+        let grid = ProbingGrid(settings: settings, shared: shared, activationCache: cache)
+        let results = try grid.run()
+        let report = GridReport(results: results)
+        try report.write(to: out)
+        print(report.summary)
+        print("\nresults    \(out.path) (grid.json, curves.csv, wilcoxon.csv, clusters.csv, overlaps.csv, durrani.csv, summary.md)")
+    }
+}
