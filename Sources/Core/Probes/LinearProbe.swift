@@ -40,72 +40,68 @@ public struct LinearProbe: Sendable {
             b = initial.bias
         }
 
+        // One parameter buffer: W (c·d, row-major) then b (c); updated in place by Adam.
+        var parameters = w + b
         var optimizer = Adam(count: c * d + c, learningRate: settings.learningRate)
         let batchSize = max(1, settings.batchSize)
         var order = Array(0..<n)
         var batch = [Float](repeating: 0, count: batchSize * d)
         var logits = [Float](repeating: 0, count: batchSize * c)
         var gradient = [Float](repeating: 0, count: c * d + c)
-        var parameters = [Float](repeating: 0, count: c * d + c)
         features.scalars.withUnsafeBufferPointer { x in
-            for _ in 0..<settings.epochs {
-                if settings.shuffle { order.shuffle(using: &random) }
-                var start = 0
-                while start < n {
-                    let rows = min(batchSize, n - start)
-                    for r in 0..<rows {
-                        let source = order[start + r] * d
-                        for j in 0..<d { batch[r * d + j] = x[source + j] }
-                    }
-                    // logits = X_b · Wᵀ + b, then softmax − one-hot, scaled by 1/rows.
-                    batch.withUnsafeBufferPointer { xb in
-                        w.withUnsafeBufferPointer { wp in
-                            logits.withUnsafeMutableBufferPointer { lp in
-                                BLAS.gemm(transposeB: true, m: rows, n: c, k: d, a: xb.baseAddress!, lda: d,
-                                          b: wp.baseAddress!, ldb: d, c: lp.baseAddress!, ldc: c)
-                                for r in 0..<rows {
-                                    let row = lp.baseAddress! + r * c
-                                    for k in 0..<c { row[k] += b[k] }
-                                    softmaxInPlace(row, count: c)
-                                    row[labels[order[start + r]]] -= 1
-                                    for k in 0..<c { row[k] /= Float(rows) }
+            parameters.withUnsafeMutableBufferPointer { p in
+                batch.withUnsafeMutableBufferPointer { xb in
+                    logits.withUnsafeMutableBufferPointer { lp in
+                        gradient.withUnsafeMutableBufferPointer { g in
+                            for _ in 0..<settings.epochs {
+                                if settings.shuffle { order.shuffle(using: &random) }
+                                var start = 0
+                                while start < n {
+                                    let rows = min(batchSize, n - start)
+                                    for r in 0..<rows {
+                                        (xb.baseAddress! + r * d).update(from: x.baseAddress! + order[start + r] * d, count: d)
+                                    }
+                                    // logits = X_b · Wᵀ + b; then softmax − one-hot, scaled by 1/rows.
+                                    BLAS.gemm(transposeB: true, m: rows, n: c, k: d, a: xb.baseAddress!, lda: d,
+                                              b: p.baseAddress!, ldb: d, c: lp.baseAddress!, ldc: c)
+                                    let scale = 1 / Float(rows)
+                                    for r in 0..<rows {
+                                        let row = lp.baseAddress! + r * c
+                                        for k in 0..<c { row[k] += p[c * d + k] }
+                                        softmaxInPlace(row, count: c)
+                                        row[labels[order[start + r]]] -= 1
+                                        for k in 0..<c { row[k] *= scale }
+                                    }
+                                    // ∂CE/∂W = dlogitsᵀ · X_b ; ∂CE/∂b = column sums of dlogits.
+                                    BLAS.gemm(transposeA: true, m: c, n: d, k: rows, a: lp.baseAddress!, lda: c,
+                                              b: xb.baseAddress!, ldb: d, c: g.baseAddress!, ldc: d)
+                                    for k in 0..<c {
+                                        var sum: Float = 0
+                                        for r in 0..<rows { sum += lp[r * c + k] }
+                                        g[c * d + k] = sum
+                                    }
+                                    // Elastic net: λ1·sign(W) + λ2·W/‖W‖ (subgradient 0 at W = 0, as autograd).
+                                    var squares: Float = 0
+                                    for i in 0..<(c * d) { squares += p[i] * p[i] }
+                                    let norm = squares.squareRoot()
+                                    let l2 = norm > 0 ? settings.lambda2 / norm : 0
+                                    let l1 = settings.lambda1
+                                    for i in 0..<(c * d) {
+                                        let value = p[i]
+                                        let sign: Float = value > 0 ? 1 : (value < 0 ? -1 : 0)
+                                        g[i] += l1 * sign + l2 * value
+                                    }
+                                    optimizer.step(p, gradient: UnsafeBufferPointer(g))
+                                    start += rows
                                 }
                             }
                         }
                     }
-                    // ∂CE/∂W = dlogitsᵀ · X_b ; ∂CE/∂b = column sums of dlogits.
-                    gradient.withUnsafeMutableBufferPointer { g in
-                        logits.withUnsafeBufferPointer { lp in
-                            batch.withUnsafeBufferPointer { xb in
-                                BLAS.gemm(transposeA: true, m: c, n: d, k: rows, a: lp.baseAddress!, lda: c,
-                                          b: xb.baseAddress!, ldb: d, c: g.baseAddress!, ldc: d)
-                            }
-                            for k in 0..<c {
-                                var sum: Float = 0
-                                for r in 0..<rows { sum += lp[r * c + k] }
-                                g[c * d + k] = sum
-                            }
-                        }
-                        // Elastic net: λ1·sign(W) + λ2·W/‖W‖ (subgradient 0 at W = 0, as autograd).
-                        var squares: Float = 0
-                        for value in w { squares += value * value }
-                        let norm = squares.squareRoot()
-                        let l2 = norm > 0 ? settings.lambda2 / norm : 0
-                        for i in 0..<(c * d) {
-                            let value = w[i]
-                            let sign: Float = value > 0 ? 1 : (value < 0 ? -1 : 0)
-                            g[i] += settings.lambda1 * sign + l2 * value
-                        }
-                    }
-                    for i in 0..<(c * d) { parameters[i] = w[i] }
-                    for k in 0..<c { parameters[c * d + k] = b[k] }
-                    optimizer.step(&parameters, gradient: gradient)
-                    for i in 0..<(c * d) { w[i] = parameters[i] }
-                    for k in 0..<c { b[k] = parameters[c * d + k] }
-                    start += rows
                 }
             }
         }
+        w = Array(parameters[0..<(c * d)])
+        b = Array(parameters[(c * d)...])
         return LinearProbe(weights: Tensor(shape: [c, d], scalars: w), bias: b, settings: settings)
     }
 
@@ -154,17 +150,22 @@ struct Adam {
         v = [Float](repeating: 0, count: count)
     }
 
-    mutating func step(_ parameters: inout [Float], gradient: [Float]) {
+    mutating func step(_ parameters: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>) {
         t += 1
         let correction1 = 1 - Float(Foundation.pow(Double(beta1), Double(t)))
         let correction2 = 1 - Float(Foundation.pow(Double(beta2), Double(t)))
         let stepSize = learningRate / correction1
-        let rootCorrection2 = correction2.squareRoot()
-        for i in parameters.indices {
-            let g = gradient[i]
-            m[i] = beta1 * m[i] + (1 - beta1) * g
-            v[i] = beta2 * v[i] + (1 - beta2) * g * g
-            parameters[i] -= stepSize * m[i] / (v[i].squareRoot() / rootCorrection2 + epsilon)
+        let inverseRootCorrection2 = 1 / correction2.squareRoot()
+        let (b1, b2, eps) = (beta1, beta2, epsilon)
+        m.withUnsafeMutableBufferPointer { m in
+            v.withUnsafeMutableBufferPointer { v in
+                for i in 0..<parameters.count {
+                    let g = gradient[i]
+                    m[i] = b1 * m[i] + (1 - b1) * g
+                    v[i] = b2 * v[i] + (1 - b2) * g * g
+                    parameters[i] -= stepSize * m[i] / (v[i].squareRoot() * inverseRootCorrection2 + eps)
+                }
+            }
         }
     }
 }

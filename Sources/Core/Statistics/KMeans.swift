@@ -6,8 +6,9 @@ import Foundation
 /// The seeding is the greedy k-means++ that scikit-learn uses: each new centre is the best, by
 /// resulting inertia, of `2 + ⌊ln k⌋` candidates drawn with probability ∝ D(x)². Lloyd iterations
 /// stop when no assignment changes, when the centres move less than `tolerance` × (mean column
-/// variance) in total squared shift (scikit-learn's criterion), or after `maxIterations`. An empty
-/// cluster takes the point farthest from its centre. Everything is drawn from one `SplitMix64`, so a
+/// variance) in total squared shift (scikit-learn's criterion), or after `maxIterations`. A cluster
+/// that empties takes the point farthest from its centre (with fewer distinct rows than k some
+/// clusters can still end empty, as in scikit-learn; `clusterSizes` shows it). Everything is drawn from one `SplitMix64`, so a
 /// seed fixes the result. Cluster labels are renumbered in order of first appearance (point 0 is
 /// always in cluster 0), which makes results comparable across seeds up to genuine differences.
 /// Antverg & Belinkov (2022, App. A.6) cluster the probing curves of all configs with K = 3.
@@ -81,7 +82,7 @@ public struct KMeans: Sendable, Equatable {
             relabel[label] = next
             next += 1
         }
-        for label in 0..<k where relabel[label] < 0 {  // unreachable once empty clusters are refilled
+        for label in 0..<k where relabel[label] < 0 {  // clusters left empty (fewer distinct rows than k)
             relabel[label] = next
             next += 1
         }

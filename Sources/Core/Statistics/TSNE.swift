@@ -97,7 +97,7 @@ public struct TSNE: Sendable, Equatable {
     public let embedding: Tensor
     /// KL(P ‖ Q) of the final layout.
     public let klDivergence: Double
-    /// Iterations run (fewer than asked when the gradient vanished).
+    /// Iterations run (fewer than asked when the gradient vanished or the KL stopped improving).
     public let iterations: Int
     /// The objective every 50 iterations, and at the last one.
     ///

@@ -4,9 +4,10 @@ import Foundation
 /// `workbench bench NAME`: speed benchmarks that print a ratio against their anchor, measured in the same run.
 enum BenchCommand: Command {
     static let name = "bench"
-    static let summary = "benchmarks with their anchors (extract)"
+    static let summary = "benchmarks with their anchors (extract, probe)"
     static let usage = """
         usage: workbench bench extract [options]
+               workbench bench probe [--layer N] [--max-k K] [--naive-k K] [--synthetic] [--python PATH] [--no-anchor]
 
         Times word-activation extraction (every hidden state, mean over subwords, written to
         .npy files as the cache does) over the same treebank sentences for MiniLM and for a
@@ -21,6 +22,11 @@ enum BenchCommand: Command {
                              (default: $NEURON_PYTHON, else .venv/bin/python)
           --no-anchor        skip PyTorch
           --threads N        threads for both sides (default: 2)
+
+        probe: on MiniLM layer 3 (default) over UD English EWT, Number — one elastic-net probe and a
+        fresh probe for every k = 1…K (default 150) against PyTorch on the same features; the greedy
+        Gaussian ranking to k = 150, and against the naive per-candidate refit at k ≤ --naive-k
+        (default 15); --synthetic adds the D = 384 / 768, N = 20k synthetic ranking benchmark.
         """
 
     static func run(_ arguments: inout ArgumentList) throws {
@@ -33,8 +39,17 @@ enum BenchCommand: Command {
         let python = try arguments.option("python")
         let threads = try arguments.intOption("threads", default: 2)
         let noAnchor = arguments.flag("no-anchor")
+        let layer = try arguments.intOption("layer", default: 3)
+        let maxK = try arguments.intOption("max-k", default: 150)
+        let naiveK = try arguments.intOption("naive-k", default: 15)
+        let synthetic = arguments.flag("synthetic")
         let names = try arguments.positionals()
-        guard names == ["extract"] else { throw UsageError("usage: workbench bench extract [options] (see workbench help bench)") }
+        let anchorPython = noAnchor ? nil : (python ?? ProcessInfo.processInfo.environment["NEURON_PYTHON"] ?? ".venv/bin/python")
+        if names == ["probe"] {
+            try ProbeBenchmark(layer: layer, maxK: maxK, naiveK: naiveK, python: anchorPython, synthetic: synthetic).run()
+            return
+        }
+        guard names == ["extract"] else { throw UsageError("usage: workbench bench extract|probe [options] (see workbench help bench)") }
         try ExtractionBenchmark(
             treebank: treebank.map { URL(fileURLWithPath: $0) }
                 ?? SharedData().udRoot().appendingPathComponent("UD_English-EWT/en_ewt-ud-dev.conllu"),

@@ -136,7 +136,7 @@ struct GaussianProbeTests {
                 [Float(label) * 100 + Float(random.nextUnitDouble()), Float(random.nextUnitDouble())]
             })
         }
-        let trainLabels = (0..<60).map { $0 % 3 }
+        let trainLabels = (0..<600).map { $0 % 3 }
         let devLabels = [0, 0, 0, 0, 0, 1, 1, 1, 2, 2]
         let probe = GaussianProbe.fit(features: sample(trainLabels), labels: trainLabels, classCount: 3)
         let result = probe.evaluate(features: sample(devLabels), labels: devLabels, neurons: [0, 1])

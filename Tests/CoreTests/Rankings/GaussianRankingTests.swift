@@ -61,7 +61,7 @@ struct GaussianRankingTests {
         let slow = GaussianRanking.naive(probe: probe, features: xd, labels: yd, maxNeurons: 8)
         #expect(fast.order == slow.order)
         #expect(GaussianTestData.close(fast.mutualInformation, slow.mutualInformation, 1e-9))
-        #expect(fast.mutualInformation.allSatisfy(\.isFinite))
+        #expect(fast.mutualInformation.allSatisfy { $0.isFinite })
     }
 
     @Test("a duplicated neuron (nearly collinear under the per-label prior): both searches still agree")

@@ -85,10 +85,15 @@ struct KMeansTests {
 
     @Test("k = n puts every row in its own cluster with zero inertia; duplicate rows are handled")
     func degenerate() {
-        let data = Tensor(shape: [4, 1], scalars: [1, 1, 1, 7])
-        let all = KMeans(data, clusters: 4, seed: 0)
-        #expect(Set(all.assignments).count == 4)
+        let distinct = Tensor(shape: [4, 1], scalars: [1, 2, 4, 7])
+        let all = KMeans(distinct, clusters: 4, seed: 0)
+        #expect(all.assignments == [0, 1, 2, 3])
         #expect(all.inertia == 0)
+        // Only two distinct rows: some of the four clusters stay empty (as in scikit-learn), inertia 0.
+        let data = Tensor(shape: [4, 1], scalars: [1, 1, 1, 7])
+        let duplicates = KMeans(data, clusters: 4, seed: 0)
+        #expect(duplicates.inertia == 0)
+        #expect(duplicates.clusterSizes.reduce(0, +) == 4)
         let two = KMeans(data, clusters: 2, seed: 0)
         #expect(two.assignments == [0, 0, 0, 1])
         #expect(two.inertia == 0)

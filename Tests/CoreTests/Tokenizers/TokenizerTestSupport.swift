@@ -31,23 +31,26 @@ enum TokenizerTestSupport {
     /// The syntactic-word FORMs of every sentence of a CoNLL-U file, by `sent_id`, in file order
     /// (multiword-token ranges `3-4` and empty nodes `8.1` skipped).
     static func treebankWords(_ url: URL) throws -> [(sentID: String, words: [String])] {
-        let text = try String(contentsOf: url, encoding: .utf8)
+        let bytes = [UInt8](try Data(contentsOf: url))
         var sentences: [(sentID: String, words: [String])] = []
         var sentID = ""
         var words: [String] = []
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+        let sentIDPrefix = Array("# sent_id = ".utf8)
+        for rawLine in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            let line = rawLine.last == 0x0D ? rawLine.dropLast() : rawLine
             if line.isEmpty {
                 if !words.isEmpty { sentences.append((sentID, words)) }
                 words = []
                 sentID = ""
-            } else if line.hasPrefix("#") {
-                if line.hasPrefix("# sent_id = ") { sentID = String(line.dropFirst("# sent_id = ".count)) }
+            } else if line.first == UInt8(ascii: "#") {
+                if line.starts(with: sentIDPrefix) {
+                    sentID = String(decoding: line.dropFirst(sentIDPrefix.count), as: UTF8.self)
+                }
             } else {
-                let columns = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
+                let columns = line.split(separator: 0x09, maxSplits: 2, omittingEmptySubsequences: false)
                 guard columns.count >= 2 else { continue }
-                if columns[0].contains("-") || columns[0].contains(".") { continue }
-                words.append(String(columns[1]))
+                if columns[0].contains(UInt8(ascii: "-")) || columns[0].contains(UInt8(ascii: ".")) { continue }
+                words.append(String(decoding: columns[1], as: UTF8.self))
             }
         }
         if !words.isEmpty { sentences.append((sentID, words)) }
