@@ -93,7 +93,16 @@ struct PrecompiledCharsmap: Sendable {
     func normalize(_ text: String) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count + 8)
-        let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
+        var isASCII = true
+        var unchanged = true
+        for byte in text.utf8 {
+            if byte >= 0x80 {
+                isASCII = false
+                break
+            }
+            if asciiReplacements[Int(byte)] != nil { unchanged = false }
+        }
+        if isASCII, unchanged { return text }
         if isASCII {
             var bytes = Array(text.utf8)
             bytes.withUnsafeMutableBufferPointer { buffer in

@@ -4,7 +4,9 @@ import Foundation
 ///
 /// `tokenizer.json` is preferred (WordPiece → ``WordPieceTokenizer``, Unigram →
 /// ``UnigramTokenizer``); without it, `vocab.txt` plus the optional `tokenizer_config.json` make a
-/// BERT tokenizer.
+/// BERT tokenizer. When `tokenizer_config.json` names `BertTokenizer` or `XLMRobertaTokenizer`,
+/// the pipeline is rebuilt from the config exactly as transformers 5 does (see
+/// `TokenizerLoader+Transformers.swift`), so ids equal `AutoTokenizer`'s.
 public enum TokenizerLoader {
     /// Loads the tokenizer in `folder`.
     ///
@@ -45,21 +47,35 @@ public enum TokenizerLoader {
         } else {
             throw TokenizerError.missingKey(file: file, key: "model.type")
         }
-        let normalizer = try parseNormalizer(json.optional("normalizer"))
-        let preTokenizer = try parsePreTokenizer(json.optional("pre_tokenizer"))
-        let postProcessor = try TokenizerPostProcessor(json: json.optional("post_processor"))
+        var normalizer = try parseNormalizer(json.optional("normalizer"))
+        var preTokenizer = try parsePreTokenizer(json.optional("pre_tokenizer"))
+        var postProcessor = try TokenizerPostProcessor(json: json.optional("post_processor"))
         let addedTokens = try parseAddedTokens(json.optional("added_tokens"))
+        let transformersClass = try TransformersClass(config: config)
 
         switch type {
         case "WordPiece":
-            let model = try parseWordPiece(modelJSON)
+            let isBert = transformersClass == .bert
+            // transformers' BertTokenizer makes WordPiece(vocab, unk_token) with default options.
+            let model = try parseWordPiece(
+                modelJSON,
+                unknownToken: isBert ? try config?.optional("unk_token")?.tokenContent() ?? "[UNK]" : nil,
+                useDefaults: isBert)
+            if isBert, let config {
+                (normalizer, preTokenizer, postProcessor) = try bertPipeline(config: config, model: model, addedTokens: addedTokens)
+            }
             let pipeline = TokenizerPipeline(
                 normalizer: normalizer, preTokenizer: preTokenizer, model: model, addedTokens: addedTokens,
                 postProcessor: postProcessor,
                 padID: try padID(json: json, config: config, vocabulary: model.tokenToID, addedTokens: addedTokens, fallbacks: ["[PAD]"]))
             return WordPieceTokenizer(pipeline: pipeline)
         case "Unigram":
-            let model = try parseUnigram(modelJSON)
+            let isXLMR = transformersClass == .xlmRoberta
+            let model = try parseUnigram(modelJSON, unknownID: isXLMR ? TokenizerLoader.xlmRobertaUnknownID : nil)
+            if isXLMR, let config {
+                (normalizer, preTokenizer, postProcessor) = try xlmRobertaPipeline(
+                    config: config, fileNormalizer: normalizer, model: model, addedTokens: addedTokens)
+            }
             let pipeline = TokenizerPipeline(
                 normalizer: normalizer, preTokenizer: preTokenizer, model: model, addedTokens: addedTokens,
                 postProcessor: postProcessor,
@@ -86,7 +102,9 @@ public enum TokenizerLoader {
         return 0
     }
 
-    private static func parseWordPiece(_ json: TokenizerJSON) throws -> WordPieceModel {
+    /// Reads a WordPiece model; `unknownToken` replaces the file's `unk_token`, and
+    /// `useDefaults` ignores its prefix and word-length options for `##` and 100.
+    private static func parseWordPiece(_ json: TokenizerJSON, unknownToken: String? = nil, useDefaults: Bool = false) throws -> WordPieceModel {
         let vocabJSON = try json.required("vocab")
         guard case let .object(raw) = vocabJSON.value else { throw vocabJSON.invalid("an object of token: id") }
         guard !raw.isEmpty else { throw TokenizerError.emptyVocabulary(file: json.file) }
@@ -98,18 +116,19 @@ public enum TokenizerLoader {
             }
             tokenToID[token] = id
         }
-        let unknown = try json.string("unk_token", default: "[UNK]")
+        let unknown = try unknownToken ?? json.string("unk_token", default: "[UNK]")
         guard let unknownID = tokenToID[unknown] else {
-            throw TokenizerError.unknownToken(file: json.file, key: json.childPath("unk_token"), token: unknown)
+            let key = unknownToken == nil ? json.childPath("unk_token") : "unk_token (tokenizer_config.json)"
+            throw TokenizerError.unknownToken(file: json.file, key: key, token: unknown)
         }
-        let maxChars = try json.int("max_input_chars_per_word", default: 100)
         return WordPieceModel(
             tokenToID: tokenToID, unknownID: unknownID,
-            continuationPrefix: try json.string("continuing_subword_prefix", default: "##"),
-            maxInputCharsPerWord: maxChars)
+            continuationPrefix: useDefaults ? "##" : try json.string("continuing_subword_prefix", default: "##"),
+            maxInputCharsPerWord: useDefaults ? 100 : try json.int("max_input_chars_per_word", default: 100))
     }
 
-    private static func parseUnigram(_ json: TokenizerJSON) throws -> UnigramModel {
+    /// Reads a Unigram model; `unknownID` replaces the file's `unk_id` when given.
+    private static func parseUnigram(_ json: TokenizerJSON, unknownID override: Int? = nil) throws -> UnigramModel {
         let vocabJSON = try json.required("vocab")
         let raw = try vocabJSON.rawArray()
         guard !raw.isEmpty else { throw TokenizerError.emptyVocabulary(file: json.file) }
@@ -123,7 +142,7 @@ public enum TokenizerLoader {
             }
             pieces.append((piece, score))
         }
-        let unknownID = try json.optional("unk_id")?.int()
+        let unknownID = try override ?? json.optional("unk_id")?.int()
         if let unknownID, unknownID < 0 || unknownID >= pieces.count {
             throw TokenizerError.invalidValue(file: json.file, key: json.childPath("unk_id"), expected: "an id below \(pieces.count)")
         }

@@ -54,28 +54,34 @@ struct WordPieceModel: SubwordModel {
         let mark = ids.count
         var start = range.lowerBound
         while start < range.upperBound {
-            let trie = start == range.lowerBound ? initialPieces : continuationPieces
-            var node = TokenTrie.root
-            var bestEnd = -1
-            var bestID: Int32 = TokenTrie.none
-            var i = start
-            while i < range.upperBound {
-                node = trie.child(node, bytes[i])
-                if node == TokenTrie.none { break }
-                i += 1
-                let value = trie.value(node)
-                if value != TokenTrie.none {
-                    bestEnd = i
-                    bestID = value
-                }
-            }
-            if bestEnd < 0 {
+            let match = start == range.lowerBound
+                ? WordPieceModel.longestMatch(initialPieces, bytes, start, range.upperBound)
+                : WordPieceModel.longestMatch(continuationPieces, bytes, start, range.upperBound)
+            guard let match else {
                 ids.removeSubrange(mark...)
                 ids.append(unknownID)
                 return
             }
-            ids.append(Int(bestID))
-            start = bestEnd
+            ids.append(match.id)
+            start = match.end
         }
+    }
+
+    /// The longest key of `trie` that `bytes[start..<end]` begins with.
+    @inline(__always)
+    private static func longestMatch(
+        _ trie: TokenTrie, _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int
+    ) -> (end: Int, id: Int)? {
+        var node = TokenTrie.root
+        var best: (end: Int, id: Int)?
+        var i = start
+        while i < end {
+            node = trie.child(node, bytes[i])
+            if node == TokenTrie.none { break }
+            i += 1
+            let value = trie.value(node)
+            if value != TokenTrie.none { best = (i, Int(value)) }
+        }
+        return best
     }
 }

@@ -10,13 +10,17 @@ struct ExpectedTokenizations: Decodable {
         var text: String
         var words: [String]
         var textIDs: [Int]
+        var textTokens: [String]?
         var wordIDs: [Int]
+        var wordTokens: [String]?
         var wordSpans: [[Int]]
 
         enum CodingKeys: String, CodingKey {
             case id, text, words
             case textIDs = "text_ids"
+            case textTokens = "text_tokens"
             case wordIDs = "word_ids"
+            case wordTokens = "word_tokens"
             case wordSpans = "word_spans"
         }
 
@@ -30,7 +34,9 @@ struct ExpectedTokenizations: Decodable {
             text = try c.decode(String.self, forKey: .text)
             words = try c.decode([String].self, forKey: .words)
             textIDs = try c.decode([Int].self, forKey: .textIDs)
+            textTokens = try c.decodeIfPresent([String].self, forKey: .textTokens)
             wordIDs = try c.decode([Int].self, forKey: .wordIDs)
+            wordTokens = try c.decodeIfPresent([String].self, forKey: .wordTokens)
             wordSpans = try c.decode([[Int]].self, forKey: .wordSpans)
         }
     }
@@ -63,11 +69,15 @@ struct ExpectedTokenizations: Decodable {
         var textMatches = 0
         var wordMatches = 0
         var spanMatches = 0
+        /// Sentences whose token strings (where the file has them) match too.
+        var tokenMatches = 0
         var failures: [String] = []
 
-        var allMatch: Bool { textMatches == total && wordMatches == total && spanMatches == total }
+        var allMatch: Bool {
+            textMatches == total && wordMatches == total && spanMatches == total && tokenMatches == total
+        }
         var summary: String {
-            "\(total) sentences: text ids \(textMatches), word ids \(wordMatches), word spans \(spanMatches) match"
+            "\(total) sentences: text ids \(textMatches), word ids \(wordMatches), word spans \(spanMatches), tokens \(tokenMatches) match"
         }
     }
 
@@ -88,6 +98,11 @@ struct ExpectedTokenizations: Decodable {
                 result.wordMatches += 1
             } else if result.failures.count < maxFailures {
                 result.failures.append("\(sentence.id) words \(sentence.words):\n  expected \(sentence.wordIDs)\n  got      \(words.ids)")
+            }
+            if (sentence.textTokens ?? text.tokens) == text.tokens, (sentence.wordTokens ?? words.tokens) == words.tokens {
+                result.tokenMatches += 1
+            } else if result.failures.count < maxFailures {
+                result.failures.append("\(sentence.id) tokens:\n  expected \(sentence.textTokens ?? [])\n  got      \(text.tokens)")
             }
             if spans == sentence.wordSpans {
                 result.spanMatches += 1
