@@ -20,9 +20,12 @@ public struct WordActivationExtractor: Sendable {
     public var maxBatchTokens: Int
     /// Most sentences in one batch.
     public var maxBatchSentences: Int
+    /// Batches run at once (default: one per core).
+    public var workers: Int
 
     public init(encoder: TransformerEncoder, layers: [Int], aggregation: WordAggregation = .mean,
-                maxBatchTokens: Int = 4096, maxBatchSentences: Int = 64) {
+                maxBatchTokens: Int = 4096, maxBatchSentences: Int = 64,
+                workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
         precondition(layers.allSatisfy { (0..<encoder.hiddenStateCount).contains($0) },
                      "layers \(layers) outside 0..<\(encoder.hiddenStateCount)")
         self.encoder = encoder
@@ -30,6 +33,7 @@ public struct WordActivationExtractor: Sendable {
         self.aggregation = aggregation
         self.maxBatchTokens = maxBatchTokens
         self.maxBatchSentences = maxBatchSentences
+        self.workers = workers
     }
 
     /// Groups sentence indices into batches of similar length (shortest first).
@@ -49,6 +53,10 @@ public struct WordActivationExtractor: Sendable {
 
     /// Extracts every sentence. `firstRows[i]` is the global row of sentence i's first word.
     ///
+    /// With `workers > 1` whole batches run concurrently, each on one core with single-threaded
+    /// BLAS: no fork–join inside every matrix product, and the element-wise layers run in parallel
+    /// too. Vectors reach the sink one batch at a time, under a lock.
+    ///
     /// - Parameters:
     ///   - shouldStop: polled between batches; extraction ends early (throwing `CancellationError`) when true.
     ///   - progress: called after each batch with (sentences, tokens) done in it.
@@ -57,50 +65,120 @@ public struct WordActivationExtractor: Sendable {
         shouldStop: () -> Bool = { false }, progress: (Int, Int) -> Void = { _, _ in }
     ) throws {
         precondition(firstRows.count == sentences.count, "one first row per sentence")
-        let deepest = layers.max() ?? 0
-        let slotOfLayer = Dictionary(uniqueKeysWithValues: layers.enumerated().map { ($1, $0) })
+        let batches = self.batches(sentences)
+        let workerCount = max(1, min(workers, batches.count))
+        let shared = SharedSink(sink: sink)
+        let threads = BLAS.threadCount
+        if workerCount > 1 { BLAS.setThreadCount(1) }
+        defer { BLAS.setThreadCount(threads) }
+        withoutActuallyEscaping(shouldStop) { shouldStop in
+            withoutActuallyEscaping(progress) { progress in
+                let callbacks = Callbacks(shouldStop: shouldStop, progress: progress)
+                DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
+                    var index = worker
+                    while index < batches.count {
+                        if shared.failed || callbacks.stop() { shared.fail(CancellationError()); return }
+                        let (vectors, tokens) = run(batches[index], sentences)
+                        shared.emit(vectors, batch: batches[index], sentences: sentences, firstRows: firstRows, width: encoder.config.hiddenSize)
+                        callbacks.report(batches[index].count, tokens)
+                        index += workerCount
+                    }
+                }
+            }
+        }
+        sink = shared.sink
+        if let failure = shared.failure { throw failure }
+    }
+
+    /// Word vectors of one batch: per layer slot, the batch's words in order × hidden.
+    private func run(_ batchIndices: [Int], _ sentences: [TokenizedSentence]) -> ([[Float]], Int) {
+        let batch = PackedBatch(sequences: batchIndices.map { sentences[$0].ids })
         let width = encoder.config.hiddenSize
-        var vector = [Float](repeating: 0, count: width)
-        for batchIndices in batches(sentences) {
-            if shouldStop() { throw CancellationError() }
-            let batch = PackedBatch(sequences: batchIndices.map { sentences[$0].ids })
-            var failure: (any Error)?
-            encoder.forward(batch, upTo: deepest) { layer, hidden in
-                guard failure == nil, let slot = slotOfLayer[layer] else { return }
+        let wordCount = batchIndices.reduce(0) { $0 + sentences[$1].wordSpans.count }
+        var vectors = [[Float]](repeating: [], count: layers.count)
+        let slotOfLayer = Dictionary(uniqueKeysWithValues: layers.enumerated().map { ($1, $0) })
+        encoder.forward(batch, upTo: layers.max() ?? 0) { layer, hidden in
+            guard let slot = slotOfLayer[layer] else { return }
+            vectors[slot] = [Float](unsafeUninitializedCapacity: wordCount * width) { out, initialized in
                 hidden.scalars.withUnsafeBufferPointer { states in
+                    var word = 0
                     for (position, sentenceIndex) in batchIndices.enumerated() {
-                        let sentence = sentences[sentenceIndex]
                         let base = batch.starts[position]
-                        for (wordIndex, span) in sentence.wordSpans.enumerated() {
-                            aggregate(states, rows: (base + span.lowerBound)..<(base + span.upperBound), width: width, into: &vector)
-                            do {
-                                try vector.withUnsafeBufferPointer {
-                                    try sink.write(layerSlot: slot, row: firstRows[sentenceIndex] + wordIndex, vector: $0)
-                                }
-                            } catch { failure = error; return }
+                        for span in sentences[sentenceIndex].wordSpans {
+                            aggregate(states, rows: (base + span.lowerBound)..<(base + span.upperBound), width: width,
+                                      into: out.baseAddress! + word * width)
+                            word += 1
+                        }
+                    }
+                }
+                initialized = wordCount * width
+            }
+        }
+        return (vectors, batch.tokenCount)
+    }
+
+    private func aggregate(_ states: UnsafeBufferPointer<Float>, rows: Range<Int>, width: Int, into out: UnsafeMutablePointer<Float>) {
+        switch aggregation {
+        case .first, .last:
+            let row = aggregation == .first ? rows.lowerBound : rows.upperBound - 1
+            for i in 0..<width { out[i] = states[row * width + i] }
+        case .mean:
+            for i in 0..<width { out[i] = 0 }
+            for row in rows { for i in 0..<width { out[i] += states[row * width + i] } }
+            let scale = 1 / Float(rows.count)
+            for i in 0..<width { out[i] *= scale }
+        }
+    }
+}
+
+/// The sink shared by concurrent batches: one batch's vectors at a time.
+private final class SharedSink<Sink: WordActivationSink>: @unchecked Sendable {
+    var sink: Sink
+    private(set) var failure: (any Error)?
+    private let lock = NSLock()
+
+    init(sink: Sink) { self.sink = sink }
+
+    var failed: Bool { lock.lock(); defer { lock.unlock() }; return failure != nil }
+
+    func fail(_ error: any Error) {
+        lock.lock(); defer { lock.unlock() }
+        if failure == nil { failure = error }
+    }
+
+    func emit(_ vectors: [[Float]], batch: [Int], sentences: [TokenizedSentence], firstRows: [Int], width: Int) {
+        lock.lock(); defer { lock.unlock() }
+        guard failure == nil else { return }
+        do {
+            for (slot, matrix) in vectors.enumerated() {
+                try matrix.withUnsafeBufferPointer { all in
+                    var word = 0
+                    for sentenceIndex in batch {
+                        for offset in 0..<sentences[sentenceIndex].wordSpans.count {
+                            let vector = UnsafeBufferPointer(rebasing: all[(word * width)..<((word + 1) * width)])
+                            try sink.write(layerSlot: slot, row: firstRows[sentenceIndex] + offset, vector: vector)
+                            word += 1
                         }
                     }
                 }
             }
-            if let failure { throw failure }
-            progress(batchIndices.count, batch.tokenCount)
+        } catch {
+            failure = error
         }
     }
+}
 
-    private func aggregate(_ states: UnsafeBufferPointer<Float>, rows: Range<Int>, width: Int, into vector: inout [Float]) {
-        vector.withUnsafeMutableBufferPointer { out in
-            switch aggregation {
-            case .first, .last:
-                let row = aggregation == .first ? rows.lowerBound : rows.upperBound - 1
-                for i in 0..<width { out[i] = states[row * width + i] }
-            case .mean:
-                for i in 0..<width { out[i] = 0 }
-                for row in rows { for i in 0..<width { out[i] += states[row * width + i] } }
-                let scale = 1 / Float(rows.count)
-                for i in 0..<width { out[i] *= scale }
-            }
-        }
+/// The caller's stop and progress callbacks, called from any worker under one lock.
+private final class Callbacks: @unchecked Sendable {
+    let shouldStop: () -> Bool
+    let progress: (Int, Int) -> Void
+    let lock = NSLock()
+    init(shouldStop: @escaping () -> Bool, progress: @escaping (Int, Int) -> Void) {
+        self.shouldStop = shouldStop
+        self.progress = progress
     }
+    func stop() -> Bool { lock.lock(); defer { lock.unlock() }; return shouldStop() }
+    func report(_ sentences: Int, _ tokens: Int) { lock.lock(); defer { lock.unlock() }; progress(sentences, tokens) }
 }
 
 /// Word vectors kept in memory: `matrices[slot]` is [rows, hidden].

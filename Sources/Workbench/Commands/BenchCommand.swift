@@ -22,6 +22,8 @@ enum BenchCommand: Command {
                              (default: $NEURON_PYTHON, else .venv/bin/python)
           --no-anchor        skip PyTorch
           --threads N        threads for both sides (default: 2)
+          --workers N        our batches in flight, each on single-threaded BLAS (default:
+                             one per core; 1 = one batch at a time on --threads BLAS threads)
 
         probe: on MiniLM layer 3 (default) over UD English EWT, Number — one elastic-net probe and a
         fresh probe for every k = 1…K (default 150) against PyTorch on the same features; the greedy
@@ -38,6 +40,7 @@ enum BenchCommand: Command {
         let models = try arguments.options("models")
         let python = try arguments.option("python")
         let threads = try arguments.intOption("threads", default: 2)
+        let workers = try arguments.intOption("workers", default: ProcessInfo.processInfo.activeProcessorCount)
         let noAnchor = arguments.flag("no-anchor")
         let layer = try arguments.intOption("layer", default: 3)
         let maxK = try arguments.intOption("max-k", default: 150)
@@ -55,7 +58,7 @@ enum BenchCommand: Command {
                 ?? SharedData().udRoot().appendingPathComponent("UD_English-EWT/en_ewt-ud-dev.conllu"),
             limit: limit, models: models.isEmpty ? ["minilm", "bert-base"] : models,
             python: noAnchor ? nil : (python ?? ProcessInfo.processInfo.environment["NEURON_PYTHON"] ?? ".venv/bin/python"),
-            threads: threads
+            threads: threads, workers: workers
         ).run()
     }
 }

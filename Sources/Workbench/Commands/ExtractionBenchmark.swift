@@ -8,10 +8,12 @@ struct ExtractionBenchmark {
     var models: [String]
     var python: String?
     var threads: Int
+    var workers: Int
 
     func run() throws {
         BLAS.setThreadCount(threads)
-        print("machine    \(ProcessInfo.processInfo.activeProcessorCount) cores; OpenBLAS \(BLAS.coreName) kernels, \(threads) threads")
+        print("machine    \(ProcessInfo.processInfo.activeProcessorCount) cores; OpenBLAS \(BLAS.coreName) kernels; ours: \(workers) batch(es) in flight, "
+              + (workers > 1 ? "1 BLAS thread each" : "\(threads) BLAS threads") + "; PyTorch: \(threads) threads")
         let sgemm = measureSGEMM()
         print(String(format: "sgemm      %.0f GFLOP/s (1024³, this run)", sgemm))
         let tokenizer = try TokenizerLoader.load(folder: ModelCatalog.defaultModel)
@@ -67,7 +69,7 @@ struct ExtractionBenchmark {
         let folder = work.appendingPathComponent("arrays")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var sink = try LayerFileSink(folder: folder, layers: layers, rows: rows, width: encoder.config.hiddenSize, type: .float32)
-        let extractor = WordActivationExtractor(encoder: encoder, layers: layers, aggregation: .mean)
+        let extractor = WordActivationExtractor(encoder: encoder, layers: layers, aggregation: .mean, workers: workers)
         let bar = ProgressBar("  ours", total: sentences.count, unit: "sentences", throughputUnit: "tokens")
         let start = Date()
         try extractor.extract(sentences, firstRows: firstRows, into: &sink, progress: { done, tokens in bar.advance(by: done, throughput: tokens) })
