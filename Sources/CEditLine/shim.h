@@ -48,3 +48,9 @@ static inline void *cel_el_get_client_data(EditLine *el) {
 static inline int cel_el_source_default(EditLine *el) {
     return el_source(el, NULL);
 }
+
+// Line-buffered standard output, so logs interleave with progress bars on stderr
+// (Swift 6 cannot touch the C global `stdout` directly).
+static inline void cel_line_buffer_stdout(void) {
+    setvbuf(stdout, NULL, _IOLBF, 0);
+}

@@ -1,3 +1,4 @@
+import CEditLine
 import Core
 import Foundation
 
@@ -24,6 +25,7 @@ if let coreType = BLAS.coreTypeCorrection {
     execv("/proc/self/exe", argv)
 }
 
+cel_line_buffer_stdout()   // logs interleave with the progress bar on stderr, also in files
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let first = arguments.first else {
     printHelp()

@@ -138,7 +138,8 @@ public struct ActivationCache: Sendable {
         var sink = try LayerFileSink(folder: folder, layers: target.layers, rows: rows, width: width, type: request.dtype)
         let extractor = WordActivationExtractor(encoder: encoder, layers: target.layers, aggregation: request.aggregation)
         let totalTokens = sentences.reduce(0) { $0 + $1.ids.count }
-        let bar = ProgressBar("extracting", total: sentences.count, unit: "sentences", throughputUnit: "tokens", quiet: !showProgress)
+        let bar = ProgressBar("extracting", total: sentences.count, unit: "sentences", throughputUnit: "tokens",
+                              throughputTotal: totalTokens, quiet: !showProgress)
         Interruption.install()
         try extractor.extract(sentences, firstRows: firstRows, into: &sink, shouldStop: { Interruption.requested }) { done, tokens in
             bar.advance(by: done, throughput: tokens)

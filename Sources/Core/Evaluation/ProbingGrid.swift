@@ -23,8 +23,10 @@ public struct ProbingGrid: Sendable {
         public var minTypes: Int = 100
         /// Split on which the Gaussian ranking maximises mutual information (Pitfalls: dev; NeuroX: train).
         public var gaussianSelection: DataSplit = .dev
-        /// Run Durrani et al.'s analyses (λ search, ablation, minimal sets, distributions) on each config.
+        /// Durrani et al.'s analyses (λ search, ablation, minimal sets, distributions); nil to skip.
         public var durrani: DurraniAnalysis.Settings? = DurraniAnalysis.Settings()
+        /// Run them on every config, or only on the all-layers-concatenated ones (their §5 setting).
+        public var durraniOnEveryConfig: Bool = false
 
         public init(model: String, languages: [String], attributes: [String], layers: [Int]) {
             self.model = model
@@ -142,7 +144,8 @@ public struct ProbingGrid: Sendable {
         let fullGaussian = evaluator.gaussianProbe.evaluate(features: test.features, labels: test.labels, neurons: Array(0..<d)).accuracy
         var rankingOrders = Dictionary(uniqueKeysWithValues: rankings.map { ($0.method.rawValue, $0.order) })
         rankingOrders[RankingMethod.linearWeightMass.rawValue] = LinearRanking.weightMass(fullLinear).order
-        let durrani = settings.durrani.map { DurraniAnalysis(settings: $0).summarize(data, control: control) }
+        let runDurrani = settings.durraniOnEveryConfig || config.layer == nil || !settings.allLayersConcatenated
+        let durrani = settings.durrani.flatMap { runDurrani ? DurraniAnalysis(settings: $0).summarize(data, control: control) : nil }
         let seconds = Date().timeIntervalSince(started)
         log(String(format: "%@: %d neurons, %d/%d/%d examples, linear %.3f, gaussian %.3f (%.0f s)", config.name, d,
                    data.train.count, data.dev.count, data.test.count,

@@ -19,7 +19,13 @@ public final class ProgressBar: @unchecked Sendable {
     private let interactive = isatty(STDERR_FILENO) != 0
     private var lastLoggedTenth = -1
 
-    public init(_ label: String, total: Int, unit: String = "items", throughputUnit: String? = nil, quiet: Bool = false) {
+    /// Total of the second counter, when known: the ETA then follows it (e.g. tokens, when
+    /// sentences come shortest first and their count would promise too early an end).
+    private let throughputTotal: Int?
+
+    public init(_ label: String, total: Int, unit: String = "items", throughputUnit: String? = nil,
+                throughputTotal: Int? = nil, quiet: Bool = false) {
+        self.throughputTotal = throughputTotal
         self.label = label
         self.total = max(total, 0)
         self.unit = unit
@@ -57,7 +63,10 @@ public final class ProgressBar: @unchecked Sendable {
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let rate = Double(completed) / elapsed
-        let eta = rate > 0 ? Double(total - completed) / rate : 0
+        var eta = rate > 0 ? Double(total - completed) / rate : 0
+        if let throughputTotal, throughput > 0 {
+            eta = Double(throughputTotal - throughput) / (Double(throughput) / elapsed)
+        }
         var line = (interactive ? "\r" : "") + "\(label) \(bar) \(completed)/\(total) \(unit)  \(Self.format(rate))/s"
         if let throughputUnit { line += "  \(Self.format(Double(throughput) / elapsed)) \(throughputUnit)/s" }
         line += completed >= total ? "  \(Self.duration(elapsed))   " : "  ETA \(Self.duration(eta))   "

@@ -21,11 +21,12 @@ enum ProbeCommand: Command {
           --layers LIST        hidden states, e.g. 2,4,6 (default: 2,4,6)
           --all-layers         also probe the layers concatenated (Durrani §5)
           --max-k N            curves for k = 1…N (default 150)
-          --k-step N           evaluate every N-th k only (default 1)
+          --k-step N           evaluate k = 1 and every multiple of N only (default 1: every k)
           --gaussian-neurons N greedy Gaussian ranking length (default 150)
           --control SAMPLER    uniform (default, Antverg) or empirical (Durrani)
           --min-types N        value filter (default 100)
-          --no-durrani         skip Durrani et al.'s analyses
+          --durrani WHERE      Durrani et al.'s analyses on: concatenated (default with --all-layers:
+                               the all-layers configs only), every (config), none
           --out DIR            results folder (default results/probe)
           --ud-root DIR, --shared DIR, --cache DIR
         """
@@ -45,7 +46,10 @@ enum ProbeCommand: Command {
         let controlName = try arguments.option("control") ?? "uniform"
         guard let control = ControlTask.Sampler(rawValue: controlName) else { throw UsageError("--control must be uniform or empirical") }
         let minTypes = try arguments.intOption("min-types", default: 100)
-        let noDurrani = arguments.flag("no-durrani")
+        let durraniScope = try arguments.option("durrani") ?? "concatenated"
+        guard ["concatenated", "every", "none"].contains(durraniScope) else {
+            throw UsageError("--durrani must be concatenated, every or none, not '\(durraniScope)'")
+        }
         let out = URL(fileURLWithPath: try arguments.option("out") ?? "results/probe")
         let shared = SharedData(root: try arguments.option("shared").map { URL(fileURLWithPath: $0, isDirectory: true) })
         let udRoot = try arguments.option("ud-root")
@@ -56,11 +60,13 @@ enum ProbeCommand: Command {
 
         var settings = ProbingGrid.Settings(model: model, languages: languages, attributes: attributes, layers: layers)
         settings.allLayersConcatenated = allLayers
-        settings.neuronCounts = Array(stride(from: 1, through: maxK, by: step)) + (maxK % step == 1 || step == 1 ? [] : [maxK])
+        // k = 1, then every step-th k (5, 10, …), always ending at max-k: k = 10, 50, 150 stay in for the tests.
+        settings.neuronCounts = Array(Set([1, maxK] + Array(stride(from: step, through: maxK, by: step)))).sorted()
         settings.gaussianNeurons = gaussianNeurons
         settings.control = control
         settings.minTypes = minTypes
-        if noDurrani { settings.durrani = nil }
+        if durraniScope == "none" { settings.durrani = nil }
+        settings.durraniOnEveryConfig = durraniScope == "every"
         let cache = cacheRoot.map { ActivationCache(root: URL(fileURLWithPath: $0).appendingPathComponent("activations")) } ?? ActivationCache()
         let grid = ProbingGrid(settings: settings, shared: shared, activationCache: cache)
         let results = try grid.run()
