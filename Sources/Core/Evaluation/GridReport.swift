@@ -169,6 +169,7 @@ public struct GridReport: Sendable {
         }
         try Data(durraniCSV.utf8).write(to: folder.appendingPathComponent("durrani.csv"), options: .atomic)
         try Data(summary.utf8).write(to: folder.appendingPathComponent("summary.md"), options: .atomic)
+        try writeFigures(to: folder)
     }
 
     private func csv(_ text: String) -> String { text.contains(",") ? "\"\(text)\"" : text }

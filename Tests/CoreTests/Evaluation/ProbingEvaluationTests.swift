@@ -97,5 +97,11 @@ struct ProbingEvaluationTests {
         try report.write(to: folder)
         let curves = try String(contentsOf: folder.appendingPathComponent("curves.csv"), encoding: .utf8)
         #expect(curves.split(separator: "\n").count == 1 + 6 * 14 * 3)
+        let figure = folder.appendingPathComponent("figures/accuracy-m-English-Number-L1.svg")
+        #expect(FileManager.default.fileExists(atPath: figure.path))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("figures/clusters.svg").path))
+        if let keep = ProcessInfo.processInfo.environment["KEEP_FIGURES"] {
+            try? FileManager.default.copyItem(at: folder.appendingPathComponent("figures"), to: URL(fileURLWithPath: keep))
+        }
     }
 }
