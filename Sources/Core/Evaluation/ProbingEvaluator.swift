@@ -14,14 +14,15 @@ public struct ProbingEvaluator: Sendable {
     private let controlGaussian: GaussianProbe?
 
     public init(data: ProbingData, control: ProbingData? = nil, linearSettings: LinearProbeSettings = .pitfalls,
-                neuronCounts: [Int]? = nil) {
+                neuronCounts: [Int]? = nil, gaussianPrior: GaussianProbe.Prior = .perLabel) {
         self.data = data
         self.control = control
         self.linearSettings = linearSettings
         self.neuronCounts = (neuronCounts ?? Array(1...150)).filter { $0 >= 1 && $0 <= data.neuronCount }
-        gaussian = GaussianProbe.fit(features: data.train.features, labels: data.train.labels, classCount: data.classCount)
+        gaussian = GaussianProbe.fit(features: data.train.features, labels: data.train.labels, classCount: data.classCount,
+                                     prior: gaussianPrior)
         controlGaussian = control.map {
-            GaussianProbe.fit(features: $0.train.features, labels: $0.train.labels, classCount: $0.classCount)
+            GaussianProbe.fit(features: $0.train.features, labels: $0.train.labels, classCount: $0.classCount, prior: gaussianPrior)
         }
     }
 

@@ -21,6 +21,8 @@ public struct ProbingGrid: Sendable {
         public var randomSeed: UInt64 = 1
         public var splitSeed: UInt64 = 0
         public var minTypes: Int = 100
+        /// The Gaussian probe's NIW prior (per label, as the Pitfalls and NeuroX code; or pooled).
+        public var gaussianPrior: GaussianProbe.Prior = .perLabel
         /// Split on which the Gaussian ranking maximises mutual information (Pitfalls: dev; NeuroX: train).
         public var gaussianSelection: DataSplit = .dev
         /// Durrani et al.'s analyses (λ search, ablation, minimal sets, distributions); nil to skip.
@@ -113,7 +115,7 @@ public struct ProbingGrid: Sendable {
         BLAS.setThreadCount(1)   // many small probes: the cores go to parallel k instead
         defer { BLAS.setThreadCount(threads) }
         let evaluator = ProbingEvaluator(data: data, control: control, linearSettings: settings.linear,
-                                         neuronCounts: settings.neuronCounts)
+                                         neuronCounts: settings.neuronCounts, gaussianPrior: settings.gaussianPrior)
         let fullLinear = LinearProbe.train(features: data.train.features, labels: data.train.labels,
                                            classCount: data.classCount, settings: settings.linear)
         let selection = settings.gaussianSelection == .train ? data.train : (settings.gaussianSelection == .dev ? data.dev : data.test)

@@ -79,7 +79,9 @@ extension GaussianProbe {
         if isPositiveDefinite(shift: 0) { return 0 }
         var largestDiagonal = 0.0
         for i in 0..<n { largestDiagonal = max(largestDiagonal, abs(matrix[i * n + i])) }
-        var upper = max(largestDiagonal, Double.leastNormalMagnitude) * Double.ulpOfOne
+        // Round-off size relative to the diagonal (an all-zero matrix, e.g. a one-example label
+        // under the per-label prior, starts from 1e-12).
+        var upper = largestDiagonal > 0 ? largestDiagonal * Double.ulpOfOne : 1e-12
         while !isPositiveDefinite(shift: upper) { upper *= 2 }
         var lower = upper / 2   // A + lower·I may still fail: λ_min ∈ (−upper, −lower]
         for _ in 0..<8 {

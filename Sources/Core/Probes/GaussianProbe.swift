@@ -21,10 +21,11 @@ public struct GaussianProbe: Sendable {
     /// Where the prior mean μ₀ and the prior scale Λ₀ come from.
     public enum Prior: Sendable, Hashable, Codable {
         /// μ₀ = mean of all training examples, Λ₀ = diag(covariance of all training examples):
-        /// the description in Torroba Hennigen et al. 2020 and our methods notes (the default).
+        /// one reading of Torroba Hennigen et al. 2020.
         case pooled
         /// μ₀ = the label's own mean, Λ₀ = diag(the label's own covariance): what the Pitfalls
         /// `Gaussian.py` and NeuroX `gaussian_probe.py` compute (μ* is then exactly the label mean).
+        /// The default, to match the reference code.
         case perLabel
     }
 
@@ -57,7 +58,7 @@ public struct GaussianProbe: Sendable {
     ///   - labels: label per example, in 0..<classCount
     ///   - classCount: number of labels
     ///   - prior: where μ₀ and Λ₀ come from (default ``Prior/pooled``)
-    public static func fit(features: Tensor, labels: [Int], classCount: Int, prior: Prior = .pooled) -> GaussianProbe {
+    public static func fit(features: Tensor, labels: [Int], classCount: Int, prior: Prior = .perLabel) -> GaussianProbe {
         let n = features.rows, d = features.columns, c = classCount
         precondition(labels.count == n, "GaussianProbe.fit: \(labels.count) labels for \(n) examples")
         precondition(c > 0 && labels.allSatisfy { (0..<c).contains($0) }, "GaussianProbe.fit: labels outside 0..<\(c)")

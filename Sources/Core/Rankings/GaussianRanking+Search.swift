@@ -18,9 +18,13 @@ extension GaussianRanking {
     ///   column (its column d is l = L⁻¹Σ[F,d] for candidate d);
     /// - `conditional` [D]: δ²_d = Σ[d,d] − ‖l_d‖², the variance of x_d given x_F;
     /// - `quadratic` [N] and `logDeterminant`: ‖L⁻¹(x_F − μ_F)‖² per example and log det Σ[F,F];
-    /// - `residuals` [N, D] (strategy `.residuals`): x_d − μ_d − l_d·L⁻¹(x_F − μ_F), updated by one
-    ///   rank-1 product per step; or `whitened` [N, K] (strategy `.recompute`): L⁻¹(x_F − μ_F), from
-    ///   which the residuals are recomputed in row blocks by a GEMM.
+    /// - `store`: either the residuals [N, D] (strategy `.residuals`) x_d − μ_d − l_d·L⁻¹(x_F − μ_F),
+    ///   updated by one rank-1 product per step (applied lazily, inside the next scoring pass), or the
+    ///   whitened examples [N, K] (strategy `.recompute`) L⁻¹(x_F − μ_F), from which each pass
+    ///   recomputes the residuals in row blocks by a GEMM.
+    ///
+    /// Per-thread partial sums are added in thread order, so results are deterministic for a given
+    /// thread count (they can differ in the last bits between machines with other core counts).
     final class IncrementalSearch {
         let probe: GaussianProbe
         let features: Tensor
@@ -38,23 +42,23 @@ extension GaussianRanking {
         /// Most steps the buffers hold (`maxNeurons`, at most D).
         let capacity: Int
         let threads: Int
-        /// Rows per GEMM block (strategy `.recompute`).
+        /// Rows per GEMM block and thread (strategy `.recompute`).
         let blockRows: Int
         private(set) var chosen = 0
         private var selected: [Bool]
         private var logDeterminant: [Double]
-        private var hasPending = false
 
         private let factorRows: UnsafeMutablePointer<Double>   // [c, capacity, d]
         private let conditional: UnsafeMutablePointer<Double>  // [c, d]
         private let quadratic: UnsafeMutablePointer<Double>    // [c, n]
         private let store: UnsafeMutablePointer<Double>        // residuals [c, n, d] or whitened [c, n, capacity]
-        private let tiles: UnsafeMutablePointer<Double>?       // [c, blockRows, d] (recompute)
+        private let tiles: UnsafeMutablePointer<Double>?       // [threads, c, blockRows, d] (recompute)
+        private let meanRows: UnsafeMutablePointer<Double>     // [c, d]
         private let pendingWhitened: UnsafeMutablePointer<Double>  // [c, n]
         private let pendingRow: UnsafeMutablePointer<Double>   // [c, d]
         private let inverseVariance: UnsafeMutablePointer<Double>  // [c, d]
         private let constant: UnsafeMutablePointer<Double>     // [c, d]
-        private let scratch: UnsafeMutablePointer<Double>      // [threads, (c + 2)·d]
+        private let scratch: UnsafeMutablePointer<Double>      // [threads, (c + 4)·d]
         private let accumulators: UnsafeMutablePointer<Double> // [threads, d]
         private let column: UnsafeMutablePointer<Double>       // [n]
         private let coefficients: UnsafeMutablePointer<Double> // [capacity]
@@ -89,7 +93,7 @@ extension GaussianRanking {
             case .automatic: useResiduals = c * n * d * MemoryLayout<Double>.stride <= GaussianRanking.residualMemoryLimit
             }
             self.threads = max(1, min(threads, n / 32))
-            blockRows = max(1, min(n, 1024))
+            blockRows = max(1, min(n, 256))
             selected = [Bool](repeating: false, count: d)
             logDeterminant = [Double](repeating: 0, count: c)
 
@@ -99,27 +103,32 @@ extension GaussianRanking {
             quadratic = .allocate(capacity: max(1, c * n))
             quadratic.initialize(repeating: 0, count: c * n)
             store = .allocate(capacity: max(1, useResiduals ? c * n * d : c * n * capacity))
-            tiles = useResiduals ? nil : .allocate(capacity: max(1, c * blockRows * d))
+            tiles = useResiduals ? nil : .allocate(capacity: max(1, self.threads * c * blockRows * d))
+            meanRows = .allocate(capacity: max(1, c * d))
             pendingWhitened = .allocate(capacity: max(1, c * n))
+            pendingWhitened.initialize(repeating: 0, count: max(1, c * n))
             pendingRow = .allocate(capacity: max(1, c * d))
+            pendingRow.initialize(repeating: 0, count: max(1, c * d))
             inverseVariance = .allocate(capacity: max(1, c * d))
             constant = .allocate(capacity: max(1, c * d))
-            scratch = .allocate(capacity: max(1, self.threads * (c + 2) * d))
+            scratch = .allocate(capacity: max(1, self.threads * CandidateKernel.scratchSize(classCount: c, width: d)))
             accumulators = .allocate(capacity: max(1, self.threads * d))
             column = .allocate(capacity: max(1, n))
             coefficients = .allocate(capacity: max(1, capacity))
             labelIndex = .allocate(capacity: max(1, n))
             labelIndex.initialize(from: self.labels, count: n)
 
+            for (a, label) in classes.enumerated() {
+                for j in 0..<d { meanRows[a * d + j] = probe.means[label * d + j] }
+            }
             if useResiduals {
                 // F = ∅: the residual is x − μ.
                 kept.scalars.withUnsafeBufferPointer { x in
-                    for (a, label) in classes.enumerated() {
-                        let mean = label * d
+                    for a in 0..<c {
                         for row in 0..<n {
                             let target = store + a * n * d + row * d
                             let source = x.baseAddress! + row * d
-                            for j in 0..<d { target[j] = Double(source[j]) - probe.means[mean + j] }
+                            for j in 0..<d { target[j] = Double(source[j]) - meanRows[a * d + j] }
                         }
                     }
                 }
@@ -128,7 +137,7 @@ extension GaussianRanking {
 
         deinit {
             for pointer in [factorRows, conditional, quadratic, store, pendingWhitened, pendingRow,
-                            inverseVariance, constant, scratch, accumulators, column, coefficients] {
+                            inverseVariance, constant, scratch, accumulators, column, coefficients, meanRows] {
                 pointer.deallocate()
             }
             tiles?.deallocate()
@@ -166,23 +175,7 @@ extension GaussianRanking {
             }
 
             // Σ over examples of log p(y | x_{F∪d}) for every candidate d.
-            accumulators.update(repeating: 0, count: threads * d)
-            if useResiduals {
-                let kernel = makeKernel(residuals: store, labelStride: n * d, firstRow: 0, pending: hasPending)
-                runParallel(kernel, rows: 0..<n)
-                hasPending = false
-            } else {
-                features.scalars.withUnsafeBufferPointer { x in
-                    var start = 0
-                    while start < n {
-                        let count = min(blockRows, n - start)
-                        fillResidualBlock(x.baseAddress!, start: start, count: count, chosen: k)
-                        let kernel = makeKernel(residuals: tiles!, labelStride: blockRows * d, firstRow: start, pending: false)
-                        runParallel(kernel, rows: start..<(start + count))
-                        start += count
-                    }
-                }
-            }
+            scoreCandidates(chosen: k)
             var best = -1
             var bestScore = -Double.infinity
             for j in 0..<d where valid[j] {
@@ -214,19 +207,18 @@ extension GaussianRanking {
                             let residuals = store + a * n * d
                             for row in 0..<n { column[row] = residuals[row * d + j] }
                         } else {
-                            let mean = probe.means[label * d + j]
-                            for row in 0..<n { column[row] = Double(x[row * d + j]) - mean }
-                            if k > 0 {
-                                BLAS.gemv(m: n, n: k, alpha: -1, a: store + a * n * capacity, lda: capacity,
-                                          x: coefficients, beta: 1, y: column)
+                            let mean = meanRows[a * d + j]
+                            for row in 0..<n {
+                                let whitened = store + a * n * capacity + row * capacity
+                                column[row] = Double(x[row * d + j]) - mean - GaussianProbe.dot(whitened, coefficients, count: k)
                             }
                         }
                         // New row of L⁻¹Σ[F∪j, :]: (Σ[j, :] − lᵀ L⁻¹Σ[F, :]) / δ.
                         let newRow = rows + k * d
                         newRow.update(from: sigma.baseAddress! + label * d * d + j * d, count: d)
-                        if k > 0 {
-                            BLAS.gemv(transpose: true, m: k, n: d, alpha: -1, a: rows, lda: d,
-                                      x: coefficients, beta: 1, y: newRow)
+                        for i in 0..<k {
+                            let weight = coefficients[i], previous = rows + i * d
+                            for t in 0..<d { newRow[t] -= weight * previous[t] }
                         }
                         let inverseDelta = 1 / delta
                         let variances = conditional + a * d
@@ -249,7 +241,6 @@ extension GaussianRanking {
                     }
                 }
             }
-            hasPending = useResiduals
             selected[j] = true
             chosen += 1
         }
@@ -272,62 +263,91 @@ extension GaussianRanking {
             return Double(correct) / Double(n)
         }
 
-        /// Residuals of examples start..<start+count for every label: x − μ − Z·(L⁻¹Σ[F, :]).
-        private func fillResidualBlock(_ x: UnsafePointer<Float>, start: Int, count: Int, chosen k: Int) {
-            guard let tiles else { return }
-            for (a, label) in classes.enumerated() {
-                let tile = tiles + a * blockRows * d
-                probe.means.withUnsafeBufferPointer { means in
-                    let mean = means.baseAddress! + label * d
-                    for r in 0..<count {
-                        let source = x + (start + r) * d
-                        let target = tile + r * d
-                        for j in 0..<d { target[j] = Double(source[j]) - mean[j] }
-                    }
-                }
-                if k > 0 {
-                    BLAS.gemm(m: count, n: d, k: k, alpha: -1,
-                              a: store + a * n * capacity + start * capacity, lda: capacity,
-                              b: factorRows + a * capacity * d, ldb: d,
-                              beta: 1, c: tile, ldc: d)
-                }
-            }
-        }
-
-        private func makeKernel(residuals: UnsafeMutablePointer<Double>, labelStride: Int, firstRow: Int,
-                                pending: Bool) -> CandidateKernel {
+        private func makeKernel(residuals: UnsafeMutablePointer<Double>, labelStride: Int, firstRow: Int) -> CandidateKernel {
             CandidateKernel(width: d, classCount: c, exampleCount: n, labels: labelIndex,
                             residuals: residuals, labelStride: labelStride, firstRow: firstRow,
                             quadratic: quadratic,
-                            pendingWhitened: pending ? UnsafePointer(pendingWhitened) : nil,
-                            pendingRow: pending ? UnsafePointer(pendingRow) : nil,
+                            pendingWhitened: pendingWhitened, pendingRow: pendingRow,
                             inverseVariance: inverseVariance, constant: constant)
         }
 
-        /// Splits `rows` into one contiguous range per thread; each adds into its own accumulator row.
-        private func runParallel(_ kernel: CandidateKernel, rows: Range<Int>) {
-            let space = ThreadSpace(scratch: scratch, accumulators: accumulators, scratchSize: (c + 2) * d, width: d)
-            let parts = min(threads, rows.count)
-            if parts <= 1 {
-                kernel.run(rows: rows, scratch: space.scratch, accumulator: space.accumulators)
-                return
+        /// One pass over the examples, split into one contiguous row range per thread; each thread
+        /// adds into its own accumulator row.
+        private func scoreCandidates(chosen k: Int) {
+            accumulators.update(repeating: 0, count: threads * d)
+            features.scalars.withUnsafeBufferPointer { x in
+                let pass = Pass(kernel: makeKernel(residuals: store, labelStride: n * d, firstRow: 0),
+                                useResiduals: useResiduals, features: x.baseAddress!, means: meanRows,
+                                whitened: store, factorRows: factorRows, tiles: tiles, blockRows: blockRows,
+                                capacity: capacity, chosen: k, scratch: scratch, accumulators: accumulators,
+                                scratchSize: CandidateKernel.scratchSize(classCount: c, width: d))
+                let examples = n, parts = min(threads, n)
+                let size = (examples + parts - 1) / parts
+                if parts <= 1 {
+                    pass.run(part: 0, rows: 0..<examples)
+                } else {
+                    DispatchQueue.concurrentPerform(iterations: parts) { part in
+                        let lower = part * size, upper = min(examples, lower + size)
+                        if lower < upper { pass.run(part: part, rows: lower..<upper) }
+                    }
+                }
             }
-            let size = (rows.count + parts - 1) / parts
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let lower = rows.lowerBound + part * size
-                let upper = min(rows.upperBound, lower + size)
-                guard lower < upper else { return }
-                kernel.run(rows: lower..<upper, scratch: space.scratch + part * space.scratchSize,
-                           accumulator: space.accumulators + part * space.width)
-            }
+            if useResiduals { pendingRow.update(repeating: 0, count: c * d) }   // applied by the pass
         }
     }
 
-    /// Per-thread scratch and accumulators, shared with the worker closures.
-    struct ThreadSpace: @unchecked Sendable {
+    /// What one thread needs for its share of a scoring pass.
+    struct Pass: @unchecked Sendable {
+        var kernel: CandidateKernel
+        var useResiduals: Bool
+        /// [N, D] evaluation features; [labels, D] means (strategy `.recompute`).
+        var features: UnsafePointer<Float>
+        var means: UnsafePointer<Double>
+        /// [labels, N, capacity] whitened examples and [labels, capacity, D] rows of L⁻¹Σ[F, :].
+        var whitened: UnsafePointer<Double>
+        var factorRows: UnsafePointer<Double>
+        /// [threads, labels, blockRows, D] residual tiles (strategy `.recompute`).
+        var tiles: UnsafeMutablePointer<Double>?
+        var blockRows: Int
+        var capacity: Int
+        var chosen: Int
+        /// [threads, scratchSize] and [threads, D].
         var scratch: UnsafeMutablePointer<Double>
         var accumulators: UnsafeMutablePointer<Double>
         var scratchSize: Int
-        var width: Int
+
+        func run(part: Int, rows: Range<Int>) {
+            let d = kernel.width, c = kernel.classCount, n = kernel.exampleCount, k = chosen
+            let scratch = self.scratch + part * scratchSize, accumulator = accumulators + part * d
+            guard !useResiduals, let tiles else {
+                kernel.run(rows: rows, scratch: scratch, accumulator: accumulator)
+                return
+            }
+            // Residuals x − μ − Z·(L⁻¹Σ[F, :]) per block of rows, by a single-threaded GEMM.
+            let tile = tiles + part * c * blockRows * d
+            var start = rows.lowerBound
+            while start < rows.upperBound {
+                let count = Swift.min(blockRows, rows.upperBound - start)
+                for a in 0..<c {
+                    let target = tile + a * blockRows * d, mean = means + a * d
+                    for r in 0..<count {
+                        let source = features + (start + r) * d, row = target + r * d
+                        for j in 0..<d { row[j] = Double(source[j]) - mean[j] }
+                    }
+                    if k > 0 {
+                        BLAS.gemm(m: count, n: d, k: k, alpha: -1,
+                                  a: whitened + a * n * capacity + start * capacity, lda: capacity,
+                                  b: factorRows + a * capacity * d, ldb: d,
+                                  beta: 1, c: target, ldc: d)
+                    }
+                }
+                var block = kernel
+                block.residuals = tile
+                block.labelStride = blockRows * d
+                block.firstRow = start
+                block.run(rows: start..<(start + count), scratch: scratch, accumulator: accumulator)
+                start += count
+            }
+        }
     }
 }

@@ -24,7 +24,8 @@ public enum GaussianRanking {
         case residuals
         /// Keep the whitened examples [labels, examples, k] and recompute the residuals per step in
         /// row blocks with a GEMM ([examples, k] × [k, neurons]): O(labels·examples·k + labels·k·neurons)
-        /// memory, O(labels·examples·k·neurons) work per step.
+        /// memory, O(labels·examples·k·neurons) work per step. The GEMMs run on the search's own
+        /// threads, with OpenBLAS set to one thread for the duration of the search.
         case recompute
     }
 
@@ -50,6 +51,10 @@ public enum GaussianRanking {
                             progress: ((Int) -> Void)? = nil) -> GaussianRankingResult {
         let steps = min(max(maxNeurons, 0), probe.featureCount)
         let search = IncrementalSearch(probe: probe, features: features, labels: labels, maxNeurons: steps, strategy: strategy)
+        // `.recompute` calls dgemm from its own worker threads: OpenBLAS must not start threads too.
+        let blasThreads = BLAS.threadCount
+        if !search.useResiduals && search.threads > 1 { BLAS.setThreadCount(1) }
+        defer { if BLAS.threadCount != blasThreads { BLAS.setThreadCount(blasThreads) } }
         var order: [Int] = [], information: [Double] = [], accuracy: [Double] = []
         while order.count < steps, let step = search.step() {
             order.append(step.neuron)
@@ -67,7 +72,7 @@ public enum GaussianRanking {
     ///   - features: [examples, neurons] of the split that scores candidates (dev for Pitfalls)
     public static func rank(trainFeatures: Tensor, trainLabels: [Int], classCount: Int,
                             features: Tensor, labels: [Int], maxNeurons: Int = 150,
-                            prior: GaussianProbe.Prior = .pooled,
+                            prior: GaussianProbe.Prior = .perLabel,
                             progress: ((Int) -> Void)? = nil) -> GaussianRankingResult {
         let probe = GaussianProbe.fit(features: trainFeatures, labels: trainLabels, classCount: classCount, prior: prior)
         return rank(probe: probe, features: features, labels: labels, maxNeurons: maxNeurons, progress: progress)

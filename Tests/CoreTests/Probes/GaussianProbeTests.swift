@@ -24,7 +24,7 @@ struct GaussianProbeTests {
 
     @Test("1-D, pooled prior: MAP means, covariances, posteriors and MI by hand")
     func oneDimensionalPooled() {
-        let probe = GaussianProbe.fit(features: Self.train1D, labels: Self.labels1D, classCount: 2)
+        let probe = GaussianProbe.fit(features: Self.train1D, labels: Self.labels1D, classCount: 2, prior: .pooled)
         #expect(GaussianTestData.close(probe.means, [3.026 / 3.01, 10.026 / 2.01]))
         #expect(GaussianTestData.close(probe.covariances, [7.8 / 9, 7.8 / 8]))
         #expect(probe.prior == [0.6, 0.4])
@@ -59,7 +59,7 @@ struct GaussianProbeTests {
 
     @Test("2-D, pooled prior: parameters, log-posteriors on subsets, and neuron order does not matter")
     func twoDimensionalPooled() {
-        let probe = GaussianProbe.fit(features: Self.train2D, labels: Self.labels2D, classCount: 2)
+        let probe = GaussianProbe.fit(features: Self.train2D, labels: Self.labels2D, classCount: 2, prior: .pooled)
         #expect(GaussianTestData.close(probe.means, [1.5048094050587817, 1.5040969006056288, 5.991457047935454, 5.326056003796867]))
         #expect(GaussianTestData.close(probe.covariances, [
             0.996031746031746, 0.16666666666666666, 0.16666666666666666, 0.9007936507936508,
@@ -99,7 +99,7 @@ struct GaussianProbeTests {
     @Test("a subset is evaluated with the marginal: same as a probe holding only μ[F] and Σ[F,F]")
     func marginalEqualsSubProbe() {
         let (x, y, xd, yd) = GaussianTestData.make(neurons: 10, train: 400, dev: 150, classes: 3, seed: 5)
-        let probe = GaussianProbe.fit(features: x, labels: y, classCount: 3)
+        let probe = GaussianProbe.fit(features: x, labels: y, classCount: 3, prior: .pooled)
         let subset = [7, 2, 5]
         let d = probe.featureCount, k = subset.count
         var means: [Double] = [], covariances: [Double] = []
@@ -115,7 +115,7 @@ struct GaussianProbeTests {
 
         // Fitting on the subset alone gives the same means, and the same Σ[F,F] up to the factor
         // (νₙ + D + 2) in Σ* = Λₙ/(νₙ + D + 2), since ν₀ = D + 2 depends on the number of neurons.
-        let refit = GaussianProbe.fit(features: GaussianTestData.columns(x, subset), labels: y, classCount: 3)
+        let refit = GaussianProbe.fit(features: GaussianTestData.columns(x, subset), labels: y, classCount: 3, prior: .pooled)
         for label in 0..<3 {
             let size = Double(probe.classSizes[label])
             let ratio = (size + 2 * Double(d) + 4) / (size + 2 * Double(k) + 4)
@@ -148,7 +148,7 @@ struct GaussianProbeTests {
 
     @Test("no neurons: the prior alone predicts the majority label, MI 0 when dev frequencies equal the prior")
     func emptySubset() {
-        let probe = GaussianProbe.fit(features: Self.train1D, labels: Self.labels1D, classCount: 2)
+        let probe = GaussianProbe.fit(features: Self.train1D, labels: Self.labels1D, classCount: 2, prior: .pooled)
         let dev = Tensor(shape: [5, 1], scalars: [9, 9, 9, 9, 9])
         let result = probe.evaluate(features: dev, labels: [1, 0, 1, 0, 0], neurons: [])
         #expect(result.predictions == [0, 0, 0, 0, 0])
@@ -159,7 +159,7 @@ struct GaussianProbeTests {
 
     @Test("a label without training examples is never predicted")
     func untrainedLabel() {
-        let probe = GaussianProbe.fit(features: Self.train1D, labels: Self.labels1D, classCount: 3)
+        let probe = GaussianProbe.fit(features: Self.train1D, labels: Self.labels1D, classCount: 3, prior: .pooled)
         #expect(probe.prior[2] == 0 && !probe.isTrained(2))
         let result = probe.evaluate(features: Self.dev1D, labels: Self.devLabels1D, neurons: [0])
         #expect(result.predictions == [0, 0, 1])
@@ -175,7 +175,7 @@ struct GaussianProbeTests {
 
         // A constant neuron has zero prior and zero scatter variance: its covariance gets a ridge.
         let x = Tensor(shape: [6, 2], scalars: [0, 4, 1, 4, 2, 4, 5, 4, 6, 4, 7, 4])
-        let probe = GaussianProbe.fit(features: x, labels: [0, 0, 0, 1, 1, 1], classCount: 2)
+        let probe = GaussianProbe.fit(features: x, labels: [0, 0, 0, 1, 1, 1], classCount: 2, prior: .pooled)
         #expect(probe.ridges.allSatisfy { $0 > 0 && $0 < 1e-10 }, "\(probe.ridges)")
         let result = probe.evaluate(features: x, labels: [0, 0, 0, 1, 1, 1], neurons: [1, 0])
         #expect(result.accuracy == 1)

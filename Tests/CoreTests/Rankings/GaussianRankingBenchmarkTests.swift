@@ -16,15 +16,14 @@ struct GaussianRankingBenchmarkTests {
         #expect(report.description.contains("same neurons: yes"))
     }
 
-    @Test("extrapolation is exact for a per-candidate cost α + γ·s²")
+    @Test("extrapolation is exact for a per-candidate cost α + β·s + γ·s²")
     func extrapolation() {
         let d = 50
-        func cost(_ s: Int) -> Double { (0.002 + 0.0001 * Double(s * s)) * Double(d - s + 1) }
-        var ends: [Double] = [], total = 0.0
-        for s in 1...6 { total += cost(s); ends.append(total) }
-        var expected = total
-        for s in 7...20 { expected += cost(s) }
-        let estimate = GaussianRankingBenchmark.extrapolate(stepEnds: ends, neurons: d, to: 20)
+        func cost(_ s: Int) -> Double { 0.002 + 0.0003 * Double(s) + 0.0001 * Double(s * s) }
+        let samples = [7, 10, 14, 20].map { (s: Double($0), cost: cost($0)) }
+        var expected = 0.0
+        for s in 7...20 { expected += cost(s) * Double(d - s + 1) }
+        let estimate = GaussianRankingBenchmark.extrapolate(samples: samples, neurons: d, from: 7, to: 20)
         #expect(abs(estimate - expected) < 1e-9 * expected, "\(estimate) vs \(expected)")
     }
 

@@ -37,6 +37,20 @@ struct GaussianRankingTests {
         #expect(fast.accuracy[2] == check.accuracy)
     }
 
+    /// `NEURON_GAUSSIAN_LARGE=1` adds a full-length comparison on a larger problem (for release builds).
+    @Test("large: incremental equals naive over all 64 neurons, 3 labels, both strategies",
+          .enabled(if: ProcessInfo.processInfo.environment["NEURON_GAUSSIAN_LARGE"] != nil))
+    func largeIncrementalEqualsNaive() {
+        let (x, y, xd, yd) = GaussianTestData.make(neurons: 64, train: 3_000, dev: 800, classes: 3, seed: 21)
+        let probe = GaussianProbe.fit(features: x, labels: y, classCount: 3)
+        let slow = GaussianRanking.naive(probe: probe, features: xd, labels: yd, maxNeurons: 64)
+        for strategy in [GaussianRanking.Strategy.residuals, .recompute] {
+            let fast = GaussianRanking.rank(probe: probe, features: xd, labels: yd, maxNeurons: 64, strategy: strategy)
+            #expect(fast.order == slow.order, "\(strategy)")
+            #expect(GaussianTestData.close(fast.mutualInformation, slow.mutualInformation, 1e-9), "\(strategy)")
+        }
+    }
+
     @Test("maxNeurons stops early; ranking on train or dev is the caller's choice")
     func stopsAtMaxNeurons() {
         let (x, y, xd, yd) = GaussianTestData.make(neurons: 20, train: 300, dev: 80, classes: 2, seed: 7)
@@ -76,23 +90,23 @@ struct GaussianRankingTests {
         #expect(GaussianTestData.close(fast.mutualInformation, slow.mutualInformation, 1e-8))
     }
 
-    @Test("branch-free exp and log agree with libm to a few ulp")
+    @Test("branch-free exp agrees with libm to a few ulp; product renormalisation keeps the logarithm")
     func fastMath() {
-        var worstExp = 0.0, worstLog = 0.0
+        var worst = 0.0
         for i in -70_000...70_000 {
             let x = Double(i) / 100
             let exact = Foundation.exp(x)
-            worstExp = max(worstExp, abs(GaussianRanking.exp(x) - exact) / exact)
+            worst = max(worst, abs(GaussianRanking.exp(x) - exact) / exact)
         }
-        for i in 0...200_000 {
-            let y = 0.7072 + Double(i) * 0.01
-            worstLog = max(worstLog, abs(GaussianRanking.logAtLeastOne(y) - Foundation.log(y)) / max(abs(Foundation.log(y)), 1e-300))
-        }
-        for y in [1.0, 1 + 1e-15, 2, 3, 1e300] {
-            worstLog = max(worstLog, abs(GaussianRanking.logAtLeastOne(y) - Foundation.log(y)) / max(abs(Foundation.log(y)), 1e-16))
-        }
-        #expect(worstExp < 1e-15, "exp relative error \(worstExp)")
-        #expect(worstLog < 1e-14, "log relative error \(worstLog)")
+        #expect(worst < 1e-15, "exp relative error \(worst)")
         #expect(GaussianRanking.exp(-1000) < 1e-300 && GaussianRanking.exp(0) == 1)
+
+        var product: [Double] = [1, 3 * 1024, 1.5e300], exponent: [Double] = [0, 2, -1]
+        let before = zip(product, exponent).map { Foundation.log($0) + $1 * Foundation.log(2.0) }
+        GaussianRanking.normalise(&product, &exponent, count: 3)
+        #expect(product.allSatisfy { $0 >= 1 && $0 < 2 })
+        let after = zip(product, exponent).map { Foundation.log($0) + $1 * Foundation.log(2.0) }
+        #expect(GaussianTestData.close(after, before, 1e-15))
+        #expect(exponent[1] == 13)
     }
 }
