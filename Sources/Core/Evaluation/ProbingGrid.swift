@@ -58,7 +58,7 @@ public struct ProbingGrid: Sendable {
         let mapping = try UniMorphMapping.load(from: shared)
         let modelURL = ModelCatalog.resolve(settings.model)
         let datasetSettings = DatasetSettings(minTypes: settings.minTypes,
-                                              attributes: settings.attributes.map(UniMorphAttribute.init(rawValue:)))
+                                              attributes: try settings.attributes.map { try UniMorphAttribute.parse($0, among: UniMorphAttribute.studied) })
         var results: [ConfigResult] = []
         for language in settings.languages {
             let corpus = try LanguageCorpus.load(language: language, from: registry, seed: settings.splitSeed)
