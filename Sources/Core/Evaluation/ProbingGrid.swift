@@ -78,8 +78,11 @@ public struct ProbingGrid: Sendable {
                 for layer in targets {
                     let config = ProbingConfig(model: modelURL.standardizedFileURL.lastPathComponent, language: corpus.language,
                                                attribute: attribute.rawValue, layer: layer)
+                    let withDurrani = settings.durrani != nil
+                        && (settings.durraniOnEveryConfig || layer == nil || !settings.allLayersConcatenated)
                     let key = ContentHash.combine([store.manifest.key, String(describing: dataset.provenance),
-                                                   String(describing: settings), config.identifier, Workbench.version])
+                                                   settings.configDigest, config.identifier, Workbench.version,
+                                                   "durrani:\(withDurrani)"])
                     let cached = resultCache.appendingPathComponent("\(config.identifier)-\(key).json")
                     if let data = try? Data(contentsOf: cached), let result = try? JSONDecoder().decode(ConfigResult.self, from: data) {
                         log("\(config.name): cached")
@@ -90,7 +93,7 @@ public struct ProbingGrid: Sendable {
                     let data = try ProbingData.load(store: store, dataset: dataset, layers: layer.map { [$0] } ?? layers)
                     let controlData = relabel(data, with: control, store: store)
                     let result = evaluate(config, data: data, control: controlData, store: store, dataset: dataset,
-                                          controlTask: control, started: started, log: log)
+                                          controlTask: control, withDurrani: withDurrani, started: started, log: log)
                     try FileManager.default.createDirectory(at: resultCache, withIntermediateDirectories: true)
                     try JSONEncoder().encode(result).write(to: cached, options: .atomic)
                     results.append(result)
@@ -109,7 +112,8 @@ public struct ProbingGrid: Sendable {
 
     /// Rankings and curves of one config.
     func evaluate(_ config: ProbingConfig, data: ProbingData, control: ProbingData, store: ActivationStore,
-                  dataset: AttributeDataset, controlTask: AttributeDataset, started: Date, log: (String) -> Void) -> ConfigResult {
+                  dataset: AttributeDataset, controlTask: AttributeDataset, withDurrani: Bool, started: Date,
+                  log: (String) -> Void) -> ConfigResult {
         let d = data.neuronCount
         let threads = BLAS.threadCount
         BLAS.setThreadCount(1)   // many small probes: the cores go to parallel k instead
@@ -146,8 +150,7 @@ public struct ProbingGrid: Sendable {
         let fullGaussian = evaluator.gaussianProbe.evaluate(features: test.features, labels: test.labels, neurons: Array(0..<d)).accuracy
         var rankingOrders = Dictionary(uniqueKeysWithValues: rankings.map { ($0.method.rawValue, $0.order) })
         rankingOrders[RankingMethod.linearWeightMass.rawValue] = LinearRanking.weightMass(fullLinear).order
-        let runDurrani = settings.durraniOnEveryConfig || config.layer == nil || !settings.allLayersConcatenated
-        let durrani = settings.durrani.flatMap { runDurrani ? DurraniAnalysis(settings: $0).summarize(data, control: control) : nil }
+        let durrani = settings.durrani.flatMap { withDurrani ? DurraniAnalysis(settings: $0).summarize(data, control: control) : nil }
         let seconds = Date().timeIntervalSince(started)
         log(String(format: "%@: %d neurons, %d/%d/%d examples, linear %.3f, gaussian %.3f (%.0f s)", config.name, d,
                    data.train.count, data.dev.count, data.test.count,
@@ -165,5 +168,20 @@ public struct ProbingGrid: Sendable {
                 files: dataset.provenance.files, split: dataset.provenance.split,
                 controlTask: controlTask.provenance.controlTask.map(String.init(describing:)) ?? "none",
                 settings: settings))
+    }
+}
+
+extension ProbingGrid.Settings {
+    /// The settings that shape one config's result: everything but the lists of languages,
+    /// attributes and layers (which only choose configs), so a config's cached result is found
+    /// again from any grid that contains it.
+    var configDigest: String {
+        var copy = self
+        copy.languages = []
+        copy.attributes = []
+        copy.layers = []
+        copy.allLayersConcatenated = false
+        copy.durraniOnEveryConfig = false
+        return String(describing: copy)
     }
 }
