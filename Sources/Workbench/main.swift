@@ -46,6 +46,9 @@ guard let command = commands.first(where: { $0.name == first }) else {
 var list = ArgumentList(Array(arguments.dropFirst()))
 do {
     try command.run(&list)
+} catch is CancellationError {
+    FileHandle.standardError.write(Data("\ninterrupted: stopped cleanly; nothing partial was kept\n".utf8))
+    exit(130)
 } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(error is UsageError ? 64 : 1)
