@@ -63,7 +63,10 @@ public struct ActivationCache: Sendable {
     /// - Parameters:
     ///   - log: one-line messages (reuse, rebuild, skipped sentences).
     ///   - showProgress: draw a progress bar on standard error while extracting.
+    ///   - shouldStop: polled between batches (default: Ctrl-C was pressed); stopping removes the
+    ///     partial folder and throws `CancellationError`.
     public func activations(for request: ExtractionRequest, showProgress: Bool = true,
+                            shouldStop: () -> Bool = { Interruption.requested },
                             log: (String) -> Void = { _ in }) throws -> ActivationStore {
         let target = try directory(for: request)
         if FileManager.default.fileExists(atPath: target.url.path) {
@@ -82,7 +85,7 @@ public struct ActivationCache: Sendable {
         try? FileManager.default.removeItem(at: partial)
         try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
         do {
-            try build(request, target: target, into: partial, showProgress: showProgress, log: log)
+            try build(request, target: target, into: partial, showProgress: showProgress, shouldStop: shouldStop, log: log)
             try FileManager.default.moveItem(at: partial, to: target.url)
         } catch {
             try? FileManager.default.removeItem(at: partial)
@@ -103,7 +106,7 @@ public struct ActivationCache: Sendable {
     }
 
     private func build(_ request: ExtractionRequest, target: (url: URL, key: String, layers: [Int], modelHash: String, corpusHashes: [String]),
-                       into folder: URL, showProgress: Bool, log: (String) -> Void) throws {
+                       into folder: URL, showProgress: Bool, shouldStop: () -> Bool, log: (String) -> Void) throws {
         let started = Date()
         let encoder = try TransformerEncoder.load(from: request.modelFolder)
         let tokenizer = try TokenizerLoader.load(folder: request.modelFolder)
@@ -141,7 +144,7 @@ public struct ActivationCache: Sendable {
         let bar = ProgressBar("extracting", total: sentences.count, unit: "sentences", throughputUnit: "tokens",
                               throughputTotal: totalTokens, quiet: !showProgress)
         Interruption.install()
-        try extractor.extract(sentences, firstRows: firstRows, into: &sink, shouldStop: { Interruption.requested }) { done, tokens in
+        try extractor.extract(sentences, firstRows: firstRows, into: &sink, shouldStop: shouldStop) { done, tokens in
             bar.advance(by: done, throughput: tokens)
         }
         bar.finish()

@@ -45,7 +45,7 @@ enum ExtractCommand: Command {
 
         let cache = cacheRoot.map { ActivationCache(root: URL(fileURLWithPath: $0).appendingPathComponent("activations")) } ?? ActivationCache()
         let request = ExtractionRequest(modelFolder: model, corpusFiles: files, layers: layers, aggregation: aggregation, dtype: dtype)
-        let store = try cache.activations(for: request, showProgress: !quiet) { print($0) }
+        let store = try cache.activations(for: request, showProgress: !quiet, log: { print($0) })
         let manifest = store.manifest
         print("model      \(manifest.model.name) (\(manifest.model.modelType), \(manifest.model.hiddenStateCount) hidden states × \(manifest.model.hiddenSize))")
         for file in manifest.corpus { print("treebank   \(file.name): \(file.sentenceCount) sentences, \(file.wordCount) words") }

@@ -18,7 +18,7 @@ struct ProbeBenchmark {
         let mapping = try UniMorphMapping.load(from: shared)
         let dataset = corpus.dataset(for: .number, mapping: mapping)
         let store = try ActivationCache().activations(for: ExtractionRequest(modelFolder: ModelCatalog.defaultModel,
-                                                                             corpusFiles: corpus.fileURLs, layers: [layer])) { print($0) }
+                                                                             corpusFiles: corpus.fileURLs, layers: [layer]), log: { print($0) })
         let data = try ProbingData.load(store: store, dataset: dataset, layers: [layer])
         print("data       MiniLM layer \(layer), UD English EWT (\(corpus.recipe.description)), Number \(data.labelNames): "
               + "\(data.train.count) train / \(data.dev.count) dev words, D = \(data.neuronCount)")

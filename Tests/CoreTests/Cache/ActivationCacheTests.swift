@@ -77,7 +77,7 @@ struct ActivationCacheTests {
         defer { scratch.remove() }
         let first = try scratch.cache.activations(for: request(scratch), showProgress: false)
         var messages: [String] = []
-        let second = try scratch.cache.activations(for: request(scratch), showProgress: false) { messages.append($0) }
+        let second = try scratch.cache.activations(for: request(scratch), showProgress: false, log: { messages.append($0) })
         #expect(second.directory == first.directory)
         #expect(messages.contains { $0.hasPrefix("reusing") })
         #expect(second.manifest.provenance.created == first.manifest.provenance.created)
@@ -110,7 +110,7 @@ struct ActivationCacheTests {
         }
         #expect(throws: CacheError.self) { try ActivationStore(directory: original.directory) }
         var messages: [String] = []
-        let rebuilt = try scratch.cache.activations(for: request(scratch), showProgress: false) { messages.append($0) }
+        let rebuilt = try scratch.cache.activations(for: request(scratch), showProgress: false, log: { messages.append($0) })
         #expect(messages.contains { $0.hasPrefix("rebuilding") })
         #expect(try rebuilt.matrix(layer: 2) == expected)
     }
@@ -145,6 +145,17 @@ struct ActivationCacheTests {
         #expect(try NumpyArrayFile.read(folder.appendingPathComponent("layer-00.npy")) == store.matrix(layer: 0))
         let words = try String(contentsOf: folder.appendingPathComponent("words.tsv"), encoding: .utf8)
         #expect(words.hasPrefix("a1\t1\tThe\na1\t2\tcats\n"))
+    }
+
+    @Test("an interrupted extraction leaves nothing behind")
+    func interrupted() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        #expect(throws: CancellationError.self) {
+            try scratch.cache.activations(for: request(scratch), showProgress: false, shouldStop: { true })
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: scratch.cache.root.path)
+        #expect(left.isEmpty, "\(left)")
     }
 
     @Test("layers beyond the model are refused before any work")
