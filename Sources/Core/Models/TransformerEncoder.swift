@@ -153,6 +153,20 @@ public struct TransformerEncoder: Sendable {
         }
     }
 
+    /// The second half of a split run (Antverg & Belinkov §4): layers `layer + 1 … L` applied to an
+    /// (edited) hidden state `layer`. With no edit, `continueForward(from: l, embed-and-run-to-l)`
+    /// equals the full forward pass.
+    ///
+    /// - Returns: the final hidden state [tokens, hidden]
+    public func continueForward(from layer: Int, hidden: Tensor, batch: PackedBatch) -> Tensor {
+        precondition(layer >= 0 && layer <= layers.count, "layer \(layer) outside 0...\(layers.count)")
+        var state = hidden
+        if layer < layers.count {
+            for index in (layer + 1)...layers.count { state = applyLayer(index, to: state, batch: batch) }
+        }
+        return state
+    }
+
     /// Every hidden state of a batch. - Returns: `hiddenStateCount` tensors [tokens, hidden]
     public func hiddenStates(_ batch: PackedBatch) -> [Tensor] {
         var states: [Tensor] = []

@@ -50,6 +50,23 @@ struct TransformerEncoderTests {
         try compare(model: model, reference: try ReferenceActivations.load("minilm"))
     }
 
+    @Test("a run split at any layer, without an edit, equals the full forward pass (logits too)", arguments: [0, 1, 2])
+    func splitForward(layer: Int) throws {
+        let model = try TransformerEncoder.load(from: Fixtures.url("models/bert-cased-tiny"))
+        let reference = try ReferenceActivations.load("bert-cased-tiny")
+        let sentence = try #require(reference.sentences.first { $0.hasLogits == true })
+        let batch = PackedBatch(sequences: [sentence.wordIDs])
+        var middle = Tensor(zeros: [0])
+        model.forward(batch, upTo: layer) { index, hidden in if index == layer { middle = hidden } }
+        let final = model.continueForward(from: layer, hidden: middle, batch: batch)
+        let full = model.hiddenStates(batch)
+        #expect(final == full[full.count - 1])
+        let logits = try #require(model.maskedLMLogits(final))
+        let expected = try #require(try reference.logits(sentence))
+        let difference = expected.scalars.withUnsafeBufferPointer { maxDifference(logits, rows: 0..<logits.rows, $0) }
+        #expect(difference < 1e-4, "\(difference)")
+    }
+
     @Test("packing sentences into one batch gives each the same states as running it alone")
     func packedBatchEqualsSingles() throws {
         let model = try TransformerEncoder.load(from: Fixtures.url("models/xlmr-tiny"))
