@@ -53,7 +53,8 @@ struct EncoderLayer: Sendable {
         let scale = 1 / Float(headSize).squareRoot()
         let longest = (0..<batch.sequenceCount).map { batch.rows(of: $0).count }.max() ?? 0
         var scores = [Float](repeating: 0, count: longest * longest)
-        var context = Tensor(zeros: [hidden.rows, width])
+        // Every head of every sequence writes its own columns (β = 0), so no zero-fill is needed.
+        var context = Tensor(shape: [hidden.rows, width]) { _ in }
         qkv.scalars.withUnsafeBufferPointer { qkvBuffer in
             context.scalars.withUnsafeMutableBufferPointer { contextBuffer in
                 scores.withUnsafeMutableBufferPointer { scoreBuffer in
