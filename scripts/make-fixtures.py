@@ -150,7 +150,7 @@ LOGIT_SENTENCES = {
 BATCH_SENTENCES = ["s01", "s04", "s14"]
 MINILM_SENTENCES = ["s01", "s02", "s12"]
 
-TINY = dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64,
+TINY = dict(hidden_size=16, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64,
             hidden_act="gelu", initializer_range=0.2,
             hidden_dropout_prob=0.1, attention_probs_dropout_prob=0.1)
 

@@ -65,7 +65,7 @@ struct ActivationCacheTests {
         let states = model.hiddenStates(PackedBatch(sequences: [sentence.ids]))
         let span = sentence.wordSpans[1]
         let cached = try store.rows([1], layer: 2)
-        for j in 0..<32 {
+        for j in 0..<model.config.hiddenSize {
             let mean = span.map { states[2][$0, j] }.reduce(0, +) / Float(span.count)
             #expect(abs(cached[0, j] - mean) < 1e-5)
         }
