@@ -88,36 +88,9 @@ struct ExtractionBenchmark {
 
     /// Runs `scripts/bench_extract_pytorch.py`; nil (with a note) when no usable Python is found.
     func runAnchor(python: String, model: URL, input: URL) throws -> Double? {
-        let script = URL(fileURLWithPath: "scripts/bench_extract_pytorch.py")
-        guard FileManager.default.fileExists(atPath: script.path) else {
-            print("PyTorch    skipped: run from the repository root (scripts/bench_extract_pytorch.py not found)")
-            return nil
-        }
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            print("PyTorch    skipped: no Python at \(python) (scripts/make-fixtures creates .venv with torch; or pass --python)")
-            return nil
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script.path, "--model", model.path, "--input", input.path, "--threads", String(threads)]
-        var environment = ProcessInfo.processInfo.environment
-        environment["HF_HUB_OFFLINE"] = "1"
-        environment["TRANSFORMERS_VERBOSITY"] = "error"
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
         print("PyTorch    running the anchor on the same ids …")
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-              let line = String(data: data, encoding: .utf8)?.split(separator: "\n").last,
-              let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-              let rate = object["tokens_per_second"] as? Double else {
-            print("PyTorch    failed (exit \(process.terminationStatus))")
-            return nil
-        }
-        return rate
+        return try PythonAnchor.run(python: python, script: "scripts/bench_extract_pytorch.py",
+                                    arguments: ["--model", model.path, "--input", input.path, "--threads", String(threads)])?["tokens_per_second"] as? Double
     }
 
     /// A bert-base-sized checkpoint with mBERT's vocabulary size and random weights, made once.

@@ -76,11 +76,6 @@ struct ProbeBenchmark {
     func ratio(_ value: Double) -> String { String(format: "%.1f×", value) }
 
     func runAnchor(python: String, data: ProbingData, order: [Int]) throws -> (one: Double, everyK: Double, accuracy: Double)? {
-        guard FileManager.default.isExecutableFile(atPath: python),
-              FileManager.default.fileExists(atPath: "scripts/bench_probe_pytorch.py") else {
-            print("PyTorch    skipped: no Python at \(python) or not run from the repository root")
-            return nil
-        }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("probe-bench-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -90,21 +85,10 @@ struct ProbeBenchmark {
         try NumpyArrayFile.write(Tensor(shape: [data.dev.count], scalars: data.dev.labels.map(Float.init)), to: folder.appendingPathComponent("dev_y.npy"))
         try JSONSerialization.data(withJSONObject: order).write(to: folder.appendingPathComponent("order.json"))
         print("PyTorch    training the same probes …")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["scripts/bench_probe_pytorch.py", "--dir", folder.path, "--max-k", String(maxK)]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let bytes = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let line = String(decoding: bytes, as: UTF8.self).split(separator: "\n").last,
-              let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+        guard let object = try PythonAnchor.run(python: python, script: "scripts/bench_probe_pytorch.py",
+                                                arguments: ["--dir", folder.path, "--max-k", String(maxK)]),
               let one = object["one_probe_seconds"] as? Double, let every = object["every_k_seconds"] as? Double,
-              let accuracy = object["dev_accuracy"] as? Double else {
-            print("PyTorch    failed (exit \(process.terminationStatus))")
-            return nil
-        }
+              let accuracy = object["dev_accuracy"] as? Double else { return nil }
         print(String(format: "PyTorch    one probe: %.2f s (dev accuracy %.3f); a probe for every k = 1…%d: %.1f s", one, accuracy, maxK, every))
         return (one, every, accuracy)
     }
