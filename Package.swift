@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .library(name: "Core", targets: ["Core"]),
         .library(name: "DSL", targets: ["DSL"]),
+        // What `workbench run study.swift` links a user's script against.
+        .library(name: "NeuronWorkbench", type: .dynamic, targets: ["DSL"]),
         .executable(name: "workbench", targets: ["Workbench"]),
     ],
     targets: [

@@ -8,6 +8,8 @@ let commands: [any Command.Type] = [
     BenchCommand.self,
     DataCommand.self,
     ProbeCommand.self,
+    RunCommand.self,
+    MergeCommand.self,
 ]
 
 @MainActor func printHelp() {

@@ -22,7 +22,7 @@ struct ProbeCommandTests {
         let first = try WorkbenchProcess.run(arguments)
         #expect(first.status == 0, "\(first.errors)")
         #expect(first.output.contains("Spanish Number L2: 16 neurons"), "\(first.output)")
-        for file in ["grid.json", "curves.csv", "summary.md", "durrani.csv", "figures/accuracy-bert-cased-tiny-Spanish-Number-L2.svg"] {
+        for file in ["grid.json", "curves.csv", "report.md", "durrani.csv", "figures/accuracy-bert-cased-tiny-Spanish-Number-L2.svg"] {
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/\(file)").path), "\(file)")
         }
         let curves = try String(contentsOf: folder.appendingPathComponent("out/curves.csv"), encoding: .utf8)

@@ -79,6 +79,10 @@ public struct ActivationCache: Sendable {
                 try FileManager.default.removeItem(at: target.url)
             }
         }
+        if let wider = widerStore(for: request, target: target) {
+            log("reusing cached activations \(wider.directory.path) (layers \(wider.manifest.layers.map(String.init).joined(separator: ",")))")
+            return wider
+        }
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         removeAbandonedPartials()
         let partial = root.appendingPathComponent(target.url.lastPathComponent + ".partial-\(getpid())", isDirectory: true)
@@ -92,6 +96,25 @@ public struct ActivationCache: Sendable {
             throw error
         }
         return try ActivationStore(directory: target.url)
+    }
+
+    /// A cached extraction of the same model and corpus with more layers than asked for, if any
+    /// (a study of layer 4 reads the cache a study of layers 2, 4, 6 wrote).
+    func widerStore(for request: ExtractionRequest, target: (url: URL, key: String, layers: [Int], modelHash: String, corpusHashes: [String])) -> ActivationStore? {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: root.path) else { return nil }
+        let prefix = request.modelFolder.standardizedFileURL.lastPathComponent + "-"
+        for name in names.sorted() where name.hasPrefix(prefix) && !name.contains(".partial-") {
+            let folder = root.appendingPathComponent(name, isDirectory: true)
+            guard let data = try? Data(contentsOf: folder.appendingPathComponent("manifest.json")),
+                  let manifest = try? JSONDecoder().decode(ActivationManifest.self, from: data),
+                  manifest.format == ActivationManifest.currentFormat,
+                  manifest.model.contentHash == target.modelHash,
+                  manifest.corpus.map(\.contentHash) == target.corpusHashes,
+                  manifest.aggregation == request.aggregation, manifest.dtype == request.dtype,
+                  Set(target.layers).isSubset(of: manifest.layers) else { continue }
+            if let store = try? ActivationStore(directory: folder) { return store }
+        }
+        return nil
     }
 
     /// Deletes `.partial-<pid>` folders whose process is gone (a crash or kill -9 mid-extraction).

@@ -60,5 +60,5 @@ public struct ResultProvenance: Sendable, Codable {
     public var files: [String]
     public var split: String
     public var controlTask: String
-    public var settings: ProbingGrid.Settings
+    public var settings: ConfigProbing.Settings
 }

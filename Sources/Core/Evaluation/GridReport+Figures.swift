@@ -9,7 +9,8 @@ extension GridReport {
     /// Accuracy (or selectivity) against k: one panel per classifier; colour = ranking, solid =
     /// top-to-bottom, dotted = bottom-to-top, dashed = random (as Antverg & Belinkov Fig. 3).
     public static func curvesFigure(_ result: ConfigResult, selectivity: Bool = false) -> FigureGrid {
-        let charts = ProbeKind.allCases.map { classifier -> LineChart in
+        let classifiers = ProbeKind.allCases.filter { classifier in result.curves.contains { $0.classifier == classifier } }
+        let charts = classifiers.map { classifier -> LineChart in
             let series = result.curves.filter { $0.classifier == classifier }.compactMap { curve -> LineChart.Series? in
                 let base = curve.ranking.replacingOccurrences(of: "↑", with: "")
                 let values = selectivity ? curve.selectivity : curve.accuracy
@@ -71,13 +72,17 @@ extension GridReport {
         try FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
         for result in results {
             let name = result.config.identifier
-            try Self.curvesFigure(result).write(to: figures.appendingPathComponent("accuracy-\(name).svg"))
-            if result.curves.first?.selectivity != nil {
+            if kinds.contains(.accuracyCurves), !result.curves.isEmpty {
+                try Self.curvesFigure(result).write(to: figures.appendingPathComponent("accuracy-\(name).svg"))
+            }
+            if kinds.contains(.selectivity), result.curves.first?.selectivity != nil {
                 try Self.curvesFigure(result, selectivity: true).write(to: figures.appendingPathComponent("selectivity-\(name).svg"))
             }
-            try Self.overlapFigure(result)?.write(to: figures.appendingPathComponent("overlap-\(name).svg"))
-            try Self.layerFigure(result)?.write(to: figures.appendingPathComponent("layers-\(name).svg"))
-            try Self.labelFigure(result)?.write(to: figures.appendingPathComponent("labels-\(name).svg"))
+            if kinds.contains(.overlaps) { try Self.overlapFigure(result)?.write(to: figures.appendingPathComponent("overlap-\(name).svg")) }
+            if kinds.contains(.durrani) {
+                try Self.layerFigure(result)?.write(to: figures.appendingPathComponent("layers-\(name).svg"))
+                try Self.labelFigure(result)?.write(to: figures.appendingPathComponent("labels-\(name).svg"))
+            }
         }
         try clusterFigure()?.write(to: figures.appendingPathComponent("clusters.svg"))
     }

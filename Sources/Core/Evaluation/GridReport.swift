@@ -25,6 +25,8 @@ public struct GridReport: Sendable {
     }
 
     public var results: [ConfigResult]
+    /// The tables and figures this report makes.
+    public var kinds: Set<ReportKind>
     public var wilcoxon: [WilcoxonRow] = []
     public var clusters: [ClusterRow] = []
     public var overlaps: [OverlapRow] = []
@@ -36,11 +38,12 @@ public struct GridReport: Sendable {
     static let testedKs = [10, 50, 150]
     static let overlapTop = 100
 
-    public init(results: [ConfigResult], seed: UInt64 = 1) {
+    public init(results: [ConfigResult], kinds: Set<ReportKind> = Set(ReportKind.allCases), seed: UInt64 = 1) {
         self.results = results
-        wilcoxon = Self.wilcoxonTable(results)
-        clusters = Self.clusterTable(results, seed: seed)
-        overlaps = Self.overlapTable(results)
+        self.kinds = kinds
+        if kinds.contains(.wilcoxon) { wilcoxon = Self.wilcoxonTable(results) }
+        if kinds.contains(.clusters) { clusters = Self.clusterTable(results, seed: seed) }
+        if kinds.contains(.overlaps) { overlaps = Self.overlapTable(results) }
         if let d = results.first?.neuronCount, d >= Self.overlapTop {
             for i in [2, 3] { expectedOverlaps[i] = ExpectedOverlap.expected(rankings: i, neurons: d, top: Self.overlapTop) }
         }
@@ -168,7 +171,6 @@ public struct GridReport: Sendable {
             }
         }
         try Data(durraniCSV.utf8).write(to: folder.appendingPathComponent("durrani.csv"), options: .atomic)
-        try Data(summary.utf8).write(to: folder.appendingPathComponent("summary.md"), options: .atomic)
         try writeFigures(to: folder)
     }
 
@@ -180,9 +182,10 @@ public struct GridReport: Sendable {
     public var summary: String {
         var lines: [String] = []
         func pct(_ value: Double?) -> String { value.map { String(format: "%.1f", $0 * 100) } ?? "—" }
-        lines.append("## Accuracy (%) on the top k neurons, test split\n")
-        let combos = ["linear", "gaussian", "probeless", "random", "linear↑", "gaussian↑", "probeless↑"]
-        for k in Self.testedKs {
+        var combos: [String] = []
+        for curve in results.first?.curves ?? [] where !combos.contains(curve.ranking) { combos.append(curve.ranking) }
+        if kinds.contains(.accuracyCurves) { lines.append("## Accuracy (%) on the top k neurons, test split\n") }
+        for k in Self.testedKs where kinds.contains(.accuracyCurves) {
             guard results.first?.curves.first?.neuronCounts.contains(k) == true else { continue }
             lines.append("k = \(k)\n")
             let comboColumns: [String] = combos.flatMap { ["L:\($0)", "G:\($0)"] }
@@ -197,7 +200,8 @@ public struct GridReport: Sendable {
             }
             lines.append(Self.markdown(table))
         }
-        if let k = Self.testedKs.last(where: { k in results.first?.curves.first?.neuronCounts.contains(k) == true }) {
+        if kinds.contains(.selectivity), results.first?.curves.first?.selectivity != nil,
+           let k = Self.testedKs.last(where: { k in results.first?.curves.first?.neuronCounts.contains(k) == true }) {
             lines.append("## Selectivity (task − control accuracy, points) at k = \(k)\n")
             let comboColumns: [String] = combos.flatMap { ["L:\($0)", "G:\($0)"] }
             var table: [[String]] = [["config"] + comboColumns]
@@ -244,7 +248,7 @@ public struct GridReport: Sendable {
             lines.append(Self.markdown(table))
         }
         let durrani = results.filter { $0.durrani != nil }
-        if !durrani.isEmpty {
+        if !durrani.isEmpty && kinds.contains(.durrani) {
             lines.append("## Durrani et al. 2020: best λ, ablation (keep 20%, no retraining) and minimal neuron sets\n")
             var table = [["config", "λ1", "λ2", "all", "top 20%", "random 20%", "bottom 20%", "min set δ=0.5", "min set δ=2", "oracle", "sel. all", "sel. min"]]
             for result in durrani {

@@ -70,6 +70,12 @@ struct ArgumentList {
         return values
     }
 
+    /// Everything not consumed yet, as given (for arguments passed on to another program).
+    mutating func rest() -> [String] {
+        defer { remaining = [] }
+        return remaining
+    }
+
     /// Fails on anything not consumed.
     func finish() throws {
         if let unknown = remaining.first {

@@ -28,6 +28,8 @@ enum ProbeCommand: Command {
           --durrani WHERE      Durrani et al.'s analyses on: concatenated (default with --all-layers:
                                the all-layers configs only), every (config), none
           --out DIR            results folder (default results/probe)
+          --dry-run            show the plan and an estimate; run nothing
+          --shard i/n          run a deterministic share of the configs (join with `workbench merge`)
           --ud-root DIR, --shared DIR, --cache DIR
         """
 
@@ -54,25 +56,35 @@ enum ProbeCommand: Command {
         let shared = SharedData(root: try arguments.option("shared").map { URL(fileURLWithPath: $0, isDirectory: true) })
         let udRoot = try arguments.option("ud-root")
         let cacheRoot = try arguments.option("cache")
+        let dryRun = arguments.flag("dry-run")
+        let shard = try arguments.option("shard").map { try Shard(parsing: $0) } ?? .whole
         try arguments.finish()
         guard maxK >= 1, step >= 1 else { throw UsageError("--max-k and --k-step must be positive") }
         if let udRoot { setenv("UD_ROOT", udRoot, 1) }
 
-        var settings = ProbingGrid.Settings(model: model, languages: languages, attributes: attributes, layers: layers)
-        settings.allLayersConcatenated = allLayers
+        var study = StudyDescription(name: "probe")
+        study.model = model
+        study.languages = languages
+        study.attributes = attributes
+        study.layers = layers
+        study.allLayersConcatenated = allLayers
         // k = 1, then every step-th k (5, 10, …), always ending at max-k: k = 10, 50, 150 stay in for the tests.
-        settings.neuronCounts = Array(Set([1, maxK] + Array(stride(from: step, through: maxK, by: step)))).sorted()
-        settings.gaussianNeurons = gaussianNeurons
-        settings.control = control
-        settings.minTypes = minTypes
-        if durraniScope == "none" { settings.durrani = nil }
-        settings.durraniOnEveryConfig = durraniScope == "every"
-        let cache = cacheRoot.map { ActivationCache(root: URL(fileURLWithPath: $0).appendingPathComponent("activations")) } ?? ActivationCache()
-        let grid = ProbingGrid(settings: settings, shared: shared, activationCache: cache)
-        let results = try grid.run()
-        let report = GridReport(results: results)
-        try report.write(to: out)
-        print(report.summary)
-        print("\nresults    \(out.path) (grid.json, curves.csv, wilcoxon.csv, clusters.csv, overlaps.csv, durrani.csv, summary.md)")
+        study.neuronCounts = Array(Set([1, maxK] + Array(stride(from: step, through: maxK, by: step)))).sorted()
+        study.control = control
+        study.minTypes = minTypes
+        study.durrani = durraniScope == "none" ? .none : (durraniScope == "every" || !allLayers ? .every : .concatenated)
+        var options = StudyRunner.Options()
+        options.output = out
+        options.shared = shared
+        options.dryRun = dryRun
+        options.shard = shard
+        if let cacheRoot { options.activationCache = ActivationCache(root: URL(fileURLWithPath: cacheRoot).appendingPathComponent("activations")) }
+        let outcome = try StudyRunner(options: options).run(study)
+        if let report = outcome.report {
+            print(report.summary)
+            print("\nresults    \(out.path) (report.md, grid.json, curves.csv, wilcoxon.csv, clusters.csv, overlaps.csv, durrani.csv, figures/, configs/)")
+        } else if !dryRun {
+            print("shard \(shard) done: \(outcome.results.count) configs in \(out.path)/configs — join the shards with `workbench merge`")
+        }
     }
 }

@@ -74,7 +74,7 @@ struct ProbingEvaluationTests {
                                   controlAccuracy: ks.map { _ in 0.4 })
                 }
             }
-            var settings = ProbingGrid.Settings(model: "m", languages: [language], attributes: ["Number"], layers: [1])
+            var settings = ConfigProbing.Settings(model: "m")
             settings.durrani = nil
             return ConfigResult(
                 config: ProbingConfig(model: "m", language: language, attribute: "Number", layer: 1), labels: ["PL", "SG"],

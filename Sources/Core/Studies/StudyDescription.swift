@@ -1,0 +1,106 @@
+import Foundation
+
+/// Everything a study asks for, as plain values: what the DSL (`Study { … }`) and the REPL build
+/// and what ``StudyPlanner`` and ``StudyRunner`` execute. Codable, so it is recorded beside the results.
+public struct StudyDescription: Sendable, Codable, Hashable {
+    public var name: String
+    /// A catalog name (`minilm`, `mbert`, `xlmr`, `bert`, `gemma3`) or a checkpoint folder; nil until chosen.
+    public var model: String?
+    /// Languages as the treebank folders spell them (`English`, `Spanish`, …).
+    public var languages: [String] = []
+    /// UniMorph attributes by name or slug (`Number`, `gender`, `pos`, …).
+    public var attributes: [String] = []
+    /// Hidden states probed one at a time (0 = embeddings).
+    public var layers: [Int] = []
+    /// Also probe the layers side by side (Durrani et al. §5).
+    public var allLayersConcatenated = false
+    /// Rankings evaluated by the probes (their bottom-to-top orders come with them).
+    public var rankings: [RankingMethod] = [.linear, .gaussian, .probeless, .random]
+    /// Classifiers that evaluate each ranking; empty to rank only.
+    public var classifiers: [ProbeKind] = ProbeKind.allCases
+    /// The k values of the accuracy curves.
+    public var neuronCounts: [Int] = Array(1...150)
+    /// The control task for selectivity (Hewitt & Liang 2019); nil: no selectivity curves.
+    public var control: ControlTask.Sampler? = nil
+    /// Where Durrani et al.'s analyses run.
+    public var durrani: DurraniScope = .none
+    /// Intervention sweeps on the model (Antverg & Belinkov §4).
+    public var interventions: [StudyIntervention] = []
+    /// What the report draws and tabulates; empty: everything the results allow.
+    public var reports: [ReportKind] = []
+    /// Value filter: types per split a value needs to stay (Antverg: 100).
+    public var minTypes = 100
+    public var seed: UInt64 = 1
+    /// Results folder; nil: `results/<name>`.
+    public var output: String? = nil
+
+    public init(name: String) { self.name = name }
+
+    /// The results folder.
+    public var outputFolder: URL { URL(fileURLWithPath: output ?? "results/\(name)", isDirectory: true) }
+}
+
+/// Which configs get Durrani et al.'s λ search, ablation and minimal neuron sets.
+public enum DurraniScope: String, Sendable, Codable, Hashable, CaseIterable {
+    case none
+    /// Only the all-layers-concatenated configs (their §5 setting).
+    case concatenated
+    /// Every config.
+    case every
+}
+
+/// One intervention sweep: an edit and the neuron counts k it is applied with.
+public struct StudyIntervention: Sendable, Codable, Hashable, CustomStringConvertible {
+    public var edit: NeuronEdit
+    /// The k values; empty: 0, 10, …, D (the paper's sweep).
+    public var neuronCounts: [Int]
+    /// The attributes it applies to; empty: every attribute of the study.
+    public var attributes: [String]
+
+    public init(edit: NeuronEdit, neuronCounts: [Int] = [], attributes: [String] = []) {
+        self.edit = edit
+        self.neuronCounts = neuronCounts
+        self.attributes = attributes
+    }
+
+    public var description: String {
+        if neuronCounts.isEmpty { return "\(edit.name), k = 0, 10, …, D" }
+        let ks = neuronCounts.count > 3 ? "k = \(neuronCounts.first!)…\(neuronCounts.last!) (\(neuronCounts.count) values)"
+            : "k = " + neuronCounts.map(String.init).joined(separator: ", ")
+        return "\(edit.name), \(ks)"
+    }
+}
+
+extension NeuronEdit {
+    /// `ablate`, `translate(β=8)`, `translate-unscaled(β=8)`.
+    public var name: String {
+        switch self {
+        case .ablate: return "ablate"
+        case .translate(let beta): return "translate(β=\(beta.formatted()))"
+        case .translateUnscaled(let beta): return "translate-unscaled(β=\(beta.formatted()))"
+        }
+    }
+}
+
+extension Double {
+    /// 8 → "8", 0.5 → "0.5".
+    func formatted() -> String { self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self) }
+}
+
+/// A table or figure of a study's report.
+public enum ReportKind: String, Sendable, Codable, Hashable, CaseIterable {
+    /// Accuracy against k per ranking (Antverg Fig. 3).
+    case accuracyCurves
+    /// Task minus control accuracy against k.
+    case selectivity
+    /// Top-100 overlaps between rankings and languages (Antverg Fig. 1).
+    case overlaps
+    /// K-means of the curves with t-SNE (Antverg App. A.6).
+    case clusters
+    /// Wilcoxon signed-rank tests across configs (Antverg App. A.7).
+    case wilcoxon
+    /// Durrani et al.'s tables and their layer and label figures.
+    case durrani
+    /// Error rate and CLWV against k, and the saturation table (Antverg Fig. 4, Tables 1/3).
+    case interventions
+}

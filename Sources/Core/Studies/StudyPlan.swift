@@ -1,0 +1,103 @@
+import Foundation
+
+/// One unit of a study's work: a config and what is done with it.
+public struct PlannedConfig: Sendable, Codable, Hashable {
+    public enum Work: Sendable, Codable, Hashable {
+        /// Rankings and probe curves (Antverg §3, Durrani et al.).
+        case probing
+        /// An intervention sweep with the config's rankings (Antverg §4).
+        case intervention(StudyIntervention)
+    }
+
+    public var config: ProbingConfig
+    public var work: Work
+    public var labels: [String]
+    /// Examples per split ("train", "dev", "test").
+    public var examples: [String: Int]
+    /// A rough estimate of the seconds it takes when nothing is cached.
+    public var estimatedSeconds: Double
+
+    /// A file-name-safe identifier, unique within the plan.
+    public var identifier: String {
+        switch work {
+        case .probing: return config.identifier
+        case .intervention(let intervention):
+            return config.identifier + "-" + intervention.edit.name.replacingOccurrences(of: "β=", with: "beta")
+                .replacingOccurrences(of: "(", with: "").replacingOccurrences(of: ")", with: "")
+        }
+    }
+
+    /// "English Number L4" or "English Number L4 translate(β=8)".
+    public var name: String {
+        switch work {
+        case .probing: return config.name
+        case .intervention(let intervention): return "\(config.name) \(intervention.edit.name)"
+        }
+    }
+}
+
+/// What a study will do: its configs in a fixed order (the order shards split and reports list),
+/// checked against the model and the data before any work starts.
+public struct StudyPlan: Sendable {
+    public var study: StudyDescription
+    public var modelFolder: URL
+    public var layerCount: Int
+    public var hiddenSize: Int
+    public var configs: [PlannedConfig]
+    /// Languages × attributes that were left out, and why.
+    public var notes: [String]
+    /// Corpora and datasets read while planning, reused by the run.
+    let data: StudyData
+
+    /// Hash of everything that decides the configs and their results: shards of the same study share it.
+    public var digest: String {
+        var study = study
+        study.output = nil
+        return ContentHash.combine([String(describing: study), configs.map(\.identifier).joined(separator: ",")])
+    }
+
+    /// The configs of one shard, with their positions in the plan.
+    public func configs(in shard: Shard) -> [PlannedConfig] {
+        configs.enumerated().filter { shard.contains(position: $0.offset) }.map(\.element)
+    }
+
+    /// The plan as a table, with the estimate (for `--dry-run`).
+    public func table(shard: Shard = .whole, cached: Set<String> = []) -> String {
+        var rows = [["#", "config", "work", "labels", "train/dev/test", "estimate"]]
+        var total = 0.0
+        for (position, planned) in configs.enumerated() where shard.contains(position: position) {
+            let work: String
+            switch planned.work {
+            case .probing: work = "probing"
+            case .intervention(let intervention): work = intervention.description
+            }
+            let isCached = cached.contains(planned.identifier)
+            if !isCached { total += planned.estimatedSeconds }
+            rows.append(["\(position + 1)", planned.config.name, work, planned.labels.joined(separator: " "),
+                         "\(planned.examples["train"] ?? 0)/\(planned.examples["dev"] ?? 0)/\(planned.examples["test"] ?? 0)",
+                         isCached ? "cached" : Self.duration(planned.estimatedSeconds)])
+        }
+        var text = TextTable.render(rows)
+        text += "\n\(rows.count - 1) configs" + (shard == .whole ? "" : " in shard \(shard) of \(configs.count)")
+            + ", about \(Self.duration(total)) on \(ProcessInfo.processInfo.activeProcessorCount) cores (rough estimate; cached configs take no time)"
+        return text
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        if seconds < 90 { return String(format: "%.0f s", seconds) }
+        if seconds < 5400 { return String(format: "%.0f min", seconds / 60) }
+        return String(format: "%.1f h", seconds / 3600)
+    }
+}
+
+/// The corpora and datasets of a plan, loaded once.
+final class StudyData: @unchecked Sendable {
+    let shared: SharedData
+    var corpora: [String: LanguageCorpus] = [:]
+    var datasets: [String: AttributeDataset] = [:]
+    var stores: [String: ActivationStore] = [:]
+
+    init(shared: SharedData) { self.shared = shared }
+
+    static func key(_ language: String, _ attribute: String) -> String { "\(language)|\(attribute)" }
+}

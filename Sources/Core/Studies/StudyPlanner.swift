@@ -1,0 +1,149 @@
+import Foundation
+
+extension StudyDescription {
+    /// The problems that need no data to find: missing components and values out of range.
+    public func problems() -> [StudyError] {
+        var problems: [StudyError] = []
+        if model == nil { problems.append(.missingComponent("Model", example: "Model(.minilm)")) }
+        if languages.isEmpty { problems.append(.missingComponent("Languages", example: "Languages(.english, .spanish)")) }
+        if attributes.isEmpty { problems.append(.missingComponent("Attributes", example: "Attributes(.number, .gender)")) }
+        if layers.isEmpty { problems.append(.missingComponent("Layers", example: "Layers(2, 4, 6)")) }
+        if let layer = layers.first(where: { $0 < 0 }) {
+            problems.append(.invalidValue(component: "Layers", problem: "layer \(layer) is negative (0 is the embeddings)"))
+        }
+        if rankings.isEmpty { problems.append(.missingComponent("Rank", example: "Rank(.probeless)")) }
+        if let k = neuronCounts.first(where: { $0 < 1 }) {
+            problems.append(.invalidValue(component: "Probe", problem: "neurons: k = \(k); the curves need k ≥ 1"))
+        }
+        if !classifiers.isEmpty && neuronCounts.isEmpty {
+            problems.append(.invalidValue(component: "Probe", problem: "neurons: no k values"))
+        }
+        if minTypes < 1 { problems.append(.invalidValue(component: "MinTypes", problem: "must be at least 1, not \(minTypes)")) }
+        for intervention in interventions {
+            if let k = intervention.neuronCounts.first(where: { $0 < 0 }) {
+                problems.append(.invalidValue(component: "Intervene", problem: "neurons: k = \(k) is negative"))
+            }
+            switch intervention.edit {
+            case .translate(let beta), .translateUnscaled(let beta):
+                if !(beta > 0) { problems.append(.invalidValue(component: "Intervene", problem: "β must be positive, not \(beta)")) }
+            case .ablate: break
+            }
+        }
+        if Set(interventions).count < interventions.count {
+            problems.append(.contradictory("the same Intervene appears twice"))
+        }
+        if reports.contains(.selectivity) && control == nil {
+            problems.append(.contradictory("Report(.selectivity) needs a control task — add Control(.uniform)"))
+        }
+        if reports.contains(.interventions) && interventions.isEmpty {
+            problems.append(.contradictory("Report(.interventions) needs an Intervene component"))
+        }
+        if reports.contains(.durrani) && durrani == .none {
+            problems.append(.contradictory("Report(.durrani) needs Durrani(.concatenated) or Durrani(.every)"))
+        }
+        if durrani == .concatenated && !allLayersConcatenated {
+            problems.append(.contradictory("Durrani(.concatenated) needs the concatenated layers — add Layers(…, concatenated: true)"))
+        }
+        return problems
+    }
+}
+
+/// Turns a ``StudyDescription`` into a ``StudyPlan``: resolves the model, reads the treebanks,
+/// builds every attribute dataset, and names every problem before any work starts.
+public struct StudyPlanner: Sendable {
+    public var shared: SharedData
+
+    public init(shared: SharedData = SharedData()) { self.shared = shared }
+
+    /// The catalog names that are not BERT-style encoders in a Hugging Face folder.
+    static let unsupportedModels = [
+        "gemma3": "Gemma 3 is a causal LM in GGUF; this version studies BERT and XLM-R encoders from Hugging Face folders",
+    ]
+
+    public func plan(_ study: StudyDescription) throws -> StudyPlan {
+        if let first = study.problems().first { throw first }
+        let modelName = study.model!
+        if let reason = Self.unsupportedModels[modelName.lowercased()] { throw StudyError.unsupportedModel(name: modelName, reason: reason) }
+        let modelFolder = ModelCatalog.resolve(modelName)
+        let configFile = modelFolder.appendingPathComponent("config.json")
+        guard FileManager.default.fileExists(atPath: configFile.path) else {
+            throw StudyError.modelNotFound(name: modelName, folder: modelFolder.path)
+        }
+        let encoder = try EncoderConfig.load(from: configFile)
+        if let layer = study.layers.first(where: { $0 > encoder.layerCount }) {
+            throw StudyError.layerBeyondModel(layer: layer, model: modelName, layerCount: encoder.layerCount)
+        }
+        let registry = try CorpusRegistry.scan(shared.udRoot())
+        let mapping = try UniMorphMapping.load(from: shared)
+        let attributes = try study.attributes.map { try UniMorphAttribute.parse($0, among: UniMorphAttribute.studied) }
+        let languages = try study.languages.map { try registry.language(named: $0) }
+        let datasetSettings = DatasetSettings(minTypes: study.minTypes, attributes: attributes)
+        let data = StudyData(shared: shared)
+        let layers = Array(Set(study.layers)).sorted()
+        let targets: [Int?] = layers.map { Optional($0) } + (study.allLayersConcatenated ? [nil] : [])
+        let modelLabel = modelFolder.standardizedFileURL.lastPathComponent
+        var configs: [PlannedConfig] = []
+        var notes: [String] = []
+        var attributeFound = Set<UniMorphAttribute>()
+        for language in languages {
+            let corpus = try LanguageCorpus.load(language: language, from: registry, seed: 0)
+            data.corpora[language] = corpus
+            for attribute in attributes {
+                let dataset = corpus.dataset(for: attribute, mapping: mapping, settings: datasetSettings)
+                guard dataset.isTask else {
+                    notes.append("\(language) \(attribute): fewer than 2 values with \(study.minTypes)+ word types per split — left out")
+                    continue
+                }
+                attributeFound.insert(attribute)
+                data.datasets[StudyData.key(language, attribute.rawValue)] = dataset
+                let examples = ["train": dataset.train.count, "dev": dataset.dev.count, "test": dataset.test.count]
+                for layer in targets {
+                    let config = ProbingConfig(model: modelLabel, language: language, attribute: attribute.rawValue, layer: layer)
+                    let width = encoder.hiddenSize * (layer == nil ? layers.count : 1)
+                    configs.append(PlannedConfig(config: config, work: .probing, labels: dataset.labels, examples: examples,
+                                                 estimatedSeconds: Self.probingEstimate(study, examples: dataset.train.count, width: width)))
+                }
+                for var intervention in study.interventions {
+                    if !intervention.attributes.isEmpty {
+                        let wanted = try intervention.attributes.map { try UniMorphAttribute.parse($0, among: UniMorphAttribute.studied) }
+                        guard wanted.contains(attribute) else { continue }
+                    }
+                    if intervention.neuronCounts.isEmpty {
+                        intervention.neuronCounts = Array(stride(from: 0, through: encoder.hiddenSize, by: 10))
+                    }
+                    for layer in layers where layer >= 1 {
+                        let config = ProbingConfig(model: modelLabel, language: language, attribute: attribute.rawValue, layer: layer)
+                        configs.append(PlannedConfig(config: config, work: .intervention(intervention), labels: dataset.labels,
+                                                     examples: examples,
+                                                     estimatedSeconds: Self.interventionEstimate(intervention, examples: dataset.test.count,
+                                                                                                 encoder: encoder, layer: layer)))
+                    }
+                }
+            }
+        }
+        for attribute in attributes where !attributeFound.contains(attribute) {
+            throw StudyError.attributeInNoLanguage(attribute: attribute.rawValue, languages: languages, minTypes: study.minTypes)
+        }
+        return StudyPlan(study: study, modelFolder: modelFolder, layerCount: encoder.layerCount, hiddenSize: encoder.hiddenSize,
+                         configs: configs, notes: notes, data: data)
+    }
+
+    /// Seconds for one probing config on this machine's cores: the retrained linear probes dominate
+    /// (cost ∝ examples × k, for each curve and the control task); constant fitted on MiniLM runs.
+    static func probingEstimate(_ study: StudyDescription, examples: Int, width: Int) -> Double {
+        let ks = study.neuronCounts.filter { $0 <= width }
+        let curves = Double(study.rankings.filter { $0 != .random }.count * 2 + (study.rankings.contains(.random) ? 1 : 0))
+        let linear = study.classifiers.contains(.linear) ? 1.0 : 0.05
+        let control = study.control == nil ? 1.0 : 2.0
+        let cores = Double(max(1, ProcessInfo.processInfo.activeProcessorCount))
+        let work = Double(examples) * Double(ks.reduce(0, +)) * curves * linear * control
+        return 2 + 2.5e-8 * work / cores * 2 + (study.durrani == .every ? 30 : 0)
+    }
+
+    /// Seconds for one intervention sweep: layers l+1…L re-run for every k on the test sentences.
+    static func interventionEstimate(_ intervention: StudyIntervention, examples: Int, encoder: EncoderConfig, layer: Int) -> Double {
+        let tokens = Double(examples) * 25   // a sentence per example, ~25 subwords each
+        let perLayer = tokens * Double(encoder.hiddenSize * encoder.hiddenSize) * 24 / 1.5e11
+        return Double(intervention.neuronCounts.count) * 3 * perLayer * Double(encoder.layerCount - layer + 1)
+    }
+}

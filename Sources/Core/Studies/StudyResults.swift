@@ -1,0 +1,112 @@
+import Foundation
+
+/// A study's results folder: `study.json` (the study, its plan and shard), `configs/<id>.json`
+/// (one record per config, with provenance), and the report (`report.md`, CSV tables, `figures/`).
+/// Shards of one study write the same layout; ``merge(_:into:)`` joins them.
+public enum StudyResults {
+    /// `study.json`.
+    public struct Record: Sendable, Codable {
+        public var tool: String
+        public var study: StudyDescription
+        public var digest: String
+        public var shard: String
+        public var model: String
+        public var configs: [PlannedConfig]
+        public var notes: [String]
+    }
+
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return encoder
+    }
+
+    static func writeRecord(plan: StudyPlan, shard: Shard, to folder: URL) throws {
+        let record = Record(tool: "neuron-workbench \(Workbench.version)", study: plan.study, digest: plan.digest,
+                            shard: shard.description, model: plan.modelFolder.path, configs: plan.configs, notes: plan.notes)
+        try encoder().encode(record).write(to: folder.appendingPathComponent("study.json"), options: .atomic)
+    }
+
+    static func write(_ result: ConfigResult, as identifier: String, in folder: URL) throws {
+        try encoder().encode(result).write(to: folder.appendingPathComponent("configs/\(identifier).json"), options: .atomic)
+    }
+
+    /// Reads `study.json` of a results folder.
+    public static func record(in folder: URL) throws -> Record {
+        let url = folder.appendingPathComponent("study.json")
+        guard let data = try? Data(contentsOf: url) else {
+            throw StudyError.mergeMismatch("\(url.path) is missing: not a study's results folder")
+        }
+        do { return try JSONDecoder().decode(Record.self, from: data) } catch {
+            throw StudyError.mergeMismatch("\(url.path) cannot be read: \(error)")
+        }
+    }
+
+    /// Reads the config results of a folder that belong to its plan, in plan order; missing ones are skipped.
+    public static func results(in folder: URL, record: Record) throws -> [ConfigResult] {
+        try record.configs.filter { $0.work == .probing }.compactMap { planned in
+            let url = folder.appendingPathComponent("configs/\(planned.identifier).json")
+            guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+            do { return try JSONDecoder().decode(ConfigResult.self, from: Data(contentsOf: url)) } catch {
+                throw StudyError.mergeMismatch("\(url.path) cannot be read: \(error)")
+            }
+        }
+    }
+
+    /// Writes the report of a whole plan: the grid tables and figures, and `report.md`.
+    @discardableResult
+    static func writeReport(plan: StudyPlan, results: [ConfigResult], to folder: URL) throws -> GridReport {
+        try writeReport(study: plan.study, model: plan.modelFolder.path, configs: plan.configs, notes: plan.notes, results: results, to: folder)
+    }
+
+    static func writeReport(study: StudyDescription, model: String, configs: [PlannedConfig], notes: [String],
+                            results: [ConfigResult], to folder: URL) throws -> GridReport {
+        let kinds = study.reports.isEmpty ? Set(ReportKind.allCases) : Set(study.reports)
+        let report = GridReport(results: results, kinds: kinds, seed: study.seed)
+        try report.write(to: folder)
+        var text = "# Study \(study.name)\n\n"
+        text += "Model `\(study.model ?? "")` (\(model)); languages \(study.languages.joined(separator: ", ")); "
+        text += "attributes \(study.attributes.joined(separator: ", ")); layers \(study.layers.map(String.init).joined(separator: ", "))"
+        text += study.allLayersConcatenated ? " and all concatenated" : ""
+        text += ". Rankings \(study.rankings.map(\.rawValue).joined(separator: ", ")); classifiers \(study.classifiers.map(\.rawValue).joined(separator: ", "))"
+        text += "; k = \(study.neuronCounts.first ?? 0)…\(study.neuronCounts.last ?? 0) (\(study.neuronCounts.count) values)"
+        text += study.control.map { "; control task \($0.rawValue)" } ?? "; no control task"
+        text += ". \(configs.count) configs, made by neuron-workbench \(Workbench.version).\n\n"
+        for note in notes { text += "- \(note)\n" }
+        text += "\n" + report.summary
+        try Data(text.utf8).write(to: folder.appendingPathComponent("report.md"), options: .atomic)
+        return report
+    }
+
+    /// Joins the folders of a study's shards into one folder with the whole report.
+    ///
+    /// - Throws: ``StudyError/mergeMismatch(_:)`` when the folders come from different studies or
+    ///   do not cover every config of the plan.
+    @discardableResult
+    public static func merge(_ folders: [URL], into output: URL) throws -> GridReport {
+        guard let first = folders.first else { throw StudyError.mergeMismatch("no folders to merge") }
+        let records = try folders.map { try record(in: $0) }
+        for (folder, record) in zip(folders, records) where record.digest != records[0].digest {
+            throw StudyError.mergeMismatch("\(folder.path) holds study '\(record.study.name)' (\(record.digest)), not '\(records[0].study.name)' (\(records[0].digest)) of \(first.path)")
+        }
+        var found: [String: ConfigResult] = [:]
+        for (folder, record) in zip(folders, records) {
+            for result in try results(in: folder, record: record) { found[result.config.identifier] = result }
+        }
+        let probing = records[0].configs.filter { $0.work == .probing }
+        let missing = probing.filter { found[$0.identifier] == nil }.map(\.name)
+        guard missing.isEmpty else {
+            throw StudyError.mergeMismatch("\(missing.count) of \(probing.count) configs have no result in these folders: "
+                                           + missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", …" : "")
+                                           + " — run the missing shards first")
+        }
+        try FileManager.default.createDirectory(at: output.appendingPathComponent("configs"), withIntermediateDirectories: true)
+        var merged = records[0]
+        merged.shard = Shard.whole.description
+        try encoder().encode(merged).write(to: output.appendingPathComponent("study.json"), options: .atomic)
+        let results = probing.map { found[$0.identifier]! }
+        for (planned, result) in zip(probing, results) { try write(result, as: planned.identifier, in: output) }
+        return try writeReport(study: merged.study, model: merged.model, configs: merged.configs, notes: merged.notes,
+                               results: results, to: output)
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+
+/// Runs a study: plans it, runs the configs (this shard's share), reusing every cached artefact
+/// (activations, config results), and writes the results folder with its report.
+public struct StudyRunner: Sendable {
+    public struct Options: Sendable {
+        /// Show the plan and the estimate; run nothing.
+        public var dryRun = false
+        public var shard = Shard.whole
+        /// Overrides the study's results folder.
+        public var output: URL? = nil
+        public var shared = SharedData()
+        public var activationCache = ActivationCache()
+        /// Config results cache (default: `results` beside the activation cache).
+        public var resultCache: URL? = nil
+
+        public init() {}
+    }
+
+    public var options: Options
+
+    public init(options: Options = Options()) { self.options = options }
+
+    /// What a run did.
+    public struct Outcome: Sendable {
+        public var plan: StudyPlan
+        public var folder: URL
+        public var results: [ConfigResult]
+        /// Configs computed now, and read back from the cache.
+        public var computed: Int, cached: Int
+        /// The report, when this run covered the whole plan (a shard's report comes from `merge`).
+        public var report: GridReport?
+    }
+
+    var resultCache: URL {
+        options.resultCache ?? options.activationCache.root.deletingLastPathComponent().appendingPathComponent("results", isDirectory: true)
+    }
+
+    /// Plans and (unless `dryRun`) runs the study.
+    public func run(_ study: StudyDescription, log: (String) -> Void = { print($0) }) throws -> Outcome {
+        Interruption.install()
+        let plan = try StudyPlanner(shared: options.shared).plan(study)
+        let folder = options.output ?? study.outputFolder
+        for note in plan.notes { log(note) }
+        let mine = plan.configs(in: options.shard)
+        if options.dryRun {
+            log("study \(study.name) on \(plan.modelFolder.path) (\(plan.layerCount) layers × \(plan.hiddenSize))")
+            log(plan.table(shard: options.shard, cached: cachedIdentifiers(plan)))
+            log("results would go to \(folder.path)")
+            return Outcome(plan: plan, folder: folder, results: [], computed: 0, cached: 0, report: nil)
+        }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("configs"), withIntermediateDirectories: true)
+        try StudyResults.writeRecord(plan: plan, shard: options.shard, to: folder)
+        var results: [ConfigResult] = []
+        var computed = 0, cached = 0
+        let probing = mine.filter { $0.work == .probing }
+        for (index, planned) in probing.enumerated() {
+            if Interruption.requested { throw CancellationError() }
+            let dataset = plan.data.datasets[StudyData.key(planned.config.language, planned.config.attribute)]!
+            let store = try activations(plan, language: planned.config.language, log: log)
+            let layers = planned.config.layer.map { [$0] } ?? Array(Set(study.layers)).sorted()
+            let withDurrani = study.durrani == .every || (study.durrani == .concatenated && planned.config.layer == nil)
+            let probingRun = ConfigProbing(settings: probingSettings(study), resultCache: resultCache)
+            let (result, wasCached) = try probingRun.result(for: planned.config, dataset: dataset, store: store, layers: layers,
+                                                           withDurrani: withDurrani, log: log)
+            if wasCached { cached += 1 } else { computed += 1 }
+            log("[\(index + 1)/\(probing.count)] \(planned.name): " + (wasCached ? "cached" : "done"))
+            try StudyResults.write(result, as: planned.identifier, in: folder)
+            results.append(result)
+        }
+        if mine.contains(where: { $0.work != .probing }) {
+            throw StudyError.unsupportedModel(name: study.model ?? "", reason: "intervention sweeps are not in this build yet")
+        }
+        var report: GridReport? = nil
+        if options.shard == .whole {
+            report = try StudyResults.writeReport(plan: plan, results: results, to: folder)
+        }
+        return Outcome(plan: plan, folder: folder, results: results, computed: computed, cached: cached, report: report)
+    }
+
+    /// The text of the per-config settings that key the result cache.
+    public func probingDigest(_ study: StudyDescription) -> String { probingSettings(study).configDigest }
+
+    /// The per-config settings of a study.
+    func probingSettings(_ study: StudyDescription) -> ConfigProbing.Settings {
+        var settings = ConfigProbing.Settings(model: study.model ?? "")
+        settings.rankings = study.rankings
+        settings.classifiers = study.classifiers
+        settings.neuronCounts = study.neuronCounts
+        settings.selectivity = study.control != nil
+        settings.control = study.control ?? .uniform
+        settings.controlSeed = study.seed
+        settings.randomSeed = study.seed
+        settings.minTypes = study.minTypes
+        if study.durrani == .none { settings.durrani = nil }
+        return settings
+    }
+
+    private func request(_ plan: StudyPlan, language: String) -> ExtractionRequest {
+        ExtractionRequest(modelFolder: plan.modelFolder, corpusFiles: plan.data.corpora[language]!.fileURLs,
+                          layers: Array(Set(plan.study.layers)).sorted())
+    }
+
+    private func activations(_ plan: StudyPlan, language: String, log: (String) -> Void) throws -> ActivationStore {
+        if let store = plan.data.stores[language] { return store }
+        let store = try options.activationCache.activations(for: request(plan, language: language), log: log)
+        plan.data.stores[language] = store
+        return store
+    }
+
+    /// The configs whose results are already cached (for the dry run's estimate).
+    func cachedIdentifiers(_ plan: StudyPlan) -> Set<String> {
+        var identifiers = Set<String>()
+        let probing = ConfigProbing(settings: probingSettings(plan.study), resultCache: resultCache)
+        for language in plan.data.corpora.keys.sorted() {
+            guard let corpus = plan.data.corpora[language],
+                  let directory = try? options.activationCache.directory(for: request(plan, language: language)),
+                  FileManager.default.fileExists(atPath: directory.url.path),
+                  let store = try? ActivationStore(directory: directory.url) else { continue }
+            for planned in plan.configs where planned.config.language == corpus.language && planned.work == .probing {
+                guard let dataset = plan.data.datasets[StudyData.key(planned.config.language, planned.config.attribute)] else { continue }
+                let withDurrani = plan.study.durrani == .every || (plan.study.durrani == .concatenated && planned.config.layer == nil)
+                let file = probing.cacheFile(for: planned.config, dataset: dataset, store: store, withDurrani: withDurrani)
+                if FileManager.default.fileExists(atPath: file.path) { identifiers.insert(planned.identifier) }
+            }
+        }
+        return identifiers
+    }
+}

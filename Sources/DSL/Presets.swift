@@ -1,0 +1,31 @@
+import Core
+
+extension Study {
+    /// Antverg & Belinkov 2022: mBERT layers 2, 7, 12; the 13 attributes in every language at hand;
+    /// Linear, Gaussian, Probeless and Random rankings × linear and Gaussian probes, k = 1…150, a
+    /// uniform control task; ablation and translation (β = 8) on Number, Gender and Tense.
+    public static let antverg2022 = Study("antverg2022") {
+        Model(.mbert)
+        Languages(Language.all)
+        Attributes(Attribute.all)
+        Layers(2, 7, 12)
+        Rank(.linear, .gaussian, .probeless, .random)
+        Probe(.linear, .gaussian, neurons: 1...150)
+        Control(.uniform)
+        Intervene(.ablate, on: [.number, .gender, .tense])
+        Intervene(.translate(beta: 8), on: [.number, .gender, .tense])
+    }
+
+    /// Durrani et al. 2020 on what the workbench reads: a BERT's every layer side by side, NeuroX's
+    /// weight-mass ranking, the elastic-net λ search, ablation, minimal neuron sets, an empirical control task.
+    public static let durrani2020 = Study("durrani2020") {
+        Model(.bert)
+        Languages(.english)
+        Attributes(.partOfSpeech, .number, .tense)
+        Layers(0...12, concatenated: true)
+        Rank(.linearWeightMass, .random)
+        Probe(.linear, neurons: [10, 50, 100, 150, 200])
+        Control(.empirical)
+        Durrani(.concatenated)
+    }
+}

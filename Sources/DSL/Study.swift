@@ -1,0 +1,106 @@
+import Core
+import Foundation
+
+/// A whole study in a few lines of Swift: the DSL describes it, Core plans and runs it.
+///
+/// ```swift
+/// let study = Study("pitfalls-morphology") {
+///     Model(.minilm)
+///     Languages(.english, .spanish, .french)
+///     Attributes(.number, .gender, .tense)
+///     Layers(2, 4, 6)
+///     Rank(.linear, .gaussian, .probeless, .random)
+///     Probe(.linear, .gaussian, neurons: 1...150)
+///     Control(.uniform)
+///     Report(.accuracyCurves, .selectivity, .overlaps)
+/// }
+/// try study.run()
+/// ```
+public struct Study: Sendable, CustomStringConvertible {
+    public var name: String
+    /// The lines of the study, in order; later lines of the same kind extend or replace earlier ones.
+    public var components: [any StudyComponent]
+
+    /// - Parameters:
+    ///   - name: names the results folder (`results/<name>`)
+    ///   - content: the components
+    public init(_ name: String, @StudyBuilder _ content: () -> [any StudyComponent]) {
+        self.name = name
+        components = content()
+    }
+
+    public init(_ name: String, components: [any StudyComponent]) {
+        self.name = name
+        self.components = components
+    }
+
+    /// A copy with more lines: `Study.antverg2022.with { Layers(7) }`.
+    public func with(@StudyBuilder _ content: () -> [any StudyComponent]) -> Study {
+        Study(name, components: components + content())
+    }
+
+    /// A copy under another name.
+    public func named(_ name: String) -> Study { Study(name, components: components) }
+
+    /// What Core executes: every component applied in order.
+    public var settings: StudyDescription {
+        var study = StudyDescription(name: name)
+        for component in components { component.apply(to: &study) }
+        return study
+    }
+
+    /// Everything wrong that needs no data: missing components, bad values, contradictions.
+    public var problems: [StudyError] {
+        var problems = components.flatMap { $0.problems() }
+        var models: [String: String] = [:]
+        for case let model as Model in components { models[model.choice.catalogName] = model.description }
+        if models.count > 1 {
+            problems.append(.contradictory("two models: " + models.values.sorted().joined(separator: " and ") + " — a study has one Model"))
+        }
+        problems += settings.problems()
+        return problems
+    }
+
+    /// Checks the study and plans it against the model and the data, without running anything.
+    public func plan(shared: SharedData = SharedData()) throws -> StudyPlan {
+        if let first = problems.first { throw first }
+        return try StudyPlanner(shared: shared).plan(settings)
+    }
+
+    /// Runs the study as a script's last line: options from the command line (`--dry-run`,
+    /// `--shard i/n`, `--out DIR`, `--shared DIR`, `--cache DIR`, so `workbench run study.swift --dry-run`
+    /// works), and any problem printed as one `error:` line with exit status 1 (130 after Ctrl-C)
+    /// instead of a crash at top level.
+    public func run() throws {
+        do {
+            try run(options: try StudyRunner.Options.fromCommandLine())
+        } catch is CancellationError {
+            FileHandle.standardError.write(Data("\ninterrupted: stopped cleanly; finished configs are kept and a rerun resumes\n".utf8))
+            exit(130)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    /// Runs the study with explicit options: plans it, runs what is not cached, writes the results
+    /// folder with its report. Throws any problem (for the REPL and tests).
+    @discardableResult
+    public func run(options: StudyRunner.Options, log: (String) -> Void = { print($0) }) throws -> StudyRunner.Outcome {
+        if let first = problems.first { throw first }
+        let outcome = try StudyRunner(options: options).run(settings, log: log)
+        if !options.dryRun {
+            if outcome.report != nil {
+                log("\n\(name): \(outcome.computed) configs computed, \(outcome.cached) from the cache; report \(outcome.folder.path)/report.md")
+            } else {
+                log("\n\(name) shard \(options.shard): \(outcome.results.count) configs in \(outcome.folder.path) — join the shards with `workbench merge`")
+            }
+        }
+        return outcome
+    }
+
+    /// The study as a script would write it.
+    public var description: String {
+        "Study(\"\(name)\") {\n" + components.map { "    \($0)" }.joined(separator: "\n") + "\n}"
+    }
+}

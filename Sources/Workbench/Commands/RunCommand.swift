@@ -1,0 +1,116 @@
+import Core
+import Foundation
+
+/// `workbench run study.swift`: compiles a study script against the DSL (no Package.swift edit)
+/// and runs it; flags after the script go to the study (`--dry-run`, `--shard i/n`, `--out DIR`, …).
+enum RunCommand: Command {
+    static let name = "run"
+    static let summary = "compile and run a study script written with the DSL (Study { Model(.minilm); … })"
+    static let usage = """
+        usage: workbench run SCRIPT.swift [--dry-run] [--shard i/n] [--out DIR] [--shared DIR] [--cache DIR]
+
+        Compiles SCRIPT.swift with swiftc against the DSL library this workbench was built with
+        (`import DSL`), caches the program by the script's hash, and runs it. Its flags reach the
+        study's `run()`:
+          --dry-run            show the plan and an estimate; run nothing
+          --shard i/n          run a deterministic share of the configs; join shards with `workbench merge`
+          --out DIR            results folder (default results/<study name>)
+          --shared DIR         the shared data folder (default ../shared beside the repository)
+          --cache DIR          cache root (activations and results)
+        Paper presets: scripts/studies/*.swift.
+        """
+
+    static func run(_ arguments: inout ArgumentList) throws {
+        let all = arguments.rest()
+        guard let script = all.first, !script.hasPrefix("--") else { throw UsageError("workbench run needs a script: workbench run study.swift") }
+        let scriptURL = URL(fileURLWithPath: script)
+        guard FileManager.default.fileExists(atPath: scriptURL.path) else { throw UsageError("no script at \(scriptURL.path)") }
+        let program = try StudyScript.compile(scriptURL)
+        let process = Process()
+        process.executableURL = program
+        process.arguments = Array(all.dropFirst())
+        Interruption.install()
+        try process.run()
+        process.waitUntilExit()
+        if process.terminationStatus != 0 { exit(process.terminationStatus) }
+    }
+}
+
+/// Compiles study scripts against the DSL library built beside the `workbench` executable.
+enum StudyScript {
+    /// The folder holding `workbench`, `libNeuronWorkbench.so` and `Modules/`.
+    static var buildFolder: URL {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: executable).deletingLastPathComponent()
+    }
+
+    /// The package root (for the C module maps Core's module needs).
+    static func packageRoot(from folder: URL) -> URL? {
+        var candidate = folder
+        while candidate.path != "/" {
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("Sources/COpenBLAS/module.modulemap").path) {
+                return candidate
+            }
+            candidate = candidate.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    /// The compiled program for a script, built now unless the same script was compiled against
+    /// the same library before.
+    static func compile(_ script: URL) throws -> URL {
+        let build = buildFolder
+        let library = build.appendingPathComponent("libNeuronWorkbench.so")
+        let modules = build.appendingPathComponent("Modules")
+        guard FileManager.default.fileExists(atPath: library.path),
+              FileManager.default.fileExists(atPath: modules.appendingPathComponent("DSL.swiftmodule").path) else {
+            throw UsageError("the DSL library is missing beside \(build.path): build the package (swift build -c release) first")
+        }
+        guard let root = packageRoot(from: build) else { throw UsageError("cannot find the package sources above \(build.path)") }
+        let source = try Data(contentsOf: script)
+        let libraryStamp = try ContentHash.ofFile(library)
+        let key = ContentHash.combine([String(decoding: source, as: UTF8.self), libraryStamp, Workbench.version])
+        let folder = ActivationCache.defaultRoot.deletingLastPathComponent().appendingPathComponent("scripts", isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let program = folder.appendingPathComponent(script.deletingPathExtension().lastPathComponent + "-" + key)
+        if FileManager.default.isExecutableFile(atPath: program.path) { return program }
+        let partial = folder.appendingPathComponent(program.lastPathComponent + ".partial-\(getpid())")
+        let compiler = Process()
+        compiler.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        compiler.arguments = ["swiftc", "-O", "-module-name", "StudyScript", script.path,
+                              "-I", modules.path, "-I", root.appendingPathComponent("Sources/COpenBLAS").path,
+                              "-I", root.appendingPathComponent("Sources/CEditLine").path,
+                              "-L", build.path, "-lNeuronWorkbench", "-Xlinker", "-rpath", "-Xlinker", build.path,
+                              "-o", partial.path]
+        FileHandle.standardError.write(Data("compiling \(script.lastPathComponent)…\n".utf8))
+        try compiler.run()
+        compiler.waitUntilExit()
+        guard compiler.terminationStatus == 0 else {
+            try? FileManager.default.removeItem(at: partial)
+            throw UsageError("\(script.path) does not compile (swiftc's messages above)")
+        }
+        try FileManager.default.moveItem(at: partial, to: program)
+        return program
+    }
+}
+
+/// `workbench merge`: joins the results folders of a study's shards.
+enum MergeCommand: Command {
+    static let name = "merge"
+    static let summary = "join the results folders of a study's shards (--shard i/n) into one report"
+    static let usage = """
+        usage: workbench merge DIR DIR … --out DIR
+
+        Reads each shard's study.json and configs/, checks that they come from the same study and
+        together cover every config of its plan, and writes the whole study's folder (report.md, CSV
+        tables, figures/) to --out — the same files one unsharded run writes.
+        """
+
+    static func run(_ arguments: inout ArgumentList) throws {
+        guard let out = try arguments.option("out") else { throw UsageError("workbench merge needs --out DIR") }
+        let folders = try arguments.positionals().map { URL(fileURLWithPath: $0, isDirectory: true) }
+        guard !folders.isEmpty else { throw UsageError("workbench merge needs the shards' results folders") }
+        let report = try StudyResults.merge(folders, into: URL(fileURLWithPath: out, isDirectory: true))
+        print("merged \(folders.count) folders: \(report.results.count) configs → \(out)/report.md")
+    }
+}

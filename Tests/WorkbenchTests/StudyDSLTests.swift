@@ -1,0 +1,140 @@
+import DSL
+import Foundation
+import Testing
+
+/// The study DSL: what the builder makes, what validation says, how plans, cache keys and shards behave.
+@Suite("study DSL")
+struct StudyDSLTests {
+    static let shared = SharedData(root: ProbeCommandTests.shared)
+    static let tiny = WorkbenchProcess.fixtures.appendingPathComponent("models/bert-cased-tiny").path
+
+    @Test("if, for and switch work inside the builder, and later lines extend or replace earlier ones")
+    func builder() {
+        let detailed = false
+        let kind = 2
+        let study = Study("b") {
+            Model(.minilm)
+            for language in [Language.english, .spanish] { Languages(language) }
+            Attributes(.number)
+            if detailed { Attributes(.tense) }
+            switch kind {
+            case 1: Layers(1)
+            default: Layers(2, 4)
+            }
+            if detailed { Probe(.linear, neurons: 1...150) } else { Probe(.gaussian, neurons: [10, 50]) }
+            Rank(.probeless)
+            Intervene(.translate(beta: 8), neurons: stride(from: 0, through: 30, by: 10))
+        }
+        let settings = study.settings
+        #expect(settings.model == "minilm")
+        #expect(settings.languages == ["English", "Spanish"])
+        #expect(settings.attributes == ["Number"])
+        #expect(settings.layers == [2, 4])
+        #expect(settings.classifiers == [.gaussian])
+        #expect(settings.neuronCounts == [10, 50])
+        #expect(settings.rankings == [.probeless])
+        #expect(settings.interventions == [StudyIntervention(edit: .translate(beta: 8), neuronCounts: [0, 10, 20, 30])])
+        #expect(study.problems.isEmpty, "\(study.problems)")
+        #expect(study.description.contains("Intervene(.translate(beta: 8), neurons: stride(from: 0, through: 30, by: 10))"))
+        #expect(study.description.contains("Probe(.gaussian, neurons: [10, 50])"))
+    }
+
+    @Test("missing and contradictory components are named before any work")
+    func validation() {
+        let empty = Study("e") { Languages(.english) }
+        #expect(empty.problems.map(\.description).contains("the study has no Model — add one, e.g. Model(.minilm)"))
+        #expect(empty.problems.contains(.missingComponent("Layers", example: "Layers(2, 4, 6)")))
+        let twoModels = Study("t") {
+            Model(.minilm); Model(.mbert); Languages(.english); Attributes(.number); Layers(1)
+        }
+        #expect(twoModels.problems.contains { $0.description.contains("two models") })
+        let selectivity = Study("s") {
+            Model(.minilm); Languages(.english); Attributes(.number); Layers(-1); Report(.selectivity)
+        }
+        #expect(selectivity.problems.contains(.invalidValue(component: "Layers", problem: "layer -1 is negative (0 is the embeddings)")))
+        #expect(selectivity.problems.contains { $0.description.contains("Report(.selectivity) needs a control task") })
+        let beta = Study("b") { Model(.minilm); Languages(.english); Attributes(.number); Layers(1); Intervene(.translate(beta: 0)) }
+        #expect(beta.problems.contains(.invalidValue(component: "Intervene", problem: "β must be positive, not 0.0")))
+        #expect(throws: StudyError.self) { try empty.plan(shared: Self.shared) }
+    }
+
+    @Test("planning checks the model's layers and the data's attributes")
+    func planningErrors() throws {
+        let beyond = Study("l") { Model(.local(Self.tiny)); Languages(.spanish); Attributes(.number); Layers(1, 3) }
+        #expect(throws: StudyError.layerBeyondModel(layer: 3, model: Self.tiny, layerCount: 2)) { try beyond.plan(shared: Self.shared) }
+        let nowhere = Study("n") { Model(.local(Self.tiny)); Languages(.english); Attributes(.possession); Layers(1) }
+        #expect(throws: StudyError.attributeInNoLanguage(attribute: "Possession", languages: ["English"], minTypes: 100)) {
+            try nowhere.plan(shared: Self.shared)
+        }
+        let missing = Study("m") { Model(.local("/no/such/model")); Languages(.english); Attributes(.number); Layers(1) }
+        #expect(throws: StudyError.modelNotFound(name: "/no/such/model", folder: "/no/such/model")) { try missing.plan(shared: Self.shared) }
+        let gemma = Study("g") { Model(.gemma3); Languages(.english); Attributes(.number); Layers(1) }
+        #expect { try gemma.plan(shared: Self.shared) } throws: { ($0 as? StudyError)?.description.contains("causal LM") == true }
+    }
+
+    @Test("the plan lists language × attribute × layer (× intervention) in a fixed order; shards partition it")
+    func planAndShards() throws {
+        let study = Study("p") {
+            Model(.local(Self.tiny)); Languages(.spanish, .french); Attributes(.number, .gender); Layers(1, 2)
+            Intervene(.ablate, neurons: [0, 8, 16], on: [.number])
+        }
+        let plan = try study.plan(shared: Self.shared)
+        let names = plan.configs.map(\.name)
+        #expect(names.prefix(4) == ["Spanish Number L1", "Spanish Number L2", "Spanish Number L1 ablate", "Spanish Number L2 ablate"])
+        #expect(names.count == 2 * (2 + 2 + 2))
+        #expect(try study.plan(shared: Self.shared).configs == plan.configs)
+        let shards = try (1...3).map { try plan.configs(in: Shard(index: $0, count: 3)) }
+        #expect(shards.flatMap { $0 }.count == plan.configs.count)
+        #expect(Set(shards.flatMap { $0.map(\.identifier) }) == Set(plan.configs.map(\.identifier)))
+        #expect(shards[0].map(\.identifier) == [0, 3, 6, 9].map { plan.configs[$0].identifier })
+        #expect(throws: StudyError.badShard("4/3")) { try Shard(parsing: "4/3") }
+        #expect(throws: StudyError.badShard("x")) { try Shard(parsing: "x") }
+    }
+
+    @Test("a config's cache key depends on what shapes its result, not on the rest of the study")
+    func cacheKeys() throws {
+        let runner = StudyRunner()
+        let narrow = Study("a") { Model(.local(Self.tiny)); Languages(.spanish); Attributes(.number); Layers(1); Rank(.probeless) }
+        let wide = Study("b") { Model(.local(Self.tiny)); Languages(.spanish, .french); Attributes(.number, .gender); Layers(1, 2); Rank(.probeless) }
+        let fewer = narrow.with { Probe(.linear, neurons: [1, 2]) }
+        let a = runner.probingDigest(narrow.settings), b = runner.probingDigest(wide.settings), c = runner.probingDigest(fewer.settings)
+        #expect(a == b)
+        #expect(a != c)
+        let control = runner.probingDigest(narrow.with { Control(.uniform) }.settings)
+        #expect(control != a)
+    }
+
+    @Test("shards and merge give the same report as one run; a rerun is read from the cache")
+    func shardsAndMerge() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("study-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let study = Study("shards") {
+            Model(.local(Self.tiny)); Languages(.spanish); Attributes(.number, .gender); Layers(1, 2)
+            Rank(.probeless, .random); Probe(.gaussian, neurons: [1, 4, 16]); Control(.uniform)
+        }
+        func options(_ shard: Shard, _ folder: String) -> StudyRunner.Options {
+            var options = StudyRunner.Options()
+            options.shard = shard
+            options.output = root.appendingPathComponent(folder)
+            options.shared = Self.shared
+            options.activationCache = ActivationCache(root: root.appendingPathComponent("cache/activations"))
+            return options
+        }
+        var lines: [String] = []
+        let first = try study.run(options: options(Shard(index: 1, count: 2), "s1"), log: { lines.append($0) })
+        let second = try study.run(options: options(Shard(index: 2, count: 2), "s2"), log: { lines.append($0) })
+        #expect(first.results.count == 2 && second.results.count == 2)
+        #expect(first.report == nil)
+        #expect(throws: StudyError.self) { try StudyResults.merge([root.appendingPathComponent("s1")], into: root.appendingPathComponent("bad")) }
+        try StudyResults.merge([root.appendingPathComponent("s1"), root.appendingPathComponent("s2")], into: root.appendingPathComponent("merged"))
+        let whole = try study.run(options: options(.whole, "whole"), log: { lines.append($0) })
+        #expect(whole.cached == 4 && whole.computed == 0)
+        for file in ["report.md", "curves.csv", "grid.json", "overlaps.csv"] {
+            let merged = try String(contentsOf: root.appendingPathComponent("merged/\(file)"), encoding: .utf8)
+            let single = try String(contentsOf: root.appendingPathComponent("whole/\(file)"), encoding: .utf8)
+            #expect(merged == single, "\(file)")
+        }
+        let figure = root.appendingPathComponent("whole/figures/accuracy-bert-cased-tiny-Spanish-Number-L1.svg")
+        #expect(FileManager.default.fileExists(atPath: figure.path))
+    }
+}
