@@ -17,6 +17,7 @@ let commands: [any Command.Type] = [
     print("usage: workbench <command> [options]\n")
     for command in commands { print("  \(command.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(command.summary)") }
     print("\nworkbench help <command> shows a command's options.")
+    print("workbench with no command opens the interactive session (also: workbench -c \"use minilm en Number 4; top 10\").")
 }
 
 // OpenBLAS reads OPENBLAS_CORETYPE when it loads: on a VM that hides the CPU model it picks generic
@@ -30,8 +31,19 @@ if let coreType = BLAS.coreTypeCorrection {
 cel_line_buffer_stdout()   // logs interleave with the progress bar on stderr, also in files
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let first = arguments.first else {
-    printHelp()
-    exit(0)
+    // No command: the interactive session (libedit on a terminal, plain lines from a pipe or file).
+    if isatty(0) != 0 { exit(Repl.interactive()) }
+    var lines: [String] = []
+    while let line = readLine() { lines.append(line) }
+    exit(Repl.runLines(lines, session: Repl.makeSession()))
+}
+if first == "-c" {
+    guard arguments.count == 2 else {
+        FileHandle.standardError.write(Data("error: -c takes one argument: workbench -c \"use minilm en Number 4; top 10\"\n".utf8))
+        exit(64)
+    }
+    Interruption.install()
+    exit(Repl.runLines([arguments[1]], session: Repl.makeSession()))
 }
 if first == "help" || first == "--help" || first == "-h" {
     if arguments.count > 1, let command = commands.first(where: { $0.name == arguments[1] }) {

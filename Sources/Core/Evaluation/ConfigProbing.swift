@@ -134,12 +134,14 @@ public struct ConfigProbing: Sendable {
         var rankingOrders = Dictionary(uniqueKeysWithValues: rankings.map { ($0.method.rawValue, $0.order) })
         rankingOrders[RankingMethod.linearWeightMass.rawValue] = LinearRanking.weightMass(fullLinear).order
         rankingOrders[RankingMethod.probeless.rawValue] = probeless.order
+        var scores: [String: [Double]] = [:]
+        for ranking in rankings + [probeless] { if let values = ranking.scores { scores[ranking.method.rawValue] = values } }
         let durrani = settings.durrani.flatMap { withDurrani ? DurraniAnalysis(settings: $0).summarize(data, control: control) : nil }
         let seconds = Date().timeIntervalSince(started)
         log(String(format: "%@: %d neurons, %d/%d/%d examples, linear %.3f, gaussian %.3f (%.0f s)", config.name, d,
                    data.train.count, data.dev.count, data.test.count,
                    fullLinear.accuracy(test.features, labels: test.labels), fullGaussian, seconds))
-        return ConfigResult(
+        var result = ConfigResult(
             config: config, labels: data.labelNames,
             examples: ["train": data.train.count, "dev": data.dev.count, "test": data.test.count],
             neuronCount: d, rankings: rankingOrders, gaussianMutualInformation: gaussian.mutualInformation,
@@ -152,6 +154,8 @@ public struct ConfigProbing: Sendable {
                 files: dataset.provenance.files, split: dataset.provenance.split,
                 controlTask: controlTask.provenance.controlTask.map(String.init(describing:)) ?? "none",
                 settings: settings))
+        result.rankingScores = scores
+        return result
     }
 }
 

@@ -32,6 +32,9 @@ public struct ConfigResult: Sendable, Codable {
     public var neuronCount: Int
     /// Every ranking by name ("linear", "gaussian", "probeless", "random", "linear-mass"), best first.
     public var rankings: [String: [Int]]
+    /// Each ranking's score per neuron (indexed by neuron), where the method has one
+    /// (linear: mean |weight|; probeless: Σ|q(z) − q(z')|).
+    public var rankingScores: [String: [Double]]? = nil
     /// Mutual information (bits, dev) after each greedy Gaussian step.
     public var gaussianMutualInformation: [Double]
     /// Accuracy curves for each classifier × ranking (7 rankings: 3 top-to-bottom, 3 bottom-to-top, random).

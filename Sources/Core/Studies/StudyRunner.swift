@@ -78,6 +78,13 @@ public struct StudyRunner: Sendable {
         return Outcome(plan: plan, folder: folder, results: results, computed: computed, cached: cached, report: report)
     }
 
+    /// The matrices of a planned config (for analyses beyond the cached result, e.g. ranking scores).
+    public func probingData(for planned: PlannedConfig, in plan: StudyPlan, log: (String) -> Void = { _ in }) throws -> ProbingData {
+        let dataset = plan.data.datasets[StudyData.key(planned.config.language, planned.config.attribute)]!
+        let store = try activations(plan, language: planned.config.language, log: log)
+        return try ProbingData.load(store: store, dataset: dataset, layers: planned.config.layer.map { [$0] } ?? Array(Set(plan.study.layers)).sorted())
+    }
+
     /// The text of the per-config settings that key the result cache.
     public func probingDigest(_ study: StudyDescription) -> String { probingSettings(study).configDigest }
 

@@ -5,13 +5,15 @@ import Foundation
 public enum Interruption {
     nonisolated(unsafe) private static var flag: sig_atomic_t = 0
     nonisolated(unsafe) private static var installed = false
+    /// Whether a second Ctrl-C exits at once (not in the REPL, where Ctrl-C only cancels a command).
+    nonisolated(unsafe) public static var secondPressExits = true
 
     /// Installs the SIGINT handler (idempotent).
     public static func install() {
         guard !installed else { return }
         installed = true
         signal(SIGINT) { _ in
-            if Interruption.flag != 0 { _exit(130) }
+            if Interruption.flag != 0 && Interruption.secondPressExits { _exit(130) }
             Interruption.flag = 1
         }
     }

@@ -32,6 +32,8 @@ public struct Layers: StudyComponent {
         return problems
     }
     public var description: String {
-        "Layers(\(layers.map(String.init).joined(separator: ", "))" + (concatenated ? ", concatenated: true)" : ")")
+        let consecutive = layers.count >= 3 && zip(layers, layers.dropFirst()).allSatisfy { $1 == $0 + 1 }
+        let list = consecutive ? "\(layers[0])...\(layers[layers.count - 1])" : layers.map(String.init).joined(separator: ", ")
+        return "Layers(\(list)" + (concatenated ? ", concatenated: true)" : ")")
     }
 }

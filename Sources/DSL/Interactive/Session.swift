@@ -1,0 +1,470 @@
+import Core
+import Foundation
+
+/// An interactive study: one line at a time, evaluated against cached activations and results.
+///
+/// A line is a DSL component exactly as in a script (`Layers(4)`, `Rank(.probeless, .gaussian)`),
+/// which updates the session's study, or a short verb (`use minilm en Number 4`, `top 20`, `plot
+/// accuracy`, …). Several lines can be joined with `;`. The REPL, `workbench -c` and
+/// `workbench < file` all go through ``evaluate(_:)``.
+public final class Session {
+    /// What a line printed, and the figures it wrote.
+    public struct Reply: Sendable {
+        public var text: String
+        public var figures: [URL] = []
+        /// `quit` was typed.
+        public var quits = false
+    }
+
+    /// The session's study, as components (a `Study` without a name).
+    public private(set) var components: [any StudyComponent]
+    public var options: StudyRunner.Options
+    /// Where figures and exports go.
+    public var folder: URL
+    /// Terminal chart size and colour.
+    public var chartWidth = 78, chartHeight = 18, color = false
+    /// Messages while computing (extraction, probing).
+    public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+
+    /// The selected config's plan entry and result.
+    public private(set) var current: (planned: PlannedConfig, result: ConfigResult, plan: StudyPlan)?
+    private var scores: [String: [Double]] = [:]
+
+    public init(options: StudyRunner.Options = StudyRunner.Options(), folder: URL = URL(fileURLWithPath: "results/repl", isDirectory: true)) {
+        self.options = options
+        self.folder = folder
+        // Interactive defaults: every ranking, both probes at k = 1, 5, 10, …, 150, uniform control.
+        components = [Model(.minilm), Rank(.linear, .gaussian, .probeless, .random),
+                      Probe(.linear, .gaussian, neurons: [1] + Array(stride(from: 5, through: 150, by: 5))), Control(.uniform)]
+    }
+
+    public var study: Study { Study("repl", components: components) }
+
+    /// The verbs, for completion and help.
+    public static let verbs = ["use", "top", "probe", "overlap", "plot", "show", "run", "export", "help", "quit"]
+
+    // MARK: - Evaluation
+
+    /// Evaluates one line (or several joined by `;`).
+    ///
+    /// - Throws: ``LineError`` (with a column) for what was typed; Core errors for what the data or
+    ///   model say; `CancellationError` after Ctrl-C.
+    public func evaluate(_ line: String) throws -> Reply {
+        let parts = Self.split(line)
+        if parts.count > 1 {
+            var text: [String] = [], figures: [URL] = []
+            for part in parts {
+                let reply = try evaluate(part)
+                text.append(reply.text)
+                figures += reply.figures
+                if reply.quits { return Reply(text: text.joined(separator: "\n"), figures: figures, quits: true) }
+            }
+            return Reply(text: text.joined(separator: "\n"), figures: figures)
+        }
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty || trimmed.hasPrefix("//") || trimmed.hasPrefix("#") { return Reply(text: "") }
+        if let first = trimmed.first, first.isUppercase { return try component(trimmed) }
+        let words = trimmed.split(separator: " ").map(String.init)
+        let verb = words[0]
+        let arguments = Array(words.dropFirst())
+        switch verb {
+        case "use": return try use(arguments, line: trimmed)
+        case "top": return try top(arguments, line: trimmed)
+        case "probe": return try probe(arguments, line: trimmed)
+        case "overlap": return try overlap(arguments, line: trimmed)
+        case "plot": return try plot(arguments, line: trimmed)
+        case "show": return try show(arguments, line: trimmed)
+        case "run": return try runStudy(arguments)
+        case "export": return try export(arguments)
+        case "help", "?": return Reply(text: Self.help(arguments.first))
+        case "quit", "exit", "q": return Reply(text: "", quits: true)
+        default:
+            throw LineError("unknown command '\(verb)'" + Suggestion.hint(for: verb, among: Self.verbs + ComponentReader.componentNames),
+                            column: Self.column(of: 0, in: trimmed), length: verb.count)
+        }
+    }
+
+    /// Splits at `;` outside quotes and parentheses (the REPL evaluates and reports each part).
+    public static func split(_ line: String) -> [String] {
+        var parts: [String] = [], current = "", depth = 0, quoted = false
+        for c in line {
+            if c == "\"" { quoted.toggle() }
+            if !quoted { if c == "(" || c == "[" { depth += 1 } else if c == ")" || c == "]" { depth -= 1 } }
+            if c == ";" && depth == 0 && !quoted {
+                parts.append(current)
+                current = ""
+            } else {
+                current.append(c)
+            }
+        }
+        parts.append(current)
+        return parts.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+    }
+
+    /// The column where word `index` (space-separated) starts.
+    static func column(of index: Int, in line: String) -> Int {
+        var column = 0, word = -1, inWord = false
+        for (offset, c) in line.enumerated() {
+            if c != " " && !inWord {
+                word += 1
+                inWord = true
+                if word == index { return offset }
+            } else if c == " " {
+                inWord = false
+            }
+            column = offset
+        }
+        return column + 1
+    }
+
+    // MARK: - Components
+
+    private func component(_ line: String) throws -> Reply {
+        let component = try ComponentReader.read(line)
+        let replaced = type(of: component).componentName
+        // Model, Layers, Rank, Probe, Control, … replace the earlier line; Languages and Attributes
+        // in the REPL replace too (one config at a time); Intervene and Report add up.
+        if !["Intervene", "Report"].contains(replaced) {
+            components.removeAll { type(of: $0).componentName == replaced }
+        }
+        components.append(component)
+        let problems = component.problems()
+        if let first = problems.first { components.removeLast(); throw first }
+        var text = "study: \(component)"
+        if current != nil || isSingleConfig, ["Model", "Languages", "Attributes", "Layers", "Rank", "Probe", "Control", "MinTypes", "Seed", "Durrani"].contains(replaced) {
+            if isSingleConfig {
+                text += "\n" + (try select())
+            }
+        }
+        return Reply(text: text)
+    }
+
+    private var isSingleConfig: Bool {
+        let settings = study.settings
+        return settings.model != nil && settings.languages.count == 1 && settings.attributes.count == 1 && settings.layers.count == 1
+    }
+
+    /// Plans the single config the study describes and computes (or reads back) its result.
+    private func select() throws -> String {
+        var settings = study.settings
+        settings.interventions = []
+        let runner = StudyRunner(options: sessionOptions)
+        let outcome = try runner.run(settings, log: log)
+        guard let planned = outcome.plan.configs.first(where: { $0.work == .probing }), let result = outcome.results.first else {
+            return "no config to probe: \(outcome.plan.notes.joined(separator: "; "))"
+        }
+        current = (planned, result, outcome.plan)
+        scores = result.rankingScores ?? [:]
+        let accuracy = result.fullAccuracy.sorted { $0.key > $1.key }.map { "\($0.key) \(String(format: "%.1f%%", $0.value * 100))" }
+        return "\(planned.name): \(result.neuronCount) neurons, labels \(result.labels.joined(separator: " ")), "
+            + "train/dev/test \(result.examples["train"] ?? 0)/\(result.examples["dev"] ?? 0)/\(result.examples["test"] ?? 0); "
+            + "all neurons: " + accuracy.joined(separator: ", ")
+            + (outcome.cached > 0 ? " (cached)" : String(format: " (%.0f s)", result.provenance.seconds))
+    }
+
+    private var sessionOptions: StudyRunner.Options {
+        var options = self.options
+        options.output = folder.appendingPathComponent("study", isDirectory: true)
+        options.shard = .whole
+        options.dryRun = false
+        return options
+    }
+
+    // MARK: - Verbs
+
+    /// `use MODEL LANGUAGE ATTRIBUTE LAYER`, e.g. `use minilm en Number 4`.
+    private func use(_ words: [String], line: String) throws -> Reply {
+        guard words.count == 4 else {
+            throw LineError("use needs a model, a language, an attribute and a layer: use minilm en Number 4",
+                            column: 0, length: line.count)
+        }
+        let model: Model.Choice
+        switch words[0].lowercased() {
+        case "minilm": model = .minilm
+        case "mbert": model = .mbert
+        case "xlmr": model = .xlmr
+        case "bert": model = .bert
+        case "gemma3": model = .gemma3
+        default:
+            guard words[0].contains("/") else {
+                throw LineError("unknown model '\(words[0])'" + Suggestion.hint(for: words[0], among: ["minilm", "mbert", "xlmr", "bert"])
+                                + " (or a folder path)", column: Self.column(of: 1, in: line), length: words[0].count)
+            }
+            model = .local(words[0])
+        }
+        guard let language = Self.language(words[1]) else {
+            throw LineError("unknown language '\(words[1])'" + Suggestion.hint(for: words[1], among: Language.all.map(\.name) + Array(Self.languageCodes.keys).sorted()),
+                            column: Self.column(of: 2, in: line), length: words[1].count)
+        }
+        let attributeNames = Attribute.all.map(\.name)
+        guard let attribute = (try? UniMorphAttribute.parse(words[2], among: UniMorphAttribute.studied)).map({ Attribute($0.rawValue) }) else {
+            throw LineError("unknown attribute '\(words[2])'" + Suggestion.hint(for: words[2], among: attributeNames + ["pos", "gender"]),
+                            column: Self.column(of: 3, in: line), length: words[2].count)
+        }
+        guard let layer = Int(words[3]), layer >= 0 else {
+            throw LineError("the layer must be a whole number ≥ 0, not '\(words[3])'", column: Self.column(of: 4, in: line), length: words[3].count)
+        }
+        components.removeAll { ["Model", "Languages", "Attributes", "Layers"].contains(type(of: $0).componentName) }
+        components.insert(contentsOf: [Model(model), Languages(language), Attributes(attribute), Layers(layer)] as [any StudyComponent], at: 0)
+        return Reply(text: try select())
+    }
+
+    static let languageCodes = ["ar": "Arabic", "bg": "Bulgarian", "en": "English", "fi": "Finnish", "fr": "French",
+                                "hi": "Hindi", "ru": "Russian", "es": "Spanish", "tr": "Turkish"]
+
+    static func language(_ word: String) -> Language? {
+        if let name = languageCodes[word.lowercased()] { return Language(name) }
+        return Language.all.first { $0.name.lowercased() == word.lowercased() }
+    }
+
+    private func requireConfig(_ line: String) throws -> (planned: PlannedConfig, result: ConfigResult, plan: StudyPlan) {
+        guard let current else {
+            throw LineError("no config selected — first: use minilm en Number 4", column: 0, length: line.count)
+        }
+        return current
+    }
+
+    private func ranking(_ word: String, in result: ConfigResult, line: String, wordIndex: Int) throws -> (name: String, order: [Int]) {
+        let reversed = word.hasSuffix("↑") || word.hasSuffix("^")
+        let base = reversed ? String(word.dropLast()) : word
+        let known = result.rankings.keys.sorted()
+        guard let order = result.rankings[base] ?? RankingMethod.allCases.first(where: { $0.caseName == base }).flatMap({ result.rankings[$0.rawValue] }) else {
+            throw LineError("unknown ranking '\(word)'" + Suggestion.hint(for: base, among: known), column: Self.column(of: wordIndex, in: line), length: word.count)
+        }
+        let name = RankingMethod.allCases.first(where: { $0.caseName == base }).map(\.rawValue) ?? base
+        return (name + (reversed ? "↑" : ""), reversed ? order.reversed() : order)
+    }
+
+    /// `top N [RANKING]`: the best N neurons with their scores.
+    private func top(_ words: [String], line: String) throws -> Reply {
+        let (planned, result, plan) = try requireConfig(line)
+        let count = try words.first.map { word -> Int in
+            guard let value = Int(word), value > 0 else {
+                throw LineError("top needs a positive count, not '\(word)'", column: Self.column(of: 1, in: line), length: word.count)
+            }
+            return value
+        } ?? 10
+        let rankingName = words.count > 1 ? words[1] : (study.settings.rankings.first?.rawValue ?? "probeless")
+        let (name, order) = try ranking(rankingName, in: result, line: line, wordIndex: 2)
+        let base = name.replacingOccurrences(of: "↑", with: "")
+        if scores[base] == nil, base == "probeless" || base == "linear" {
+            let data = try StudyRunner(options: sessionOptions).probingData(for: planned, in: plan)
+            if base == "probeless" {
+                scores[base] = ProbelessRanking.rank(features: data.train.features, labels: data.train.labels, classCount: data.classCount).scores
+            }
+        }
+        var rows = [["rank", "neuron", scoreHeader(base)]]
+        for (rank, neuron) in order.prefix(count).enumerated() {
+            var score = "—"
+            if base == "gaussian", !name.hasSuffix("↑"), rank < result.gaussianMutualInformation.count {
+                score = String(format: "%.4f", result.gaussianMutualInformation[rank])
+            } else if let values = scores[base], neuron < values.count {
+                score = String(format: "%.4f", values[neuron])
+            }
+            rows.append(["\(rank + 1)", "\(neuron)", score])
+        }
+        return Reply(text: "\(planned.name), top \(min(count, order.count)) by \(name):\n" + TextTable.render(rows))
+    }
+
+    private func scoreHeader(_ ranking: String) -> String {
+        switch ranking {
+        case "probeless": return "Σ|q(z)−q(z')|"
+        case "linear": return "mean |w|"
+        case "linear-mass": return "|w| mass"
+        case "gaussian": return "MI (bits) so far"
+        default: return "score"
+        }
+    }
+
+    /// `probe CLASSIFIER by RANKING`: the accuracy curve of one combination.
+    private func probe(_ words: [String], line: String) throws -> Reply {
+        let (planned, result, _) = try requireConfig(line)
+        guard words.count == 3, words[1] == "by" else {
+            throw LineError("probe needs a classifier and a ranking: probe linear by gaussian", column: 0, length: line.count)
+        }
+        guard let classifier = ProbeKind(rawValue: words[0]) else {
+            throw LineError("unknown classifier '\(words[0])'" + Suggestion.hint(for: words[0], among: ProbeKind.allCases.map(\.rawValue)),
+                            column: Self.column(of: 1, in: line), length: words[0].count)
+        }
+        let (name, _) = try ranking(words[2], in: result, line: line, wordIndex: 3)
+        guard let curve = result.curve(classifier, name) else {
+            let present = result.curves.filter { $0.classifier == classifier }.map(\.ranking)
+            throw LineError("no \(classifier.rawValue) curve for \(name) in this config (have: \(present.joined(separator: ", "))) — add it with Rank(…) / Probe(…)",
+                            column: Self.column(of: 3, in: line), length: words[2].count)
+        }
+        var series = [LineChart.Series(name, x: curve.neuronCounts.map(Double.init), y: curve.accuracy.map { $0 * 100 }, color: Palette.color(0))]
+        if let control = curve.controlAccuracy {
+            series.append(.init("control task", x: curve.neuronCounts.map(Double.init), y: control.map { $0 * 100 }, color: .grey, dash: .dashed))
+        }
+        let chart = LineChart(title: "\(planned.name): \(classifier.rawValue) probe on the top k by \(name)",
+                              x: Axis("neurons (k)"), y: Axis("test accuracy (%)"), series: series)
+        var rows = [["k", "accuracy", "control", "selectivity"]]
+        for k in [1, 10, 50, 100, 150] {
+            guard let index = curve.neuronCounts.firstIndex(of: k) else { continue }
+            rows.append(["\(k)", String(format: "%.1f", curve.accuracy[index] * 100),
+                         curve.controlAccuracy.map { String(format: "%.1f", $0[index] * 100) } ?? "—",
+                         curve.selectivity.map { String(format: "%+.1f", $0[index] * 100) } ?? "—"])
+        }
+        return Reply(text: chart.terminal(width: chartWidth, height: chartHeight, color: color) + "\n" + TextTable.render(rows))
+    }
+
+    /// `overlap A B [N]`: shared neurons among the top N (default 100) of two rankings.
+    private func overlap(_ words: [String], line: String) throws -> Reply {
+        let (planned, result, _) = try requireConfig(line)
+        guard words.count >= 2 else { throw LineError("overlap needs two rankings: overlap probeless linear", column: 0, length: line.count) }
+        let a = try ranking(words[0], in: result, line: line, wordIndex: 1)
+        let b = try ranking(words[1], in: result, line: line, wordIndex: 2)
+        let top = words.count > 2 ? Int(words[2]) ?? 100 : 100
+        let shared = RankingOverlap.size([a.order, b.order], top: top)
+        let expected = ExpectedOverlap.expected(rankings: 2, neurons: result.neuronCount, top: min(top, result.neuronCount))
+        var text = "\(planned.name): top-\(top) of \(a.name) and \(b.name) share \(shared) neurons "
+            + String(format: "(two random rankings: %.2f expected)", expected)
+        let names = ["linear", "gaussian", "probeless", "random"].filter { result.rankings[$0] != nil }
+        if names.count >= 2 {
+            let matrix = RankingOverlap(names.map { result.rankings[$0]! }, top: top).matrix.map { $0.map(Double.init) }
+            let heatmap = Heatmap(matrix, rows: names, columns: names, title: "top-\(top) overlap", range: 0...Double(top), colorBarLabel: "shared")
+            text += "\n" + heatmap.terminal(width: min(chartWidth, 60), height: 12, color: color)
+        }
+        return Reply(text: text)
+    }
+
+    /// `plot accuracy|selectivity|overlap|clwv`: a terminal chart, and the same figure as SVG.
+    private func plot(_ words: [String], line: String) throws -> Reply {
+        let (_, result, _) = try requireConfig(line)
+        let kinds = ["accuracy", "selectivity", "overlap", "clwv"]
+        guard let kind = words.first else { throw LineError("plot what? " + kinds.joined(separator: ", "), column: 0, length: line.count) }
+        let figures = folder.appendingPathComponent("figures", isDirectory: true)
+        try FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
+        let figure: any Figure
+        switch kind {
+        case "accuracy": figure = GridReport.curvesFigure(result)
+        case "selectivity":
+            guard result.curves.first?.selectivity != nil else {
+                throw LineError("this config has no control task — add Control(.uniform)", column: Self.column(of: 1, in: line), length: kind.count)
+            }
+            figure = GridReport.curvesFigure(result, selectivity: true)
+        case "overlap", "overlaps":
+            guard let heatmap = GridReport.overlapFigure(result) else {
+                throw LineError("overlaps need two rankings and at least 100 neurons", column: Self.column(of: 1, in: line), length: kind.count)
+            }
+            figure = heatmap
+        case "clwv", "interventions":
+            throw LineError("no intervention sweep for this config yet — add Intervene(.translate(beta: 8)) and run",
+                            column: Self.column(of: 1, in: line), length: kind.count)
+        default:
+            throw LineError("unknown plot '\(kind)'" + Suggestion.hint(for: kind, among: kinds), column: Self.column(of: 1, in: line), length: kind.count)
+        }
+        let url = figures.appendingPathComponent("\(kind)-\(result.config.identifier).svg")
+        try figure.write(to: url)
+        return Reply(text: figure.terminal(width: chartWidth, height: chartHeight * (kind == "accuracy" || kind == "selectivity" ? 2 : 1), color: color)
+                     + "\nwrote \(url.path)", figures: [url])
+    }
+
+    /// `show config|study|plan`.
+    private func show(_ words: [String], line: String) throws -> Reply {
+        switch words.first ?? "config" {
+        case "config":
+            guard let current else { return Reply(text: "no config selected — use minilm en Number 4\n\n" + study.description) }
+            let result = current.result
+            return Reply(text: "\(current.planned.name) — model \(current.plan.modelFolder.path)\n"
+                         + "labels \(result.labels.joined(separator: " ")); examples \(result.examples.sorted { $0.key > $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))\n"
+                         + "rankings \(result.rankings.keys.sorted().joined(separator: ", ")); curves \(result.curves.count)\n"
+                         + "split \(result.provenance.split)\n" + study.description)
+        case "study": return Reply(text: study.description)
+        case "plan":
+            if let first = study.problems.first { throw first }
+            let plan = try StudyPlanner(shared: options.shared).plan(study.settings)
+            return Reply(text: plan.table())
+        default:
+            throw LineError("show config, show study or show plan", column: Self.column(of: 1, in: line), length: words[0].count)
+        }
+    }
+
+    /// `run`: the session's whole study (all its configs), with its report.
+    private func runStudy(_ words: [String]) throws -> Reply {
+        var options = sessionOptions
+        options.dryRun = words.first == "--dry-run"
+        var lines: [String] = []
+        let outcome = try study.run(options: options) { [log] in lines.append($0); log($0) }
+        return Reply(text: options.dryRun ? lines.joined(separator: "\n")
+                     : "\(outcome.results.count) configs (\(outcome.computed) computed, \(outcome.cached) cached); report \(outcome.folder.path)/report.md")
+    }
+
+    /// `export [DIR]`: the selected config's report folder (tables, figures, JSON).
+    private func export(_ words: [String]) throws -> Reply {
+        guard let current else { return Reply(text: "nothing to export — use a config first") }
+        let target = words.first.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? folder.appendingPathComponent("export", isDirectory: true)
+        let report = GridReport(results: [current.result])
+        try report.write(to: target)
+        try JSONEncoder().encode(current.result).write(to: target.appendingPathComponent("config.json"), options: .atomic)
+        return Reply(text: "wrote \(target.path) (config.json, curves.csv, overlaps.csv, figures/)")
+    }
+
+    // MARK: - Help
+
+    public static func help(_ topic: String?) -> String {
+        switch topic {
+        case "use": return "use MODEL LANGUAGE ATTRIBUTE LAYER — select one config and compute (or read back) its rankings and curves\n  use minilm en Number 4\n  use /path/to/hf-folder French Gender 7"
+        case "top": return "top [N] [RANKING] — the best N neurons (default 10) of a ranking (default: the first of Rank), with scores\n  top 20 gaussian\n  top 10 probeless↑   (bottom-to-top)"
+        case "probe": return "probe CLASSIFIER by RANKING — accuracy of the linear or Gaussian probe on the top k of a ranking\n  probe linear by gaussian"
+        case "overlap": return "overlap RANKING RANKING [N] — shared neurons among the top N (default 100), with the random expectation\n  overlap probeless linear"
+        case "plot": return "plot accuracy|selectivity|overlap|clwv — a terminal chart, and the same figure as SVG under results/repl/figures"
+        case "show": return "show config|study|plan — the selected config, the session's study as a script, or its plan"
+        case "components", "dsl":
+            return "Any DSL line updates the session's study and recomputes the selected config:\n"
+                + "  Layers(7)   Rank(.probeless, .gaussian)   Probe(.linear, neurons: 1...150)   Control(.empirical)\n"
+                + "  Intervene(.translate(beta: 8))   Report(.accuracyCurves)   MinTypes(50)\n"
+                + "Components: " + ComponentReader.componentNames.joined(separator: ", ")
+        default:
+            return """
+                use minilm en Number 4     select a config (model, language, attribute, layer)
+                top 20 [ranking]           best neurons with scores
+                probe linear by gaussian   one accuracy curve
+                overlap probeless linear   top-100 overlap of two rankings
+                plot accuracy              curves as a terminal chart + SVG (also selectivity, overlap, clwv)
+                show config|study|plan     what is selected / the study as a script / its plan
+                run [--dry-run]            run the session's whole study with its report
+                export [DIR]               write the selected config's tables and figures
+                Rank(.probeless, .gaussian), Layers(7), …   any DSL component (help components)
+                help TOPIC, quit           (Tab completes; ↑ recalls history; Ctrl-C cancels a command)
+                """
+        }
+    }
+
+    // MARK: - Completion
+
+    /// Completions of the word that ends at the end of `prefix` (the text before the cursor).
+    public func completions(for prefix: String) -> [String] {
+        let word = String(prefix.reversed().prefix { !" (,[".contains($0) }.reversed())
+        let before = String(prefix.dropLast(word.count))
+        if word.hasPrefix(".") {
+            let component = ComponentReader.componentNames.last { before.contains($0 + "(") } ?? ""
+            let cases = ComponentReader.caseNames[component] ?? ComponentReader.caseNames.values.flatMap { $0 }
+            return Array(Set(cases.map { "." + $0 }.filter { $0.hasPrefix(word) })).sorted()
+        }
+        let words = before.split(separator: " ").map(String.init)
+        if before.trimmingCharacters(in: .whitespaces).isEmpty {
+            return (Self.verbs + ComponentReader.componentNames.map { $0 + "(" }).filter { $0.hasPrefix(word) }
+        }
+        switch words.first {
+        case "use":
+            let candidates: [String]
+            switch words.count {
+            case 1: candidates = ["minilm", "mbert", "xlmr", "bert"]
+            case 2: candidates = Self.languageCodes.keys.sorted() + Language.all.map(\.name)
+            case 3: candidates = ["Number", "Gender", "Tense", "pos", "Case", "Person", "Mood", "Aspect"]
+            default: candidates = []
+            }
+            return candidates.filter { $0.lowercased().hasPrefix(word.lowercased()) }
+        case "top", "overlap":
+            return ["linear", "gaussian", "probeless", "random", "linear-mass"].filter { $0.hasPrefix(word) }
+        case "probe":
+            return (words.count == 2 ? ["by"] : words.count == 1 ? ["linear", "gaussian"] : ["linear", "gaussian", "probeless", "random"])
+                .filter { $0.hasPrefix(word) }
+        case "plot": return ["accuracy", "selectivity", "overlap", "clwv"].filter { $0.hasPrefix(word) }
+        case "show": return ["config", "study", "plan"].filter { $0.hasPrefix(word) }
+        case "help": return (Self.verbs + ["components"]).filter { $0.hasPrefix(word) }
+        default: return []
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import DSL
+import Foundation
+import Testing
+
+/// The REPL's engine on a real treebank with the tiny fixture model, and the real terminal.
+@Suite("REPL session", .serialized)
+struct ReplSessionTests {
+    static let tiny = WorkbenchProcess.fixtures.appendingPathComponent("models/bert-cased-tiny").path
+
+    static func session(_ root: URL) -> Session {
+        var options = StudyRunner.Options()
+        options.shared = StudyDSLTests.shared
+        options.activationCache = ActivationCache(root: root.appendingPathComponent("cache/activations"))
+        let session = Session(options: options, folder: root.appendingPathComponent("repl"))
+        session.log = { _ in }
+        return session
+    }
+
+    @Test("use, rank, top, probe, overlap, plot, show and export on one config")
+    func session() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("repl-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let session = Self.session(root)
+        let use = try session.evaluate("use \(Self.tiny) es Number 1")
+        #expect(use.text.hasPrefix("Spanish Number L1: 16 neurons, labels PL SG"), "\(use.text)")
+        let rank = try session.evaluate("Rank(.probeless, .gaussian)")
+        #expect(rank.text.contains("study: Rank(.probeless, .gaussian)"))
+        #expect(session.current?.result.curves.map(\.ranking).contains("linear") == false)
+        let top = try session.evaluate("top 5")
+        #expect(top.text.contains("top 5 by probeless"))
+        #expect(top.text.split(separator: "\n").count == 1 + 2 + 5)
+        #expect(try session.evaluate("top 3 gaussian").text.contains("MI (bits) so far"))
+        let probe = try session.evaluate("probe linear by gaussian")
+        #expect(probe.text.contains("selectivity"))
+        let overlap = try session.evaluate("overlap probeless gaussian 8")
+        #expect(overlap.text.contains("top-8 of probeless and gaussian share"))
+        let started = Date()
+        let plot = try session.evaluate("plot accuracy")
+        #expect(Date().timeIntervalSince(started) < 1, "re-plotting a cached config answers in well under a second")
+        #expect(plot.figures.count == 1 && FileManager.default.fileExists(atPath: plot.figures[0].path))
+        #expect(try session.evaluate("show study").text.contains("Rank(.probeless, .gaussian)"))
+        let export = try session.evaluate("export \(root.appendingPathComponent("out").path)")
+        #expect(export.text.hasPrefix("wrote"))
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("out/curves.csv").path))
+        #expect(try session.evaluate("quit").quits)
+    }
+
+    @Test("a real terminal: completion, history, charts, errors and exit (tmux)")
+    func terminal() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
+            Issue.record("tmux is missing: scripts/setup installs it")
+            return
+        }
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let name = "wb\(getpid())"
+        func tmux(_ arguments: String...) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
+            process.arguments = arguments
+            // A file, not a pipe: the tmux server started by new-session would keep a pipe open.
+            let capture = root.appendingPathComponent("tmux-output-\(UUID().uuidString)")
+            FileManager.default.createFile(atPath: capture.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: capture)
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+            process.waitUntilExit()
+            try handle.close()
+            defer { try? FileManager.default.removeItem(at: capture) }
+            return (try? String(contentsOf: capture, encoding: .utf8)) ?? ""
+        }
+        func screen() throws -> String { try tmux("capture-pane", "-p", "-S", "-200", "-t", name) }
+        func waitFor(_ text: String, seconds: Double = 60) throws -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if try screen().contains(text) { return true }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+            return false
+        }
+        func expectScreen(_ text: String, _ what: String = "", seconds: Double = 60) throws {
+            if try !waitFor(text, seconds: seconds) { Issue.record("\(what) expected '\(text)' on the screen:\n\(try screen())") }
+        }
+        let environment = "HOME=\(root.path) NEURON_CACHE=\(root.path)/cache NEURON_SHARED=\(StudyDSLTests.shared.root.path) NO_COLOR=1"
+        _ = try tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "50",
+                     "cd \(root.path) && env \(environment) \(WorkbenchProcess.executable.path); sleep 30")
+        defer { _ = try? tmux("kill-session", "-t", name) }
+        try expectScreen("workbench>")
+        _ = try tmux("send-keys", "-t", name, "use \(Self.tiny) es Number 1", "Enter")
+        try expectScreen("Spanish Number L1: 16 neurons")
+        _ = try tmux("send-keys", "-t", name, "Rank(.prob", "Tab")
+        try expectScreen("Rank(.probeless", "completion of a case")
+        _ = try tmux("send-keys", "-t", name, ", .gaussian)", "Enter")
+        try expectScreen("study: Rank(.probeless, .gaussian)")
+        _ = try tmux("send-keys", "-t", name, "to", "Tab", "5", "Enter")
+        try expectScreen("top 5 by probeless", "completion of a verb")
+        _ = try tmux("send-keys", "-t", name, "plot accuracy", "Enter")
+        try expectScreen("wrote ")
+        _ = try tmux("send-keys", "-t", name, "overlap probless gaussian", "Enter")
+        try expectScreen("did you mean 'probeless'?")
+        _ = try tmux("send-keys", "-t", name, "Up", "Enter")   // history recalls the last line
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, try screen().components(separatedBy: "did you mean 'probeless'?").count < 3 {
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        let final = try screen()
+        #expect(final.components(separatedBy: "did you mean 'probeless'?").count == 3, "\(final)")
+        _ = try tmux("send-keys", "-t", name, "C-d")
+        Thread.sleep(forTimeInterval: 1)
+        // libedit's history file escapes spaces as \040.
+        let history = ((try? String(contentsOf: root.appendingPathComponent(".neuron_workbench_history"), encoding: .utf8)) ?? "")
+            .replacingOccurrences(of: "\\040", with: " ")
+        #expect(history.contains("Rank(.probeless, .gaussian)"), "history: \(history)")
+        #expect(history.contains("plot accuracy"))
+    }
+}
