@@ -86,7 +86,8 @@ public struct Study: Sendable, CustomStringConvertible {
     /// Runs the study with explicit options: plans it, runs what is not cached, writes the results
     /// folder with its report. Throws any problem (for the REPL and tests).
     @discardableResult
-    public func run(options: StudyRunner.Options, log: (String) -> Void = { print($0) }) throws -> StudyRunner.Outcome {
+    public func run(options: StudyRunner.Options,
+                    log: (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }) throws -> StudyRunner.Outcome {
         if let first = problems.first { throw first }
         let outcome = try StudyRunner(options: options).run(settings, log: log)
         if !options.dryRun {

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+/// `workbench run study.swift` and `workbench merge`, end to end through the executable.
+@Suite("workbench run and merge")
+struct RunCommandTests {
+    static func script(_ body: String, in folder: URL, name: String = "study.swift") throws -> URL {
+        let url = folder.appendingPathComponent(name)
+        try Data(("import DSL\n" + body).utf8).write(to: url)
+        return url
+    }
+
+    @Test("a script compiles against the DSL, plans with --dry-run, runs, shards and merges")
+    func runScript() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let tiny = WorkbenchProcess.fixtures.appendingPathComponent("models/bert-cased-tiny").path
+        let script = try Self.script("""
+            let layers = [1, 2]
+            let study = Study("tiny-study") {
+                Model(.local("\(tiny)"))
+                Languages(.spanish)
+                Attributes(.number)
+                for layer in layers { Layers(layer) }
+                Rank(.probeless, .random)
+                Probe(.gaussian, neurons: [1, 4, 16])
+            }
+            try study.run()
+            """, in: root)
+        let common = ["--shared", ProbeCommandTests.shared.path, "--cache", root.appendingPathComponent("cache").path]
+        let dry = try WorkbenchProcess.run(["run", script.path, "--dry-run"] + common)
+        #expect(dry.status == 0, "\(dry.errors)")
+        #expect(dry.output.contains("Spanish Number L2  probing"), "\(dry.output)")
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("out").path))
+        let shard = try WorkbenchProcess.run(["run", script.path, "--shard", "1/1", "--out", root.appendingPathComponent("out").path] + common)
+        #expect(shard.status == 0, "\(shard.errors)")
+        #expect(shard.output.contains("1 configs computed") || shard.output.contains("configs computed"), "\(shard.output)")
+        let report = try String(contentsOf: root.appendingPathComponent("out/report.md"), encoding: .utf8)
+        #expect(report.contains("# Study tiny-study"))
+        let merged = try WorkbenchProcess.run(["merge", root.appendingPathComponent("out").path, "--out", root.appendingPathComponent("merged").path])
+        #expect(merged.status == 0, "\(merged.errors)")
+        #expect(try String(contentsOf: root.appendingPathComponent("merged/curves.csv"), encoding: .utf8)
+                == String(contentsOf: root.appendingPathComponent("out/curves.csv"), encoding: .utf8))
+    }
+
+    @Test("a study with a problem ends with one error line, and a script that does not compile says so")
+    func errors() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let missing = try Self.script("try Study(\"x\") { Languages(.english) }.run()\n", in: root, name: "missing.swift")
+        let result = try WorkbenchProcess.run(["run", missing.path, "--dry-run"])
+        #expect(result.status == 1)
+        #expect(result.errors.contains("error: the study has no Model — add one, e.g. Model(.minilm)"), "\(result.errors)")
+        let broken = try Self.script("let x: Int = \"no\"\n", in: root, name: "broken.swift")
+        let compile = try WorkbenchProcess.run(["run", broken.path])
+        #expect(compile.status != 0)
+        #expect(compile.errors.contains("does not compile"), "\(compile.errors)")
+        let flag = try WorkbenchProcess.run(["run", missing.path, "--shard", "3/2"])
+        #expect(flag.errors.contains("error: --shard '3/2': expected i/n"), "\(flag.errors)")
+    }
+}
