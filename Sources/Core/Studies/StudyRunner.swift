@@ -91,7 +91,7 @@ public struct StudyRunner: Sendable {
     /// The per-config settings of a study.
     func probingSettings(_ study: StudyDescription) -> ConfigProbing.Settings {
         var settings = ConfigProbing.Settings(model: study.model ?? "")
-        settings.rankings = study.rankings
+        settings.rankings = RankingMethod.allCases.filter(study.rankings.contains)   // order does not change results
         settings.classifiers = study.classifiers
         settings.neuronCounts = study.neuronCounts
         settings.selectivity = study.control != nil

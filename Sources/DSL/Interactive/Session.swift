@@ -33,9 +33,10 @@ public final class Session {
     public init(options: StudyRunner.Options = StudyRunner.Options(), folder: URL = URL(fileURLWithPath: "results/repl", isDirectory: true)) {
         self.options = options
         self.folder = folder
-        // Interactive defaults: every ranking, both probes at k = 1, 5, 10, …, 150, uniform control.
+        // The defaults of the README's study, so its cached configs answer at once: every ranking,
+        // both probes at k = 1…150, a uniform control task.
         components = [Model(.minilm), Rank(.linear, .gaussian, .probeless, .random),
-                      Probe(.linear, .gaussian, neurons: [1] + Array(stride(from: 5, through: 150, by: 5))), Control(.uniform)]
+                      Probe(.linear, .gaussian, neurons: 1...150), Control(.uniform)]
     }
 
     public var study: Study { Study("repl", components: components) }
@@ -131,6 +132,17 @@ public final class Session {
         let problems = component.problems()
         if let first = problems.first { components.removeLast(); throw first }
         var text = "study: \(component)"
+        // A narrower Rank needs no new work: keep the curves of the chosen rankings.
+        if let rank = component as? Rank, let selected = current {
+            let computed = Set(selected.result.curves.map { $0.ranking.replacingOccurrences(of: "↑", with: "") })
+            if rank.methods.allSatisfy({ computed.contains($0.rawValue) }) {
+                var result = selected.result
+                let kept = Set(rank.methods.map(\.rawValue))
+                result.curves = result.curves.filter { kept.contains($0.ranking.replacingOccurrences(of: "↑", with: "")) }
+                current = (selected.planned, result, selected.plan)
+                return Reply(text: text + "\n\(selected.planned.name): curves of \(rank.methods.map(\.rawValue).joined(separator: ", ")) (already computed)")
+            }
+        }
         if current != nil || isSingleConfig, ["Model", "Languages", "Attributes", "Layers", "Rank", "Probe", "Control", "MinTypes", "Seed", "Durrani"].contains(replaced) {
             if isSingleConfig {
                 text += "\n" + (try select())
