@@ -17,10 +17,12 @@ public struct ProbingConfig: Sendable, Codable, Hashable {
 
     /// "English Number L4" / "English Number all-layers".
     public var name: String { "\(language) \(attribute) " + (layer.map { "L\($0)" } ?? "all-layers") }
-    /// A file-name-safe identifier.
+    /// An identifier (part of result cache keys).
     public var identifier: String {
         "\(model)-\(language)-\(attribute)-" + (layer.map { "L\($0)" } ?? "all")
     }
+    /// The identifier as a file name: no spaces (`…-Gender_and_Noun_Class-L2`).
+    public var fileStem: String { identifier.replacingOccurrences(of: " ", with: "_") }
 }
 
 /// Everything computed for one config, with the provenance needed to reproduce it.

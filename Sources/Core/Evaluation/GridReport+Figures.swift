@@ -71,7 +71,7 @@ extension GridReport {
         let figures = folder.appendingPathComponent("figures", isDirectory: true)
         try FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
         for result in results {
-            let name = result.config.identifier
+            let name = result.config.fileStem
             if kinds.contains(.accuracyCurves), !result.curves.isEmpty {
                 try Self.curvesFigure(result).write(to: figures.appendingPathComponent("accuracy-\(name).svg"))
             }

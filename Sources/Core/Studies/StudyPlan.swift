@@ -20,9 +20,9 @@ public struct PlannedConfig: Sendable, Codable, Hashable {
     /// A file-name-safe identifier, unique within the plan.
     public var identifier: String {
         switch work {
-        case .probing: return config.identifier
+        case .probing: return config.fileStem
         case .intervention(let intervention):
-            return config.identifier + "-" + intervention.edit.name.replacingOccurrences(of: "β=", with: "beta")
+            return config.fileStem + "-" + intervention.edit.name.replacingOccurrences(of: "β=", with: "beta")
                 .replacingOccurrences(of: "(", with: "").replacingOccurrences(of: ")", with: "")
         }
     }

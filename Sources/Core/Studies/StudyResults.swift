@@ -91,7 +91,7 @@ public enum StudyResults {
         }
         var found: [String: ConfigResult] = [:]
         for (folder, record) in zip(folders, records) {
-            for result in try results(in: folder, record: record) { found[result.config.identifier] = result }
+            for result in try results(in: folder, record: record) { found[result.config.fileStem] = result }
         }
         let probing = records[0].configs.filter { $0.work == .probing }
         let missing = probing.filter { found[$0.identifier] == nil }.map(\.name)

@@ -366,7 +366,7 @@ public final class Session {
         default:
             throw LineError("unknown plot '\(kind)'" + Suggestion.hint(for: kind, among: kinds), column: Self.column(of: 1, in: line), length: kind.count)
         }
-        let url = figures.appendingPathComponent("\(kind)-\(result.config.identifier).svg")
+        let url = figures.appendingPathComponent("\(kind)-\(result.config.fileStem).svg")
         try figure.write(to: url)
         return Reply(text: figure.terminal(width: chartWidth, height: chartHeight * (kind == "accuracy" || kind == "selectivity" ? 2 : 1), color: color)
                      + "\nwrote \(url.path)", figures: [url])
