@@ -8,6 +8,7 @@ let commands: [any Command.Type] = [
     BenchCommand.self,
     DataCommand.self,
     ProbeCommand.self,
+    InterventionCommand.self,
 ]
 
 @MainActor func printHelp() {

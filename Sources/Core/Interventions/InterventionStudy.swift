@@ -73,16 +73,7 @@ public struct InterventionStudy: Sendable {
             case .lexicon: LexiconAnalyser(lexicon: Lexicon(corpus: corpus, mapping: mapping), tagSet: mapping.tagSet)
             case .apertium: try ApertiumAnalyser(language: corpus.language)
             }
-            var head = PredictionHead.pretrained
-            var headFile: URL?
-            if !encoder.hasMaskedLMHead {
-                let fitted = try ReadoutHead.cached(
-                    encoder: encoder, modelName: modelURL.standardizedFileURL.lastPathComponent, modelHash: store.manifest.model.contentHash,
-                    train: sentences(of: corpus, split: .train, tokenizer: tokenizer), heldOut: sentences(of: corpus, split: .dev, tokenizer: tokenizer),
-                    settings: settings.readout, folder: readoutFolder, log: log)
-                head = .fitted(fitted.head)
-                headFile = fitted.url
-            }
+            let (head, headFile) = try predictionHead(encoder: encoder, tokenizer: tokenizer, corpus: corpus, modelURL: modelURL, store: store, log: log)
             let settingsForDatasets = DatasetSettings(minTypes: settings.minTypes, attributes: attributes)
             for attribute in attributes {
                 let dataset = corpus.dataset(for: attribute, mapping: mapping, settings: settingsForDatasets)
@@ -146,6 +137,18 @@ public struct InterventionStudy: Sendable {
         return results
     }
 
+    /// The model's own masked-LM head, or a readout head fitted on the corpus' training split
+    /// (cached beside the activation cache) when the model has none.
+    public func predictionHead(encoder: TransformerEncoder, tokenizer: any Tokenizer, corpus: LanguageCorpus, modelURL: URL,
+                               store: ActivationStore, log: (String) -> Void) throws -> (PredictionHead, URL?) {
+        guard !encoder.hasMaskedLMHead else { return (.pretrained, nil) }
+        let fitted = try ReadoutHead.cached(
+            encoder: encoder, modelName: modelURL.standardizedFileURL.lastPathComponent, modelHash: store.manifest.model.contentHash,
+            train: sentences(of: corpus, split: .train, tokenizer: tokenizer), heldOut: sentences(of: corpus, split: .dev, tokenizer: tokenizer),
+            settings: settings.readout, folder: readoutFolder, log: log)
+        return (.fitted(fitted.head), fitted.url)
+    }
+
     /// What every sweep of one config shares.
     struct Context {
         var encoder: TransformerEncoder
@@ -156,9 +159,10 @@ public struct InterventionStudy: Sendable {
     }
 
     /// The sentences of a split with their relevant words and gold forms and lemmas.
-    struct SplitSentences {
-        var sentences: [InterventionSentence]
-        var gold: [(form: String, lemma: String?)]
+    public struct SplitSentences: Sendable {
+        public var sentences: [InterventionSentence]
+        /// Per relevant word (sentence order): treebank form and lemma.
+        public var gold: [(form: String, lemma: String?)]
     }
 
     /// Runs and scores one sweep.
@@ -204,7 +208,7 @@ public struct InterventionStudy: Sendable {
     }
 
     /// Linear, Gaussian and Probeless as requested (top-to-bottom and bottom-to-top), then Random.
-    func rankings(_ data: ProbingData) -> [NeuronRanking] {
+    public func rankings(_ data: ProbingData) -> [NeuronRanking] {
         let d = data.neuronCount
         var result: [NeuronRanking] = []
         let probeless = ProbelessRanking.rank(features: data.train.features, labels: data.train.labels, classCount: data.classCount)
@@ -231,7 +235,7 @@ public struct InterventionStudy: Sendable {
     }
 
     /// Tokenized sentences of one split in corpus order.
-    func sentences(of corpus: LanguageCorpus, split: DataSplit, tokenizer: any Tokenizer) -> [TokenizedSentence] {
+    public func sentences(of corpus: LanguageCorpus, split: DataSplit, tokenizer: any Tokenizer) -> [TokenizedSentence] {
         var result: [TokenizedSentence] = []
         for (fileIndex, file) in corpus.files.enumerated() {
             for (sentence, sentenceSplit) in zip(file.contents.sentences, file.sentenceSplits) where sentenceSplit == split {
@@ -243,7 +247,7 @@ public struct InterventionStudy: Sendable {
 
     /// The first `maxSentences` sentences of a split with relevant words (examples of the dataset),
     /// tokenized; sentences longer than the model's positions are left out.
-    func interventionSentences(corpus: LanguageCorpus, dataset: AttributeDataset, split: DataSplit, tokenizer: any Tokenizer,
+    public func interventionSentences(corpus: LanguageCorpus, dataset: AttributeDataset, split: DataSplit, tokenizer: any Tokenizer,
                                maxLength: Int, excluding target: Int?) -> SplitSentences {
         var byFile: [String: Int] = [:]
         for (index, file) in corpus.files.enumerated() { byFile[file.name] = index }
