@@ -15,8 +15,9 @@ public struct InterventionStudy: Sendable {
         /// k = 0, step, 2·step, …, D.
         public var step: Int = 10
         /// Intervene on the first N sentences (corpus order) that have relevant words; nil: all.
-        public var maxSentences: Int? = 200
-        public var analyser: AnalyserKind = .lexicon
+        public var maxSentences: Int? = 100
+        /// Analysers that score the same predictions (one result each).
+        public var analysers: [AnalyserKind] = [.lexicon]
         /// Ranking methods evaluated top-to-bottom and bottom-to-top; random is always added.
         public var methods: [RankingMethod] = [.linear, .gaussian, .probeless]
         /// Greedy Gaussian ranking length; the rest is completed in Probeless order (as the probing grid).
@@ -69,10 +70,13 @@ public struct InterventionStudy: Sendable {
         for language in settings.languages {
             let corpus = try LanguageCorpus.load(language: language, from: registry, seed: settings.splitSeed)
             let store = try activationCache.activations(for: ExtractionRequest(modelFolder: modelURL, corpusFiles: corpus.fileURLs, layers: layers), log: log)
-            let analyser: any MorphologicalAnalyser = switch settings.analyser {
-            case .lexicon: LexiconAnalyser(lexicon: Lexicon(corpus: corpus, mapping: mapping), tagSet: mapping.tagSet)
-            case .apertium: try ApertiumAnalyser(language: corpus.language)
+            let analysers: [any MorphologicalAnalyser] = try settings.analysers.map { kind in
+                switch kind {
+                case .lexicon: return LexiconAnalyser(lexicon: Lexicon(corpus: corpus, mapping: mapping), tagSet: mapping.tagSet)
+                case .apertium: return try ApertiumAnalyser(language: corpus.language)
+                }
             }
+            guard let analyser = analysers.first else { throw InterventionError.noAnalyser }
             let (head, headFile) = try predictionHead(encoder: encoder, tokenizer: tokenizer, corpus: corpus, modelURL: modelURL, store: store, log: log)
             let settingsForDatasets = DatasetSettings(minTypes: settings.minTypes, attributes: attributes)
             for attribute in attributes {
@@ -98,8 +102,10 @@ public struct InterventionStudy: Sendable {
                     let means = ProbelessRanking.classMeans(features: data.train.features, labels: data.train.labels, classCount: data.classCount)
                         .map { $0.map(Float.init) }
                     let directions = InterventionSweep.directions(means: means, target: target)
-                    let scorer = InterventionScorer(analyser: analyser, attribute: attribute, labels: dataset.labels, tokenizer: tokenizer)
-                    let context = Context(encoder: encoder, head: head, scorer: scorer, directions: directions, layer: layer)
+                    let scorers = analysers.map { InterventionScorer(analyser: $0, attribute: attribute, labels: dataset.labels, tokenizer: tokenizer) }
+                    let scorer = scorers[0]
+                    let context = Context(encoder: encoder, head: head, scorer: scorer, directions: directions, layer: layer,
+                                          ticks: InterventionSweep.Settings.ticks(neuronCount: encoder.config.hiddenSize, step: settings.step))
                     log(String(format: "%@ %@ layer %d: %d/%d train examples, %d test sentences (%d words); rankings in %.1f s",
                                corpus.language, attribute.rawValue, layer, data.train.count, dataset.train.count, test.sentences.count,
                                test.gold.count, Date().timeIntervalSince(started)))
@@ -111,8 +117,12 @@ public struct InterventionStudy: Sendable {
                             chosenEdit = withBeta(edit, selection?.chosen ?? 8)
                         }
                         let editStarted = Date()
-                        let scored = try sweep(chosenEdit, sentences: test, rankings: rankings, context: context)
+                        let predictions = try predict(chosenEdit, sentences: test, rankings: rankings, context: context)
                         let seconds = Date().timeIntervalSince(editStarted)
+                        for scorer in scorers {
+                        let analyser = scorer.analyser
+                        let scored = try scorer.score(predictions, gold: test.gold, rankingNames: rankings.map(\.name),
+                                                      neuronCounts: context.ticks)
                         let result = InterventionResult(
                             model: modelURL.standardizedFileURL.lastPathComponent, language: corpus.language, attribute: attribute.rawValue,
                             layer: layer, edit: chosenEdit, split: DataSplit.test.rawValue, head: head.label,
@@ -130,6 +140,7 @@ public struct InterventionStudy: Sendable {
                             curve.saturation.map { String(format: "%@ CLWV %.2f at %d", curve.ranking, $0.clwv, $0.neurons) } ?? "\(curve.ranking) no saturation"
                         }.joined(separator: ", ") + String(format: " (%.0f s; %@; %@)", seconds, analyser.name, head.label))
                         results.append(result)
+                        }
                     }
                 }
             }
@@ -156,6 +167,7 @@ public struct InterventionStudy: Sendable {
         var scorer: InterventionScorer
         var directions: [[Float]]
         var layer: Int
+        var ticks: [Int]
     }
 
     /// The sentences of a split with their relevant words and gold forms and lemmas.
@@ -168,15 +180,20 @@ public struct InterventionStudy: Sendable {
     /// Runs and scores one sweep.
     func sweep(_ edit: NeuronEdit, sentences: SplitSentences, rankings: [NeuronRanking], context: Context)
         throws -> (curves: [InterventionCurve], distinctWrong: Int, distinctUnanalysed: Int) {
-        var sweepSettings = InterventionSweep.Settings(layer: context.layer, edit: edit,
-                                                       neuronCounts: InterventionSweep.Settings.ticks(neuronCount: context.encoder.config.hiddenSize, step: settings.step))
+        let predictions = try predict(edit, sentences: sentences, rankings: rankings, context: context)
+        return try context.scorer.score(predictions, gold: sentences.gold, rankingNames: rankings.map(\.name), neuronCounts: context.ticks)
+    }
+
+    /// Runs one sweep.
+    func predict(_ edit: NeuronEdit, sentences: SplitSentences, rankings: [NeuronRanking], context: Context) throws -> SweepPredictions {
+        var sweepSettings = InterventionSweep.Settings(layer: context.layer, edit: edit, neuronCounts: context.ticks)
         sweepSettings.workers = ProcessInfo.processInfo.activeProcessorCount
         let sweep = InterventionSweep(encoder: context.encoder, head: context.head, settings: sweepSettings)
         let bar = ProgressBar("    \(InterventionResult.name(of: edit))", total: sentences.sentences.count, unit: "sentences")
         let predictions = try sweep.run(sentences.sentences, rankings: rankings.map(\.order), directions: context.directions,
                                         shouldStop: { Interruption.requested }, progress: { bar.advance(by: $0) })
         bar.finish()
-        return try context.scorer.score(predictions, gold: sentences.gold, rankingNames: rankings.map(\.name), neuronCounts: sweepSettings.neuronCounts)
+        return predictions
     }
 
     /// β on dev: the candidate with the highest mean CLWV − (error − CLWV) at saturation over the
@@ -277,12 +294,14 @@ public struct InterventionStudy: Sendable {
 public enum InterventionError: Error, CustomStringConvertible, Equatable {
     case layerOutOfRange(Int, hiddenStates: Int)
     case unknownTarget(String, attribute: String, labels: [String])
+    case noAnalyser
 
     public var description: String {
         switch self {
         case .layerOutOfRange(let layer, let count): return "layer \(layer): the model has hidden states 0…\(count - 1)"
         case .unknownTarget(let value, let attribute, let labels):
             return "target value '\(value)' is not a label of \(attribute) (labels: \(labels.joined(separator: ", ")))"
+        case .noAnalyser: return "no analyser chosen (lexicon, apertium)"
         }
     }
 }

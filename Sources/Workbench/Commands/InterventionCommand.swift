@@ -27,8 +27,9 @@ enum InterventionCommand: Command {
           --beta-sweep LIST     choose β on dev among these (e.g. 1,2,4,8,12), then run test
           --target VALUE        translate towards this value (default: the next value, cyclic)
           --step N              k step (default 10)
-          --max-sentences N     first N test sentences with relevant words (default 200; 0 = all)
-          --analyser NAME       lexicon (treebank forms, default) or apertium (lt-proc)
+          --max-sentences N     first N test sentences with relevant words (default 100; 0 = all)
+          --analysers LIST      lexicon (treebank forms, default), apertium (lt-proc), or both:
+                                the same predictions scored by each, one result row per analyser
           --gaussian-neurons N  greedy Gaussian ranking length, completed by Probeless (default 50)
           --untied              fit an untied readout head (default: tied to the input embeddings)
           --head-tokens N       training tokens of a fitted head (default 16384)
@@ -56,9 +57,13 @@ enum InterventionCommand: Command {
         }
         let target = try arguments.option("target")
         let step = try arguments.intOption("step", default: 10)
-        let maxSentences = try arguments.intOption("max-sentences", default: 200)
-        let analyserName = try arguments.option("analyser") ?? "lexicon"
-        guard let analyser = AnalyserKind(rawValue: analyserName) else { throw UsageError("--analyser must be lexicon or apertium, not '\(analyserName)'") }
+        let maxSentences = try arguments.intOption("max-sentences", default: 100)
+        var analyserNames = try arguments.options("analysers")
+        if analyserNames.isEmpty { analyserNames = ["lexicon"] }
+        let analysers = try analyserNames.map { name -> AnalyserKind in
+            guard let kind = AnalyserKind(rawValue: name) else { throw UsageError("--analysers: '\(name)' is not lexicon or apertium") }
+            return kind
+        }
         let gaussianNeurons = try arguments.intOption("gaussian-neurons", default: 50)
         let untied = arguments.flag("untied")
         let headTokens = try arguments.intOption("head-tokens", default: 16_384)
@@ -78,7 +83,7 @@ enum InterventionCommand: Command {
         settings.edits = edits
         settings.step = step
         settings.maxSentences = maxSentences == 0 ? nil : maxSentences
-        settings.analyser = analyser
+        settings.analysers = analysers
         settings.gaussianNeurons = gaussianNeurons
         settings.readout.tied = !untied
         settings.readout.maxTokens = headTokens

@@ -77,43 +77,52 @@ public struct ApertiumAnalyser: MorphologicalAnalyser {
         let stderr = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
+            // Keep the input for the user to inspect.
+            let kept = FileManager.default.temporaryDirectory.appendingPathComponent("apertium-failed-input-\(getpid()).txt")
+            try? FileManager.default.removeItem(at: kept)
+            try? FileManager.default.copyItem(at: inputURL, to: kept)
             throw AnalyserError.processFailed(program: program.path, status: process.terminationStatus,
-                                              stderr: String(decoding: stderr, as: UTF8.self))
+                                              stderr: String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                                                  + " (input kept in \(kept.path))")
         }
         return String(decoding: try Data(contentsOf: outputURL), as: UTF8.self)
     }
 
     /// Escapes the characters that Apertium's stream format reserves.
+    /// Works on Unicode scalars: `$` followed by a combining mark is one Character in Swift.
     static func escape(_ form: String) -> String {
-        var out = ""
-        for character in form.replacingOccurrences(of: "\n", with: " ") {
-            if "\\^$/<>{}[]@*#+~".contains(character) { out.append("\\") }
-            out.append(character)
+        var out = String.UnicodeScalarView()
+        let reserved = Set("\\^$/<>{}[]@*#+~".unicodeScalars)
+        for scalar in form.unicodeScalars {
+            if scalar == "\n" || scalar == "\r" || scalar == "\0" { out.append(" "); continue }
+            if reserved.contains(scalar) { out.append("\\") }
+            out.append(scalar)
         }
-        return out
+        return String(out)
     }
 
     /// Splits on `separator` outside backslash escapes.
-    static func split(_ text: Substring, on separator: Character) -> [Substring] {
+    static func split(_ text: Substring, on separator: Unicode.Scalar) -> [Substring] {
         var parts: [Substring] = []
-        var start = text.startIndex, index = text.startIndex, escaped = false
-        while index < text.endIndex {
-            let character = text[index]
-            if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == separator {
-                parts.append(text[start..<index]); start = text.index(after: index)
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex, index = scalars.startIndex, escaped = false
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            if escaped { escaped = false } else if scalar == "\\" { escaped = true } else if scalar == separator {
+                parts.append(Substring(scalars[start..<index])); start = scalars.index(after: index)
             }
-            index = text.index(after: index)
+            index = scalars.index(after: index)
         }
-        parts.append(text[start...])
+        parts.append(Substring(scalars[start...]))
         return parts
     }
 
     /// The readings of one output line `^form/lemma<tag><tag>/…$`. A line with no lexical unit,
     /// with several (the form split into words), or with an unknown word (`*form`) gives none.
     public static func parse(line: String) -> [MorphologicalReading] {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
-        guard trimmed.hasPrefix("^"), trimmed.hasSuffix("$"), trimmed.count >= 2 else { return [] }
-        let body = trimmed.dropFirst().dropLast()
+        let scalars = line.trimmingCharacters(in: .whitespaces).unicodeScalars
+        guard scalars.count >= 2, scalars.first == "^", scalars.last == "$" else { return [] }
+        let body = Substring(scalars.dropFirst().dropLast())
         // Another unit inside: `…$^…` not escaped.
         if split(body, on: "$").count > 1 { return [] }
         let fields = split(body, on: "/")
@@ -130,15 +139,18 @@ public struct ApertiumAnalyser: MorphologicalAnalyser {
     /// invariable part of a multiword lemma).
     static func reading(_ analysis: String) -> MorphologicalReading? {
         let first = String(split(Substring(analysis), on: "+")[0])
-        guard let open = first.firstIndex(of: "<") else { return nil }
-        var lemma = String(first[..<open]).replacingOccurrences(of: "\\", with: "")
+        let parts = split(Substring(first), on: "<")
+        guard parts.count >= 2 else { return nil }
+        var lemma = String(parts[0]).replacingOccurrences(of: "\\", with: "")
         var tags: [String] = []
-        var rest = first[open...]
-        while let start = rest.firstIndex(of: "<"), let end = rest[start...].firstIndex(of: ">") {
-            tags.append(String(rest[rest.index(after: start)..<end]))
-            rest = rest[rest.index(after: end)...]
+        for part in parts.dropFirst() {
+            let pieces = split(part, on: ">")
+            tags.append(String(pieces[0]))
+            // `#` after the tags: the invariable part of a multiword lemma ("take<vblex># out").
+            if pieces.count > 1, let hash = pieces[1].unicodeScalars.firstIndex(of: "#") {
+                lemma += " " + String(pieces[1].unicodeScalars[pieces[1].unicodeScalars.index(after: hash)...]).trimmingCharacters(in: .whitespaces)
+            }
         }
-        if let hash = rest.firstIndex(of: "#") { lemma += " " + rest[rest.index(after: hash)...].trimmingCharacters(in: .whitespaces) }
         guard !lemma.isEmpty else { return nil }
         return MorphologicalReading(lemma: lemma, values: uniMorphValues(tags))
     }
