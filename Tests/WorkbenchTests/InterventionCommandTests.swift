@@ -28,7 +28,7 @@ struct InterventionCommandTests {
             }
         }
         let out = folder.appendingPathComponent("out")
-        for file in ["results.json", "curves.csv", "table.csv", "summary.md", "figures/spanish-number-layer1-ablate.svg"] {
+        for file in ["results.json", "curves.csv", "table.csv", "summary.md", "figures/spanish-number-layer1-ablate-lexicon.svg", "figures/spanish-gender_and_noun_class-layer1-translate-beta8-apertium-spa-eng.svg"] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
         }
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("results.json"))) as? [[String: Any]]

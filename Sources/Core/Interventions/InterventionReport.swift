@@ -93,15 +93,17 @@ public struct InterventionReport: Sendable {
             series.append(.init(name + " error", x: x, y: curve.errorRate, color: Palette.color(index)))
             series.append(.init(name + " CLWV", x: x, y: curve.clwv, color: Palette.color(index), dash: .dashed))
         }
-        let note = result.head == ReadoutHead.label ? " [\(ReadoutHead.label)]" : ""
-        return LineChart(title: "\(result.model): \(result.configName), \(result.editName) — solid error, dashed CLWV (\(result.analyser))\(note)",
-                         x: Axis("neurons modified (k)"), y: Axis("share of relevant words", range: 0...1), series: series)
+        let note = result.head == ReadoutHead.label ? " — \(ReadoutHead.label)" : ""
+        return LineChart(title: "\(result.configName), \(result.editName) (\(result.analyser))",
+                         x: Axis("neurons modified (k)\(note)"),
+                         y: Axis("error (solid), CLWV (dashed)", range: 0...1), series: series)
     }
 
     /// A file-name-safe name of a result.
     static func slug(_ result: InterventionResult) -> String {
-        "\(result.language)-\(result.attribute)-layer\(result.layer)-\(result.editName)".lowercased()
-            .map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? String($0) : "_" }.joined()
+        "\(result.language)-\(result.attribute)-layer\(result.layer)-\(result.editName)-\(result.analyser)".lowercased()
+            .replacingOccurrences(of: " β=", with: "-beta").replacingOccurrences(of: ":", with: "-")
+            .map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") ? String($0) : "_" }.joined()
     }
 
     /// Writes results.json, curves.csv, table.csv, summary.md and figures/*.svg.
