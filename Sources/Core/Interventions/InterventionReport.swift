@@ -37,8 +37,12 @@ public struct InterventionReport: Sendable {
         text += TextTable.render(tableRows)
         if results.contains(where: { $0.head == ReadoutHead.label }) {
             text += "\n\n* \(ReadoutHead.label)"
-            let accuracies = results.compactMap(\.headHeldOutAccuracy)
-            if let first = accuracies.first { text += String(format: " (reproduces %.1f%% of held-out dev tokens)", first * 100) }
+            var seen: [String] = []
+            for result in results where result.headHeldOutAccuracy != nil && !seen.contains(result.language) { seen.append(result.language) }
+            let accuracies = seen.compactMap { language in
+                results.first { $0.language == language }?.headHeldOutAccuracy.map { String(format: "%@ %.1f%%", language, $0 * 100) }
+            }
+            if !accuracies.isEmpty { text += "; held-out dev tokens reproduced: " + accuracies.joined(separator: ", ") }
         }
         text += "\nunanalysed = distinct wrong predictions the analyser could not analyse / all distinct wrong predictions"
         for result in results {

@@ -106,9 +106,9 @@ public struct InterventionStudy: Sendable {
                     let scorer = scorers[0]
                     let context = Context(encoder: encoder, head: head, scorer: scorer, directions: directions, layer: layer,
                                           ticks: InterventionSweep.Settings.ticks(neuronCount: encoder.config.hiddenSize, step: settings.step))
-                    log(String(format: "%@ %@ layer %d: %d/%d train examples, %d test sentences (%d words); rankings in %.1f s",
-                               corpus.language, attribute.rawValue, layer, data.train.count, dataset.train.count, test.sentences.count,
-                               test.gold.count, Date().timeIntervalSince(started)))
+                    log(String(format: "%@ %@ layer %d: q(z) and rankings from %d train words (%.1f s); %d test sentences, %d relevant words",
+                               corpus.language, attribute.rawValue, layer, data.train.count, Date().timeIntervalSince(started), test.sentences.count,
+                               test.gold.count))
                     for edit in settings.edits {
                         var chosenEdit = edit
                         var selection: BetaSelection?
