@@ -34,7 +34,7 @@ enum BenchCommand: Command {
         intervene: one config's full k sweep (k = 0…D step 10; Probeless top-to-bottom, bottom-to-top
         and Random; test split; defaults: minilm, English, Number, layer 2, first 100 sentences,
         translate β = 8) with layers 1…l run once per batch, against re-running the whole model for
-        every k, in the same run: sentences/s and the ratio.
+        every k, in the same run (alternating, best of 2 each): sentences/s and the ratio.
         """
 
     static func run(_ arguments: inout ArgumentList) throws {
