@@ -45,8 +45,10 @@ public struct InterventionReport: Sendable {
             if !accuracies.isEmpty { text += "; held-out dev tokens reproduced: " + accuracies.joined(separator: ", ") }
         }
         text += "\nunanalysed = distinct wrong predictions the analyser could not analyse / all distinct wrong predictions"
+        var reported = Set<String>()
         for result in results {
-            if let beta = result.betaSelection {
+            // One line per config and edit (the analysers share the selection, made with the first one).
+            if let beta = result.betaSelection, reported.insert(result.configName + result.editName).inserted {
                 text += "\n\(result.configName): β = \(InterventionResult.format(beta.chosen)) chosen on \(beta.split) from "
                     + zip(beta.candidates, beta.scores).map { String(format: "%@ (%.3f)", InterventionResult.format($0), $1) }.joined(separator: ", ")
             }
