@@ -66,17 +66,17 @@ public struct InterventionStudy: Sendable {
         for layer in layers where !(0..<encoder.hiddenStateCount).contains(layer) {
             throw InterventionError.layerOutOfRange(layer, hiddenStates: encoder.hiddenStateCount)
         }
+        guard !settings.analysers.isEmpty else { throw InterventionError.noAnalyser }
         var results: [InterventionResult] = []
         for language in settings.languages {
             let corpus = try LanguageCorpus.load(language: language, from: registry, seed: settings.splitSeed)
-            let store = try activationCache.activations(for: ExtractionRequest(modelFolder: modelURL, corpusFiles: corpus.fileURLs, layers: layers), log: log)
             let analysers: [any MorphologicalAnalyser] = try settings.analysers.map { kind in
                 switch kind {
                 case .lexicon: return LexiconAnalyser(lexicon: Lexicon(corpus: corpus, mapping: mapping), tagSet: mapping.tagSet)
                 case .apertium: return try ApertiumAnalyser(language: corpus.language)
                 }
             }
-            guard let analyser = analysers.first else { throw InterventionError.noAnalyser }
+            let store = try activationCache.activations(for: ExtractionRequest(modelFolder: modelURL, corpusFiles: corpus.fileURLs, layers: layers), log: log)
             let (head, headFile) = try predictionHead(encoder: encoder, tokenizer: tokenizer, corpus: corpus, modelURL: modelURL, store: store, log: log)
             let settingsForDatasets = DatasetSettings(minTypes: settings.minTypes, attributes: attributes)
             for attribute in attributes {
