@@ -10,6 +10,7 @@ let commands: [any Command.Type] = [
     ProbeCommand.self,
     RunCommand.self,
     MergeCommand.self,
+    InterventionCommand.self,
 ]
 
 @MainActor func printHelp() {

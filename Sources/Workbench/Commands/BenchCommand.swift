@@ -4,10 +4,11 @@ import Foundation
 /// `workbench bench NAME`: speed benchmarks that print a ratio against their anchor, measured in the same run.
 enum BenchCommand: Command {
     static let name = "bench"
-    static let summary = "benchmarks with their anchors (extract, probe)"
+    static let summary = "benchmarks with their anchors (extract, probe, intervene)"
     static let usage = """
         usage: workbench bench extract [options]
                workbench bench probe [--layer N] [--max-k K] [--naive-k K] [--synthetic] [--python PATH] [--no-anchor]
+               workbench bench intervene [--model M] [--language L] [--attribute A] [--layer N] [--max-sentences N] [--edit E]
 
         Times word-activation extraction (every hidden state, mean over subwords, written to
         .npy files as the cache does) over the same treebank sentences for MiniLM and for a
@@ -29,6 +30,11 @@ enum BenchCommand: Command {
         fresh probe for every k = 1…K (default 150) against PyTorch on the same features; the greedy
         Gaussian ranking to k = 150, and against the naive per-candidate refit at k ≤ --naive-k
         (default 15); --synthetic adds the D = 384 / 768, N = 20k synthetic ranking benchmark.
+
+        intervene: one config's full k sweep (k = 0…D step 10; Probeless top-to-bottom, bottom-to-top
+        and Random; test split; defaults: minilm, English, Number, layer 2, first 100 sentences,
+        translate β = 8) with layers 1…l run once per batch, against re-running the whole model for
+        every k, in the same run (alternating, best of 2 each): sentences/s and the ratio.
         """
 
     static func run(_ arguments: inout ArgumentList) throws {
@@ -42,11 +48,27 @@ enum BenchCommand: Command {
         let threads = try arguments.intOption("threads", default: 2)
         let workers = try arguments.intOption("workers", default: ProcessInfo.processInfo.activeProcessorCount)
         let noAnchor = arguments.flag("no-anchor")
-        let layer = try arguments.intOption("layer", default: 3)
+        let layerText = try arguments.option("layer")
+        let chosenLayer = try layerText.map { text -> Int in
+            guard let value = Int(text), value >= 0 else { throw UsageError("--layer expects a hidden-state index, got '\(text)'") }
+            return value
+        }
+        let layer = chosenLayer ?? 3
         let maxK = try arguments.intOption("max-k", default: 150)
         let naiveK = try arguments.intOption("naive-k", default: 15)
         let synthetic = arguments.flag("synthetic")
+        let model = try arguments.option("model") ?? "minilm"
+        let language = try arguments.option("language") ?? "English"
+        let attribute = try arguments.option("attribute") ?? "Number"
+        let maxSentences = try arguments.intOption("max-sentences", default: 100)
+        let editName = try arguments.option("edit") ?? "translate"
         let names = try arguments.positionals()
+        if names == ["intervene"] {
+            try InterventionBenchmark(model: model, language: language, attribute: attribute, layer: chosenLayer ?? 2,
+                                      maxSentences: maxSentences == 0 ? nil : maxSentences,
+                                      edit: try InterventionCommand.parseEdit(editName, beta: 8)).run()
+            return
+        }
         let anchorPython = noAnchor ? nil : (python ?? ProcessInfo.processInfo.environment["NEURON_PYTHON"] ?? ".venv/bin/python")
         if names == ["probe"] {
             try ProbeBenchmark(layer: layer, maxK: maxK, naiveK: naiveK, python: anchorPython, synthetic: synthetic).run()

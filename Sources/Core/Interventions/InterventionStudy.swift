@@ -1,0 +1,307 @@
+import Foundation
+
+/// The intervention study of Antverg & Belinkov 2022 §4 over a grid of configs (language ×
+/// attribute × layer): rankings from cached activations (Linear, Gaussian, Probeless, each also
+/// bottom-to-top, and Random), ablation and translation sweeps over k on the test split, CLWV and
+/// error rate from a pluggable analyser, saturation points, and optionally β chosen on dev.
+public struct InterventionStudy: Sendable {
+    public struct Settings: Sendable, Codable, Hashable {
+        public var model: String
+        public var languages: [String]
+        public var attributes: [String]
+        /// Hidden states to edit.
+        public var layers: [Int]
+        public var edits: [NeuronEdit] = [.ablate, .translate(beta: 8)]
+        /// k = 0, step, 2·step, …, D.
+        public var step: Int = 10
+        /// Intervene on the first N sentences (corpus order) that have relevant words; nil: all.
+        public var maxSentences: Int? = 100
+        /// Analysers that score the same predictions (one result each).
+        public var analysers: [AnalyserKind] = [.lexicon]
+        /// Ranking methods evaluated top-to-bottom and bottom-to-top; random is always added.
+        public var methods: [RankingMethod] = [.linear, .gaussian, .probeless]
+        /// Greedy Gaussian ranking length; the rest is completed in Probeless order (as the probing grid).
+        public var gaussianNeurons: Int = 50
+        public var linear: LinearProbeSettings = .pitfalls
+        public var randomSeed: UInt64 = 1
+        public var splitSeed: UInt64 = 0
+        public var minTypes: Int = 100
+        /// The readout head fitted for models without a masked-LM head.
+        public var readout: ReadoutHead.Settings = ReadoutHead.Settings()
+        /// β candidates swept on dev for every translation edit (empty: use the edit's β).
+        public var betaSweep: [Double] = []
+        /// A chosen target value z′ (e.g. `PL`); nil translates to the next value (cyclic).
+        public var target: String?
+
+        public init(model: String, languages: [String], attributes: [String], layers: [Int]) {
+            self.model = model
+            self.languages = languages
+            self.attributes = attributes
+            self.layers = layers
+        }
+    }
+
+    public var settings: Settings
+    public var shared: SharedData
+    public var activationCache: ActivationCache
+
+    public init(settings: Settings, shared: SharedData = SharedData(), activationCache: ActivationCache = ActivationCache()) {
+        self.settings = settings
+        self.shared = shared
+        self.activationCache = activationCache
+    }
+
+    /// Where fitted readout heads are stored: beside the activation cache.
+    public var readoutFolder: URL { activationCache.root.deletingLastPathComponent().appendingPathComponent("readout-heads", isDirectory: true) }
+
+    /// Runs every config and returns one result per config × edit.
+    public func run(log: (String) -> Void = { print($0) }) throws -> [InterventionResult] {
+        let registry = try CorpusRegistry.scan(shared.udRoot())
+        let mapping = try UniMorphMapping.load(from: shared)
+        let modelURL = ModelCatalog.resolve(settings.model)
+        let attributes = try settings.attributes.map { try UniMorphAttribute.parse($0, among: UniMorphAttribute.studied) }
+        let encoder = try TransformerEncoder.load(from: modelURL)
+        let tokenizer = try TokenizerLoader.load(folder: modelURL)
+        let layers = Array(Set(settings.layers)).sorted()
+        for layer in layers where !(0..<encoder.hiddenStateCount).contains(layer) {
+            throw InterventionError.layerOutOfRange(layer, hiddenStates: encoder.hiddenStateCount)
+        }
+        guard !settings.analysers.isEmpty else { throw InterventionError.noAnalyser }
+        var results: [InterventionResult] = []
+        for language in settings.languages {
+            let corpus = try LanguageCorpus.load(language: language, from: registry, seed: settings.splitSeed)
+            let analysers: [any MorphologicalAnalyser] = try settings.analysers.map { kind in
+                switch kind {
+                case .lexicon: return LexiconAnalyser(lexicon: Lexicon(corpus: corpus, mapping: mapping), tagSet: mapping.tagSet)
+                case .apertium: return try ApertiumAnalyser(language: corpus.language)
+                }
+            }
+            let store = try activationCache.activations(for: ExtractionRequest(modelFolder: modelURL, corpusFiles: corpus.fileURLs, layers: layers), log: log)
+            let (head, headFile) = try predictionHead(encoder: encoder, tokenizer: tokenizer, corpus: corpus, modelURL: modelURL, store: store, log: log)
+            let settingsForDatasets = DatasetSettings(minTypes: settings.minTypes, attributes: attributes)
+            for attribute in attributes {
+                let dataset = corpus.dataset(for: attribute, mapping: mapping, settings: settingsForDatasets)
+                guard dataset.isTask else {
+                    log("\(corpus.language) \(attribute): fewer than 2 values survive (min \(settings.minTypes) types per split) — skipped")
+                    continue
+                }
+                let target = try settings.target.map { value -> Int in
+                    guard let index = dataset.labels.firstIndex(of: value) else {
+                        throw InterventionError.unknownTarget(value, attribute: attribute.rawValue, labels: dataset.labels)
+                    }
+                    return index
+                }
+                let test = interventionSentences(corpus: corpus, dataset: dataset, split: .test, tokenizer: tokenizer,
+                                                 maxLength: encoder.maxSequenceLength, excluding: target)
+                let dev = settings.betaSweep.isEmpty ? nil : interventionSentences(corpus: corpus, dataset: dataset, split: .dev, tokenizer: tokenizer,
+                                                                                   maxLength: encoder.maxSequenceLength, excluding: target)
+                for layer in layers {
+                    let started = Date()
+                    let data = try ProbingData.load(store: store, dataset: dataset, layers: [layer])
+                    let rankings = self.rankings(data)
+                    let means = ProbelessRanking.classMeans(features: data.train.features, labels: data.train.labels, classCount: data.classCount)
+                        .map { $0.map(Float.init) }
+                    let directions = InterventionSweep.directions(means: means, target: target)
+                    let scorers = analysers.map { InterventionScorer(analyser: $0, attribute: attribute, labels: dataset.labels, tokenizer: tokenizer) }
+                    let scorer = scorers[0]
+                    let context = Context(encoder: encoder, head: head, scorer: scorer, directions: directions, layer: layer,
+                                          ticks: InterventionSweep.Settings.ticks(neuronCount: encoder.config.hiddenSize, step: settings.step))
+                    log(String(format: "%@ %@ layer %d: q(z) and rankings from %d train words (%.1f s); %d test sentences, %d relevant words",
+                               corpus.language, attribute.rawValue, layer, data.train.count, Date().timeIntervalSince(started), test.sentences.count,
+                               test.gold.count))
+                    for edit in settings.edits {
+                        var chosenEdit = edit
+                        var selection: BetaSelection?
+                        if let dev, !settings.betaSweep.isEmpty, edit != .ablate {
+                            selection = try selectBeta(edit, dev: dev, rankings: rankings.filter { !$0.reversed && $0.method != .random }, context: context, log: log)
+                            chosenEdit = withBeta(edit, selection?.chosen ?? 8)
+                        }
+                        let editStarted = Date()
+                        let predictions = try predict(chosenEdit, sentences: test, rankings: rankings, context: context)
+                        let seconds = Date().timeIntervalSince(editStarted)
+                        for scorer in scorers {
+                        let analyser = scorer.analyser
+                        let scored = try scorer.score(predictions, gold: test.gold, rankingNames: rankings.map(\.name),
+                                                      neuronCounts: context.ticks)
+                        let result = InterventionResult(
+                            model: modelURL.standardizedFileURL.lastPathComponent, language: corpus.language, attribute: attribute.rawValue,
+                            layer: layer, edit: chosenEdit, split: DataSplit.test.rawValue, head: head.label,
+                            headHeldOutAccuracy: { if case .fitted(let fitted) = head { return fitted.heldOutAccuracy } else { return nil } }(),
+                            analyser: analyser.name, labels: dataset.labels, sentences: test.sentences.count, words: test.gold.count,
+                            curves: scored.curves, distinctWrongPredictions: scored.distinctWrong, unanalysedPredictions: scored.distinctUnanalysed,
+                            betaSelection: selection,
+                            sentencesPerSecond: Double(test.sentences.count * rankings.count * max(1, scored.curves.first?.neuronCounts.count ?? 1)) / max(seconds, 1e-9),
+                            provenance: InterventionProvenance(
+                                tool: "neuron-workbench \(Workbench.version)", created: ISO8601DateFormatter().string(from: Date()),
+                                seconds: seconds, modelPath: store.manifest.model.path, modelHash: store.manifest.model.contentHash,
+                                activationCache: store.directory.path, readoutHead: headFile?.path, treebanks: dataset.provenance.treebanks,
+                                split: dataset.provenance.split, settings: settings))
+                        log("  \(result.editName): " + result.curves.filter { !$0.ranking.hasSuffix("↑") && $0.ranking != "random" }.map { curve in
+                            curve.saturation.map { String(format: "%@ CLWV %.2f at %d", curve.ranking, $0.clwv, $0.neurons) } ?? "\(curve.ranking) no saturation"
+                        }.joined(separator: ", ") + String(format: " (%.0f s; %@; %@)", seconds, analyser.name, head.label))
+                        results.append(result)
+                        }
+                    }
+                }
+            }
+        }
+        return results
+    }
+
+    /// The model's own masked-LM head, or a readout head fitted on the corpus' training split
+    /// (cached beside the activation cache) when the model has none.
+    public func predictionHead(encoder: TransformerEncoder, tokenizer: any Tokenizer, corpus: LanguageCorpus, modelURL: URL,
+                               store: ActivationStore, log: (String) -> Void) throws -> (PredictionHead, URL?) {
+        guard !encoder.hasMaskedLMHead else { return (.pretrained, nil) }
+        let fitted = try ReadoutHead.cached(
+            encoder: encoder, modelName: modelURL.standardizedFileURL.lastPathComponent, modelHash: store.manifest.model.contentHash,
+            train: sentences(of: corpus, split: .train, tokenizer: tokenizer), heldOut: sentences(of: corpus, split: .dev, tokenizer: tokenizer),
+            settings: settings.readout, folder: readoutFolder, log: log)
+        return (.fitted(fitted.head), fitted.url)
+    }
+
+    /// What every sweep of one config shares.
+    struct Context {
+        var encoder: TransformerEncoder
+        var head: PredictionHead
+        var scorer: InterventionScorer
+        var directions: [[Float]]
+        var layer: Int
+        var ticks: [Int]
+    }
+
+    /// The sentences of a split with their relevant words and gold forms and lemmas.
+    public struct SplitSentences: Sendable {
+        public var sentences: [InterventionSentence]
+        /// Per relevant word (sentence order): treebank form and lemma.
+        public var gold: [(form: String, lemma: String?)]
+    }
+
+    /// Runs and scores one sweep.
+    func sweep(_ edit: NeuronEdit, sentences: SplitSentences, rankings: [NeuronRanking], context: Context)
+        throws -> (curves: [InterventionCurve], distinctWrong: Int, distinctUnanalysed: Int) {
+        let predictions = try predict(edit, sentences: sentences, rankings: rankings, context: context)
+        return try context.scorer.score(predictions, gold: sentences.gold, rankingNames: rankings.map(\.name), neuronCounts: context.ticks)
+    }
+
+    /// Runs one sweep.
+    func predict(_ edit: NeuronEdit, sentences: SplitSentences, rankings: [NeuronRanking], context: Context) throws -> SweepPredictions {
+        var sweepSettings = InterventionSweep.Settings(layer: context.layer, edit: edit, neuronCounts: context.ticks)
+        sweepSettings.workers = ProcessInfo.processInfo.activeProcessorCount
+        let sweep = InterventionSweep(encoder: context.encoder, head: context.head, settings: sweepSettings)
+        let bar = ProgressBar("    \(InterventionResult.name(of: edit))", total: sentences.sentences.count, unit: "sentences")
+        let predictions = try sweep.run(sentences.sentences, rankings: rankings.map(\.order), directions: context.directions,
+                                        shouldStop: { Interruption.requested }, progress: { bar.advance(by: $0) })
+        bar.finish()
+        return predictions
+    }
+
+    /// β on dev: the candidate with the highest mean CLWV − (error − CLWV) at saturation over the
+    /// top-to-bottom rankings (ties: the smaller β).
+    func selectBeta(_ edit: NeuronEdit, dev: SplitSentences, rankings: [NeuronRanking], context: Context,
+                    log: (String) -> Void) throws -> BetaSelection {
+        var scores: [Double] = []
+        for beta in settings.betaSweep {
+            let curves = try sweep(withBeta(edit, beta), sentences: dev, rankings: rankings, context: context).curves
+            let values = curves.map { curve -> Double in
+                let index = curve.saturation?.index ?? (curve.clwv.count - 1)
+                return curve.clwv[index] - (curve.errorRate[index] - curve.clwv[index])
+            }
+            scores.append(values.reduce(0, +) / Double(max(1, values.count)))
+            log(String(format: "    dev β = %@: score %.3f", InterventionResult.format(beta), scores.last ?? 0))
+        }
+        var best = 0
+        for index in scores.indices where scores[index] > scores[best] + 1e-12 { best = index }
+        return BetaSelection(split: DataSplit.dev.rawValue, candidates: settings.betaSweep, scores: scores, chosen: settings.betaSweep[best],
+                             criterion: "max over β of mean_ttb-rankings [CLWV − (error − CLWV)] at the saturation point (last tick if none)")
+    }
+
+    func withBeta(_ edit: NeuronEdit, _ beta: Double) -> NeuronEdit {
+        switch edit {
+        case .ablate: return .ablate
+        case .translate: return .translate(beta: beta)
+        case .translateUnscaled: return .translateUnscaled(beta: beta)
+        }
+    }
+
+    /// Linear, Gaussian and Probeless as requested (top-to-bottom and bottom-to-top), then Random.
+    public func rankings(_ data: ProbingData) -> [NeuronRanking] {
+        let d = data.neuronCount
+        var result: [NeuronRanking] = []
+        let probeless = ProbelessRanking.rank(features: data.train.features, labels: data.train.labels, classCount: data.classCount)
+        for method in settings.methods {
+            let ranking: NeuronRanking
+            switch method {
+            case .linear, .linearWeightMass:
+                let probe = LinearProbe.train(features: data.train.features, labels: data.train.labels, classCount: data.classCount, settings: settings.linear)
+                ranking = method == .linear ? LinearRanking.meanAbsoluteWeight(probe) : LinearRanking.weightMass(probe)
+            case .gaussian:
+                let gaussian = GaussianRanking.rank(trainFeatures: data.train.features, trainLabels: data.train.labels, classCount: data.classCount,
+                                                    features: data.dev.features, labels: data.dev.labels, maxNeurons: min(settings.gaussianNeurons, d))
+                let chosen = Set(gaussian.order)
+                ranking = NeuronRanking(method: .gaussian, order: gaussian.order + probeless.order.filter { !chosen.contains($0) })
+            case .probeless:
+                ranking = probeless
+            case .random:
+                continue
+            }
+            result += [ranking, ranking.bottomToTop]
+        }
+        result.append(RandomRanking.rank(neuronCount: d, seed: settings.randomSeed))
+        return result
+    }
+
+    /// Tokenized sentences of one split in corpus order.
+    public func sentences(of corpus: LanguageCorpus, split: DataSplit, tokenizer: any Tokenizer) -> [TokenizedSentence] {
+        var result: [TokenizedSentence] = []
+        for (fileIndex, file) in corpus.files.enumerated() {
+            for (sentence, sentenceSplit) in zip(file.contents.sentences, file.sentenceSplits) where sentenceSplit == split {
+                result.append(TokenizedSentence(fileIndex: fileIndex, id: sentence.id, words: sentence.words.map(\.form), tokenizer: tokenizer))
+            }
+        }
+        return result
+    }
+
+    /// The first `maxSentences` sentences of a split with relevant words (examples of the dataset),
+    /// tokenized; sentences longer than the model's positions are left out.
+    public func interventionSentences(corpus: LanguageCorpus, dataset: AttributeDataset, split: DataSplit, tokenizer: any Tokenizer,
+                               maxLength: Int, excluding target: Int?) -> SplitSentences {
+        var byFile: [String: Int] = [:]
+        for (index, file) in corpus.files.enumerated() { byFile[file.name] = index }
+        var grouped: [(file: Int, sentence: Int, words: [InterventionWord])] = []
+        for example in dataset[split] where example.label != target {
+            guard let fileIndex = byFile[example.fileName] else { continue }
+            if let last = grouped.last, last.file == fileIndex, last.sentence == example.sentenceIndex {
+                grouped[grouped.count - 1].words.append(InterventionWord(position: example.wordIndex, label: example.label))
+            } else {
+                grouped.append((fileIndex, example.sentenceIndex, [InterventionWord(position: example.wordIndex, label: example.label)]))
+            }
+        }
+        var result = SplitSentences(sentences: [], gold: [])
+        for group in grouped {
+            if let limit = settings.maxSentences, result.sentences.count >= limit { break }
+            let sentence = corpus.files[group.file].contents.sentences[group.sentence]
+            let tokens = TokenizedSentence(fileIndex: group.file, id: sentence.id, words: sentence.words.map(\.form), tokenizer: tokenizer)
+            guard tokens.ids.count <= maxLength else { continue }
+            result.sentences.append(InterventionSentence(tokens: tokens, words: group.words))
+            for word in group.words { result.gold.append((sentence.words[word.position].form, sentence.words[word.position].lemma)) }
+        }
+        return result
+    }
+}
+
+/// A user's intervention request that cannot run.
+public enum InterventionError: Error, CustomStringConvertible, Equatable {
+    case layerOutOfRange(Int, hiddenStates: Int)
+    case unknownTarget(String, attribute: String, labels: [String])
+    case noAnalyser
+
+    public var description: String {
+        switch self {
+        case .layerOutOfRange(let layer, let count): return "layer \(layer): the model has hidden states 0…\(count - 1)"
+        case .unknownTarget(let value, let attribute, let labels):
+            return "target value '\(value)' is not a label of \(attribute) (labels: \(labels.joined(separator: ", ")))"
+        case .noAnalyser: return "no analyser chosen (lexicon, apertium)"
+        }
+    }
+}

@@ -1,0 +1,283 @@
+import Foundation
+
+/// One relevant word of a sentence: its position among the sentence's words and its label.
+public struct InterventionWord: Sendable, Hashable, Codable {
+    public var position: Int
+    public var label: Int
+    public init(position: Int, label: Int) {
+        self.position = position
+        self.label = label
+    }
+}
+
+/// A sentence to intervene on: its tokens and the words that carry the attribute.
+public struct InterventionSentence: Sendable {
+    public var tokens: TokenizedSentence
+    public var words: [InterventionWord]
+    public init(tokens: TokenizedSentence, words: [InterventionWord]) {
+        self.tokens = tokens
+        self.words = words
+    }
+}
+
+/// Where predictions come from: the checkpoint's own masked-LM head, or a fitted readout head.
+public enum PredictionHead: Sendable {
+    case pretrained
+    case fitted(ReadoutHead)
+
+    /// How results name the head.
+    public var label: String {
+        switch self {
+        case .pretrained: return "pretrained masked-LM head"
+        case .fitted: return ReadoutHead.label
+        }
+    }
+
+    /// Logits of chosen rows of a final hidden state. - Returns: [rows, vocab]
+    func logits(_ encoder: TransformerEncoder, finalHidden: Tensor, rows: [Int]) -> Tensor {
+        switch self {
+        case .pretrained:
+            guard let logits = encoder.maskedLMLogits(finalHidden, rows: rows) else {
+                preconditionFailure("PredictionHead.pretrained on a model without a masked-LM head")
+            }
+            return logits
+        case .fitted(let head):
+            return head.logits(finalHidden.selectingRows(rows))
+        }
+    }
+}
+
+/// The token predictions of a sweep: for every ranking, every k and every relevant word, the argmax
+/// token at each of the word's subwords.
+public struct SweepPredictions: Sendable {
+    /// `predicted[ranking][tick][word]`: token ids, one per subword. Words in sentence order.
+    public var predicted: [[[[Int]]]]
+    /// The input ids of every word (what an unedited perfect model reproduces).
+    public var original: [[Int]]
+    /// (sentence index, word) of every word.
+    public var words: [(sentence: Int, word: InterventionWord)]
+    /// Tokens run through layers l+1…L over the whole sweep (for throughput).
+    public var tokensRun: Int
+}
+
+/// Split-forward interventions (Antverg & Belinkov §4): run layers 1…l once per batch, edit the
+/// top-k neurons of every subword of every relevant word, run layers l+1…L and the head, and take
+/// the argmax at the edited subwords — for every ranking and every k.
+///
+/// ```swift
+/// let sweep = InterventionSweep(encoder: model, head: .pretrained,
+///                               settings: .init(layer: 2, edit: .translate(beta: 8), neuronCounts: Array(stride(from: 0, through: 384, by: 10))))
+/// let predictions = sweep.run(sentences, rankings: [probeless, probeless.bottomToTop], means: q)
+/// ```
+public struct InterventionSweep: Sendable {
+    public struct Settings: Sendable, Codable, Hashable {
+        /// The hidden state to edit (1…L; 0 edits the embeddings).
+        public var layer: Int
+        public var edit: NeuronEdit
+        /// The k values (ticks).
+        public var neuronCounts: [Int]
+        /// Most tokens per packed batch.
+        public var maxBatchTokens: Int = 2048
+        /// Most sentences per batch.
+        public var maxBatchSentences: Int = 32
+        /// Run layers 1…l once per batch (true) or again for every k (the naive baseline of the benchmark).
+        public var reuseLowerLayers: Bool = true
+        /// Batches in flight, each on single-threaded BLAS.
+        public var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+        public init(layer: Int, edit: NeuronEdit, neuronCounts: [Int]) {
+            self.layer = layer
+            self.edit = edit
+            self.neuronCounts = neuronCounts
+        }
+
+        /// k = 0, step, 2·step, …, and D itself.
+        public static func ticks(neuronCount: Int, step: Int) -> [Int] {
+            precondition(step > 0, "step \(step)")
+            var ticks = Array(stride(from: 0, through: neuronCount, by: step))
+            if ticks.last != neuronCount { ticks.append(neuronCount) }
+            return ticks
+        }
+    }
+
+    public var encoder: TransformerEncoder
+    public var head: PredictionHead
+    public var settings: Settings
+
+    public init(encoder: TransformerEncoder, head: PredictionHead, settings: Settings) {
+        precondition(settings.layer >= 0 && settings.layer < encoder.hiddenStateCount,
+                     "layer \(settings.layer) outside 0..<\(encoder.hiddenStateCount)")
+        if case .pretrained = head { precondition(encoder.hasMaskedLMHead, "the model has no masked-LM head: fit a readout head") }
+        self.encoder = encoder
+        self.head = head
+        self.settings = settings
+    }
+
+    /// The translation direction of every label: q(z') − q(z) with z' the next label (cyclic) or `target`.
+    ///
+    /// - Parameter means: q(z) per label from the training split, [labels][hidden].
+    public static func directions(means: [[Float]], target: Int? = nil) -> [[Float]] {
+        means.indices.map { label in
+            let other = target ?? (label + 1) % means.count
+            return zip(means[other], means[label]).map { $0 - $1 }
+        }
+    }
+
+    /// Runs the sweep.
+    ///
+    /// - Parameters:
+    ///   - rankings: neuron orders, most relevant first (each a permutation of 0..<hidden)
+    ///   - directions: per label, q(z') − q(z) (ignored by ablation); see ``directions(means:target:)``
+    ///   - progress: called after each batch with its sentence count
+    public func run(_ sentences: [InterventionSentence], rankings: [[Int]], directions: [[Float]],
+                    shouldStop: () -> Bool = { false }, progress: @escaping @Sendable (Int) -> Void = { _ in }) throws -> SweepPredictions {
+        let width = encoder.config.hiddenSize
+        for ranking in rankings { precondition(ranking.count == width, "ranking of \(ranking.count) neurons, model width \(width)") }
+        // Global word numbering in sentence order.
+        var wordOffsets: [Int] = [], words: [(sentence: Int, word: InterventionWord)] = [], original: [[Int]] = []
+        for (index, sentence) in sentences.enumerated() {
+            wordOffsets.append(words.count)
+            for word in sentence.words {
+                words.append((index, word))
+                original.append(Array(sentence.tokens.ids[sentence.tokens.wordSpans[word.position]]))
+            }
+        }
+        let offsets = wordOffsets
+        let batches = self.batches(sentences)
+        let ticks = settings.neuronCounts
+        let scales = rankings.map { ranking in (0..<ranking.count).map { Float(settings.edit.scale(rank: $0, neuronCount: ranking.count)) } }
+        let box = ResultBox(rankings: rankings.count, ticks: ticks.count, words: words.count)
+        let workerCount = max(1, min(settings.workers, batches.count))
+        let threads = BLAS.threadCount
+        if workerCount > 1 { BLAS.setThreadCount(1) }
+        defer { BLAS.setThreadCount(threads) }
+        try withoutActuallyEscaping(shouldStop) { shouldStop in
+            let stop = StopFlag(shouldStop)
+            DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
+                var index = worker
+                while index < batches.count {
+                    if stop.check() { return }
+                    let tokens = runBatch(batches[index], sentences: sentences, wordOffsets: offsets, rankings: rankings,
+                                          scales: scales, directions: directions, ticks: ticks, into: box)
+                    box.addTokens(tokens)
+                    progress(batches[index].count)
+                    index += workerCount
+                }
+            }
+            if stop.stopped { throw CancellationError() }
+        }
+        return SweepPredictions(predicted: box.predicted, original: original, words: words, tokensRun: box.tokens)
+    }
+
+    /// Sentences with relevant words, grouped by length into packed batches.
+    func batches(_ sentences: [InterventionSentence]) -> [[Int]] {
+        let order = sentences.indices.filter { !sentences[$0].words.isEmpty }.sorted { sentences[$0].tokens.ids.count < sentences[$1].tokens.ids.count }
+        var batches: [[Int]] = [], current: [Int] = [], tokens = 0
+        for index in order {
+            let length = sentences[index].tokens.ids.count
+            if !current.isEmpty && (tokens + length > settings.maxBatchTokens || current.count >= settings.maxBatchSentences) {
+                batches.append(current); current = []; tokens = 0
+            }
+            current.append(index); tokens += length
+        }
+        if !current.isEmpty { batches.append(current) }
+        return batches
+    }
+
+    /// One batch through every ranking and k. - Returns: tokens run through the upper layers.
+    private func runBatch(_ batchIndices: [Int], sentences: [InterventionSentence], wordOffsets: [Int], rankings: [[Int]],
+                          scales: [[Float]], directions: [[Float]], ticks: [Int], into box: ResultBox) -> Int {
+        let batch = PackedBatch(sequences: batchIndices.map { sentences[$0].tokens.ids })
+        let width = encoder.config.hiddenSize
+        // Edited rows: (row, label) per subword; prediction rows and their (global word, subword count).
+        var editRows: [(row: Int, label: Int)] = []
+        var predictionRows: [Int] = []
+        var wordSlices: [(word: Int, count: Int)] = []
+        for (position, sentenceIndex) in batchIndices.enumerated() {
+            let sentence = sentences[sentenceIndex]
+            for (offset, word) in sentence.words.enumerated() {
+                let span = sentence.tokens.wordSpans[word.position]
+                for token in span {
+                    editRows.append((batch.starts[position] + token, word.label))
+                    predictionRows.append(batch.starts[position] + token)
+                }
+                wordSlices.append((wordOffsets[sentenceIndex] + offset, span.count))
+            }
+        }
+        func lower() -> Tensor {
+            var middle = Tensor(zeros: [0])
+            encoder.forward(batch, upTo: settings.layer) { index, hidden in if index == settings.layer { middle = hidden } }
+            return middle
+        }
+        let reused = settings.reuseLowerLayers ? lower() : nil
+        var tokens = 0
+        func predict(_ hidden: Tensor) -> [[Int]] {
+            let final = encoder.continueForward(from: settings.layer, hidden: hidden, batch: batch)
+            tokens += batch.tokenCount
+            let argmax = ReadoutHead.argmax(head.logits(encoder, finalHidden: final, rows: predictionRows))
+            var start = 0
+            return wordSlices.map { slice in
+                defer { start += slice.count }
+                return Array(argmax[start..<(start + slice.count)])
+            }
+        }
+        var unedited: [[Int]]?
+        for (r, ranking) in rankings.enumerated() {
+            for (t, k) in ticks.enumerated() {
+                let count = min(k, ranking.count)
+                let result: [[Int]]
+                if count == 0, let unedited {
+                    result = unedited
+                } else {
+                    var hidden = reused ?? lower()
+                    if count > 0 {
+                        hidden.scalars.withUnsafeMutableBufferPointer { states in
+                            for (row, label) in editRows {
+                                let vector = states.baseAddress! + row * width
+                                for rank in 0..<count {
+                                    let neuron = ranking[rank]
+                                    switch settings.edit {
+                                    case .ablate: vector[neuron] = 0
+                                    case .translate, .translateUnscaled: vector[neuron] += scales[r][rank] * directions[label][neuron]
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    result = predict(hidden)
+                    if count == 0 { unedited = result }
+                }
+                box.store(ranking: r, tick: t, words: wordSlices.map(\.word), predictions: result)
+            }
+        }
+        return tokens
+    }
+}
+
+/// Predictions written by concurrent batches (each writes only its own words).
+private final class ResultBox: @unchecked Sendable {
+    var predicted: [[[[Int]]]]
+    var tokens = 0
+    let lock = NSLock()
+    init(rankings: Int, ticks: Int, words: Int) {
+        predicted = Array(repeating: Array(repeating: Array(repeating: [], count: words), count: ticks), count: rankings)
+    }
+    func store(ranking: Int, tick: Int, words: [Int], predictions: [[Int]]) {
+        lock.lock(); defer { lock.unlock() }
+        for (word, prediction) in zip(words, predictions) { predicted[ranking][tick][word] = prediction }
+    }
+    func addTokens(_ count: Int) { lock.lock(); tokens += count; lock.unlock() }
+}
+
+/// The caller's stop callback, polled from any worker under one lock.
+private final class StopFlag: @unchecked Sendable {
+    let shouldStop: () -> Bool
+    var stopped = false
+    let lock = NSLock()
+    init(_ shouldStop: @escaping () -> Bool) { self.shouldStop = shouldStop }
+    func check() -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        if !stopped && shouldStop() { stopped = true }
+        return stopped
+    }
+}
