@@ -137,4 +137,39 @@ struct StudyDSLTests {
         let figure = root.appendingPathComponent("whole/figures/accuracy-bert-cased-tiny-Spanish-Number-L1.svg")
         #expect(FileManager.default.fileExists(atPath: figure.path))
     }
+
+    @Test("intervention sweeps run as configs of the plan, are cached, reported and merged")
+    func interventions() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("study-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let study = Study("sweeps") {
+            Model(.local(Self.tiny)); Languages(.spanish); Attributes(.number); Layers(1)
+            Rank(.probeless, .random); Probe(.gaussian, neurons: [1, 4, 16])
+            Intervene(.ablate, neurons: [0, 8, 16])
+            Intervene(.translate(beta: 8), neurons: [0, 8, 16])
+        }
+        func options(_ shard: Shard, _ folder: String) -> StudyRunner.Options {
+            var options = StudyRunner.Options()
+            options.shard = shard
+            options.output = root.appendingPathComponent(folder)
+            options.shared = Self.shared
+            options.activationCache = ActivationCache(root: root.appendingPathComponent("cache/activations"))
+            return options
+        }
+        let plan = try study.plan(shared: Self.shared)
+        #expect(plan.configs.map(\.name) == ["Spanish Number L1", "Spanish Number L1 ablate", "Spanish Number L1 translate(β=8)"])
+        let whole = try study.run(options: options(.whole, "whole"), log: { _ in })
+        #expect(whole.interventions.count == 4, "two sweeps × two analysers (treebank lexicon, Apertium)")
+        #expect(Set(whole.interventions.map(\.analyser)).count == 2)
+        #expect(whole.interventions.allSatisfy { $0.curves.first?.neuronCounts == [0, 8, 16] })
+        let report = try String(contentsOf: root.appendingPathComponent("whole/report.md"), encoding: .utf8)
+        #expect(report.contains("## Interventions"))
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("whole/interventions/table.csv").path))
+        let again = try study.run(options: options(.whole, "again"), log: { _ in })
+        #expect(again.computed == 0 && again.cached == 3)
+        for index in 1...2 { _ = try study.run(options: options(try Shard(index: index, count: 2), "s\(index)"), log: { _ in }) }
+        try StudyResults.merge([root.appendingPathComponent("s1"), root.appendingPathComponent("s2")], into: root.appendingPathComponent("merged"))
+        #expect(try String(contentsOf: root.appendingPathComponent("merged/interventions/table.csv"), encoding: .utf8)
+                == String(contentsOf: root.appendingPathComponent("whole/interventions/table.csv"), encoding: .utf8))
+    }
 }

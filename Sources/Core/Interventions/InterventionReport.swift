@@ -106,7 +106,7 @@ public struct InterventionReport: Sendable {
     }
 
     /// A file-name-safe name of a result.
-    static func slug(_ result: InterventionResult) -> String {
+    public static func slug(_ result: InterventionResult) -> String {
         "\(result.language)-\(result.attribute)-layer\(result.layer)-\(result.editName)-\(result.analyser)".lowercased()
             .replacingOccurrences(of: " β=", with: "-beta").replacingOccurrences(of: ":", with: "-")
             .map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") ? String($0) : "_" }.joined()

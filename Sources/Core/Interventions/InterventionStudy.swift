@@ -14,6 +14,8 @@ public struct InterventionStudy: Sendable {
         public var edits: [NeuronEdit] = [.ablate, .translate(beta: 8)]
         /// k = 0, step, 2·step, …, D.
         public var step: Int = 10
+        /// Explicit k values instead (those above D are dropped); nil: the ticks of `step`.
+        public var neuronCounts: [Int]? = nil
         /// Intervene on the first N sentences (corpus order) that have relevant words; nil: all.
         public var maxSentences: Int? = 100
         /// Analysers that score the same predictions (one result each).
@@ -105,7 +107,8 @@ public struct InterventionStudy: Sendable {
                     let scorers = analysers.map { InterventionScorer(analyser: $0, attribute: attribute, labels: dataset.labels, tokenizer: tokenizer) }
                     let scorer = scorers[0]
                     let context = Context(encoder: encoder, head: head, scorer: scorer, directions: directions, layer: layer,
-                                          ticks: InterventionSweep.Settings.ticks(neuronCount: encoder.config.hiddenSize, step: settings.step))
+                                          ticks: settings.neuronCounts.map { Array(Set($0.filter { $0 <= encoder.config.hiddenSize })).sorted() }
+                                              ?? InterventionSweep.Settings.ticks(neuronCount: encoder.config.hiddenSize, step: settings.step))
                     log(String(format: "%@ %@ layer %d: q(z) and rankings from %d train words (%.1f s); %d test sentences, %d relevant words",
                                corpus.language, attribute.rawValue, layer, data.train.count, Date().timeIntervalSince(started), test.sentences.count,
                                test.gold.count))

@@ -27,8 +27,21 @@ public enum StudyResults {
         try encoder().encode(record).write(to: folder.appendingPathComponent("study.json"), options: .atomic)
     }
 
-    static func write(_ result: ConfigResult, as identifier: String, in folder: URL) throws {
+    static func write(_ result: some Encodable, as identifier: String, in folder: URL) throws {
         try encoder().encode(result).write(to: folder.appendingPathComponent("configs/\(identifier).json"), options: .atomic)
+    }
+
+    /// Reads the intervention sweeps of a folder that belong to its plan, in plan order.
+    public static func interventions(in folder: URL, record: Record) throws -> [String: [InterventionResult]] {
+        var found: [String: [InterventionResult]] = [:]
+        for planned in record.configs where planned.work != .probing {
+            let url = folder.appendingPathComponent("configs/\(planned.identifier).json")
+            guard FileManager.default.fileExists(atPath: url.path) else { continue }
+            do { found[planned.identifier] = try JSONDecoder().decode([InterventionResult].self, from: Data(contentsOf: url)) } catch {
+                throw StudyError.mergeMismatch("\(url.path) cannot be read: \(error)")
+            }
+        }
+        return found
     }
 
     /// Reads `study.json` of a results folder.
@@ -55,12 +68,13 @@ public enum StudyResults {
 
     /// Writes the report of a whole plan: the grid tables and figures, and `report.md`.
     @discardableResult
-    static func writeReport(plan: StudyPlan, results: [ConfigResult], to folder: URL) throws -> GridReport {
-        try writeReport(study: plan.study, model: plan.modelFolder.path, configs: plan.configs, notes: plan.notes, results: results, to: folder)
+    static func writeReport(plan: StudyPlan, results: [ConfigResult], interventions: [InterventionResult], to folder: URL) throws -> GridReport {
+        try writeReport(study: plan.study, model: plan.modelFolder.path, configs: plan.configs, notes: plan.notes, results: results,
+                        interventions: interventions, to: folder)
     }
 
     static func writeReport(study: StudyDescription, model: String, configs: [PlannedConfig], notes: [String],
-                            results: [ConfigResult], to folder: URL) throws -> GridReport {
+                            results: [ConfigResult], interventions: [InterventionResult], to folder: URL) throws -> GridReport {
         let kinds = study.reports.isEmpty ? Set(ReportKind.allCases) : Set(study.reports)
         let report = GridReport(results: results, kinds: kinds, seed: study.seed)
         try report.write(to: folder)
@@ -74,6 +88,13 @@ public enum StudyResults {
         text += ". \(configs.count) configs, made by neuron-workbench \(Workbench.version).\n\n"
         for note in notes { text += "- \(note)\n" }
         text += "\n" + report.summary
+        if !interventions.isEmpty && kinds.contains(.interventions) {
+            let interventionReport = InterventionReport(results: interventions)
+            try interventionReport.write(to: folder.appendingPathComponent("interventions", isDirectory: true))
+            text += "\n## Interventions (Antverg & Belinkov §4): test split, \(interventions.first.map { "\($0.sentences)" } ?? "?")+ sentences per config\n\n"
+            text += "```\n" + interventionReport.summary + "\n```\n"
+            text += "\nCurves (Fig. 4 style): interventions/figures/*.svg; tables: interventions/table.csv, interventions/curves.csv.\n"
+        }
         try Data(text.utf8).write(to: folder.appendingPathComponent("report.md"), options: .atomic)
         return report
     }
@@ -106,7 +127,16 @@ public enum StudyResults {
         try encoder().encode(merged).write(to: output.appendingPathComponent("study.json"), options: .atomic)
         let results = probing.map { found[$0.identifier]! }
         for (planned, result) in zip(probing, results) { try write(result, as: planned.identifier, in: output) }
+        var sweeps: [String: [InterventionResult]] = [:]
+        for (folder, record) in zip(folders, records) { sweeps.merge(try interventions(in: folder, record: record)) { a, _ in a } }
+        let planned = records[0].configs.filter { $0.work != .probing }
+        let missingSweeps = planned.filter { sweeps[$0.identifier] == nil }.map(\.name)
+        guard missingSweeps.isEmpty else {
+            throw StudyError.mergeMismatch("\(missingSweeps.count) intervention sweeps have no result in these folders: "
+                                           + missingSweeps.prefix(5).joined(separator: ", ") + " — run the missing shards first")
+        }
+        for sweep in planned { try write(sweeps[sweep.identifier]!, as: sweep.identifier, in: output) }
         return try writeReport(study: merged.study, model: merged.model, configs: merged.configs, notes: merged.notes,
-                               results: results, to: output)
+                               results: results, interventions: planned.flatMap { sweeps[$0.identifier]! }, to: output)
     }
 }

@@ -26,6 +26,8 @@ public struct StudyRunner: Sendable {
         public var plan: StudyPlan
         public var folder: URL
         public var results: [ConfigResult]
+        /// The intervention sweeps' results (one per analyser and sweep).
+        public var interventions: [InterventionResult]
         /// Configs computed now, and read back from the cache.
         public var computed: Int, cached: Int
         /// The report, when this run covered the whole plan (a shard's report comes from `merge`).
@@ -47,7 +49,7 @@ public struct StudyRunner: Sendable {
             log("study \(study.name) on \(plan.modelFolder.path) (\(plan.layerCount) layers × \(plan.hiddenSize))")
             log(plan.table(shard: options.shard, cached: cachedIdentifiers(plan)))
             log("results would go to \(folder.path)")
-            return Outcome(plan: plan, folder: folder, results: [], computed: 0, cached: 0, report: nil)
+            return Outcome(plan: plan, folder: folder, results: [], interventions: [], computed: 0, cached: 0, report: nil)
         }
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("configs"), withIntermediateDirectories: true)
         try StudyResults.writeRecord(plan: plan, shard: options.shard, to: folder)
@@ -68,14 +70,23 @@ public struct StudyRunner: Sendable {
             try StudyResults.write(result, as: planned.identifier, in: folder)
             results.append(result)
         }
-        if mine.contains(where: { $0.work != .probing }) {
-            throw StudyError.unsupportedModel(name: study.model ?? "", reason: "intervention sweeps are not in this build yet")
+        var interventions: [InterventionResult] = []
+        let sweeps = mine.filter { $0.work != .probing }
+        for (index, planned) in sweeps.enumerated() {
+            if Interruption.requested { throw CancellationError() }
+            guard case .intervention(let intervention) = planned.work else { continue }
+            let (swept, wasCached) = try interventionResults(planned, intervention: intervention, plan: plan, log: log)
+            if wasCached { cached += 1 } else { computed += 1 }
+            log("[\(index + 1)/\(sweeps.count)] \(planned.name): " + (wasCached ? "cached" : "done"))
+            try StudyResults.write(swept, as: planned.identifier, in: folder)
+            interventions += swept
         }
         var report: GridReport? = nil
         if options.shard == .whole {
-            report = try StudyResults.writeReport(plan: plan, results: results, to: folder)
+            report = try StudyResults.writeReport(plan: plan, results: results, interventions: interventions, to: folder)
         }
-        return Outcome(plan: plan, folder: folder, results: results, computed: computed, cached: cached, report: report)
+        return Outcome(plan: plan, folder: folder, results: results, interventions: interventions,
+                       computed: computed, cached: cached, report: report)
     }
 
     /// The matrices of a planned config (for analyses beyond the cached result, e.g. ranking scores).

@@ -174,6 +174,12 @@ public final class Session {
             + (outcome.cached > 0 ? " (cached)" : String(format: " (%.0f s)", result.provenance.seconds))
     }
 
+    /// The selected config's intervention sweeps (computed once, then from the cache).
+    private func interventionResults() throws -> [InterventionResult] {
+        let outcome = try StudyRunner(options: sessionOptions).run(study.settings, log: log)
+        return outcome.interventions
+    }
+
     private var sessionOptions: StudyRunner.Options {
         var options = self.options
         options.output = folder.appendingPathComponent("study", isDirectory: true)
@@ -361,8 +367,24 @@ public final class Session {
             }
             figure = heatmap
         case "clwv", "interventions":
-            throw LineError("no intervention sweep for this config yet — add Intervene(.translate(beta: 8)) and run",
-                            column: Self.column(of: 1, in: line), length: kind.count)
+            guard !study.settings.interventions.isEmpty else {
+                throw LineError("no intervention in the study — add one first, e.g. Intervene(.translate(beta: 8))",
+                                column: Self.column(of: 1, in: line), length: kind.count)
+            }
+            let sweeps = try interventionResults()
+            guard let first = sweeps.first else { return Reply(text: "no intervention sweep for this config (layer 0 cannot be split)") }
+            var text = ""
+            var urls: [URL] = []
+            for sweep in sweeps {
+                let chart = InterventionReport.figure(sweep)
+                let url = figures.appendingPathComponent("clwv-\(InterventionReport.slug(sweep)).svg")
+                try chart.write(to: url)
+                urls.append(url)
+                text += chart.terminal(width: chartWidth, height: chartHeight + 4, color: color) + "\n"
+            }
+            _ = first
+            return Reply(text: text + TextTable.render(InterventionReport(results: sweeps).tableRows)
+                         + "\nwrote " + urls.map(\.path).joined(separator: ", "), figures: urls)
         default:
             throw LineError("unknown plot '\(kind)'" + Suggestion.hint(for: kind, among: kinds), column: Self.column(of: 1, in: line), length: kind.count)
         }

@@ -1,0 +1,38 @@
+import Foundation
+
+extension StudyRunner {
+    /// The intervention study settings of one planned sweep (one language, attribute, layer, edit).
+    func interventionSettings(_ planned: PlannedConfig, intervention: StudyIntervention, study: StudyDescription) -> InterventionStudy.Settings {
+        var settings = InterventionStudy.Settings(model: study.model ?? "", languages: [planned.config.language],
+                                                  attributes: [planned.config.attribute], layers: [planned.config.layer ?? 1])
+        settings.edits = [intervention.edit]
+        settings.neuronCounts = intervention.neuronCounts
+        settings.methods = RankingMethod.allCases.filter { study.rankings.contains($0) && $0 != .random }
+        settings.randomSeed = study.seed
+        settings.minTypes = study.minTypes
+        // Both analysers where Apertium has a transducer; the treebank lexicon elsewhere.
+        settings.analysers = ApertiumAnalyser.transducers[planned.config.language] != nil ? [.lexicon, .apertium] : [.lexicon]
+        return settings
+    }
+
+    /// One planned sweep's results (one per analyser), read from the result cache when the same
+    /// inputs and settings were swept before, else computed and stored atomically.
+    func interventionResults(_ planned: PlannedConfig, intervention: StudyIntervention, plan: StudyPlan,
+                             log: (String) -> Void) throws -> (results: [InterventionResult], cached: Bool) {
+        let settings = interventionSettings(planned, intervention: intervention, study: plan.study)
+        let corpus = plan.data.corpora[planned.config.language]!
+        let sources = try options.activationCache.directory(for: ExtractionRequest(modelFolder: plan.modelFolder, corpusFiles: corpus.fileURLs,
+                                                                                  layers: [planned.config.layer ?? 1]))
+        let key = ContentHash.combine([sources.modelHash] + sources.corpusHashes + [String(describing: settings), Workbench.version])
+        let folder = resultCache.appendingPathComponent("interventions", isDirectory: true)
+        let file = folder.appendingPathComponent("\(planned.identifier)-\(key).json")
+        if let data = try? Data(contentsOf: file), let results = try? JSONDecoder().decode([InterventionResult].self, from: data) {
+            return (results, true)
+        }
+        let study = InterventionStudy(settings: settings, shared: options.shared, activationCache: options.activationCache)
+        let results = try study.run(log: log)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try JSONEncoder().encode(results).write(to: file, options: .atomic)
+        return (results, false)
+    }
+}
