@@ -15,17 +15,23 @@ extension StudyRunner {
         return settings
     }
 
-    /// One planned sweep's results (one per analyser), read from the result cache when the same
-    /// inputs and settings were swept before, else computed and stored atomically.
-    func interventionResults(_ planned: PlannedConfig, intervention: StudyIntervention, plan: StudyPlan,
-                             log: (String) -> Void) throws -> (results: [InterventionResult], cached: Bool) {
+    /// Where a sweep's results are cached: named by the hash of the model's and corpus' bytes and the settings.
+    func interventionCacheFile(_ planned: PlannedConfig, intervention: StudyIntervention, plan: StudyPlan) throws -> URL {
         let settings = interventionSettings(planned, intervention: intervention, study: plan.study)
         let corpus = plan.data.corpora[planned.config.language]!
         let sources = try options.activationCache.directory(for: ExtractionRequest(modelFolder: plan.modelFolder, corpusFiles: corpus.fileURLs,
                                                                                   layers: [planned.config.layer ?? 1]))
         let key = ContentHash.combine([sources.modelHash] + sources.corpusHashes + [String(describing: settings), Workbench.version])
-        let folder = resultCache.appendingPathComponent("interventions", isDirectory: true)
-        let file = folder.appendingPathComponent("\(planned.identifier)-\(key).json")
+        return resultCache.appendingPathComponent("interventions/\(planned.identifier)-\(key).json")
+    }
+
+    /// One planned sweep's results (one per analyser), read from the result cache when the same
+    /// inputs and settings were swept before, else computed and stored atomically.
+    func interventionResults(_ planned: PlannedConfig, intervention: StudyIntervention, plan: StudyPlan,
+                             log: (String) -> Void) throws -> (results: [InterventionResult], cached: Bool) {
+        let settings = interventionSettings(planned, intervention: intervention, study: plan.study)
+        let file = try interventionCacheFile(planned, intervention: intervention, plan: plan)
+        let folder = file.deletingLastPathComponent()
         if let data = try? Data(contentsOf: file), let results = try? JSONDecoder().decode([InterventionResult].self, from: data) {
             return (results, true)
         }

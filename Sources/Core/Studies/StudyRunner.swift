@@ -142,6 +142,11 @@ public struct StudyRunner: Sendable {
                 if FileManager.default.fileExists(atPath: file.path) { identifiers.insert(planned.identifier) }
             }
         }
+        for planned in plan.configs {
+            guard case .intervention(let intervention) = planned.work,
+                  let file = try? interventionCacheFile(planned, intervention: intervention, plan: plan) else { continue }
+            if FileManager.default.fileExists(atPath: file.path) { identifiers.insert(planned.identifier) }
+        }
         return identifiers
     }
 }
