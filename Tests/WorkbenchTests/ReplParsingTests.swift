@@ -63,6 +63,10 @@ struct ReplParsingTests {
             column: 11, length: 2))
         #expect(error("use minilm en Nmuber 4")?.message == "unknown attribute 'Nmuber' — did you mean 'Number'?")
         #expect(error("use minilm en Number four")?.column == 21)
+        #expect(error("Intervene(.translate(beta: -1))") == nil)   // a StudyError, not a LineError:
+        #expect(throws: StudyError.invalidValue(component: "Intervene", problem: "β must be positive, not -1.0")) {
+            try session.evaluate("Intervene(.translate(beta: -1))")
+        }
         #expect(Session.split("use a b c 1; Rank(.linear); top 5") == ["use a b c 1", " Rank(.linear)", " top 5"])
     }
 

@@ -8,6 +8,16 @@ struct StudyDSLTests {
     static let shared = SharedData(root: ProbeCommandTests.shared)
     static let tiny = WorkbenchProcess.fixtures.appendingPathComponent("models/bert-cased-tiny").path
 
+    /// Runner options for a study in a temporary folder with its own caches.
+    static func options(_ shard: Shard, root: URL, folder: String) -> StudyRunner.Options {
+        var options = StudyRunner.Options()
+        options.shard = shard
+        options.output = root.appendingPathComponent(folder)
+        options.shared = shared
+        options.activationCache = ActivationCache(root: root.appendingPathComponent("cache/activations"))
+        return options
+    }
+
     @Test("if, for and switch work inside the builder, and later lines extend or replace earlier ones")
     func builder() {
         let detailed = false
@@ -112,14 +122,7 @@ struct StudyDSLTests {
             Model(.local(Self.tiny)); Languages(.spanish); Attributes(.number, .gender); Layers(1, 2)
             Rank(.probeless, .random); Probe(.gaussian, neurons: [1, 4, 16]); Control(.uniform)
         }
-        func options(_ shard: Shard, _ folder: String) -> StudyRunner.Options {
-            var options = StudyRunner.Options()
-            options.shard = shard
-            options.output = root.appendingPathComponent(folder)
-            options.shared = Self.shared
-            options.activationCache = ActivationCache(root: root.appendingPathComponent("cache/activations"))
-            return options
-        }
+        func options(_ shard: Shard, _ folder: String) -> StudyRunner.Options { Self.options(shard, root: root, folder: folder) }
         var lines: [String] = []
         let first = try study.run(options: options(Shard(index: 1, count: 2), "s1"), log: { lines.append($0) })
         let second = try study.run(options: options(Shard(index: 2, count: 2), "s2"), log: { lines.append($0) })
@@ -148,14 +151,7 @@ struct StudyDSLTests {
             Intervene(.ablate, neurons: [0, 8, 16])
             Intervene(.translate(beta: 8), neurons: [0, 8, 16])
         }
-        func options(_ shard: Shard, _ folder: String) -> StudyRunner.Options {
-            var options = StudyRunner.Options()
-            options.shard = shard
-            options.output = root.appendingPathComponent(folder)
-            options.shared = Self.shared
-            options.activationCache = ActivationCache(root: root.appendingPathComponent("cache/activations"))
-            return options
-        }
+        func options(_ shard: Shard, _ folder: String) -> StudyRunner.Options { Self.options(shard, root: root, folder: folder) }
         let plan = try study.plan(shared: Self.shared)
         #expect(plan.configs.map(\.name) == ["Spanish Number L1", "Spanish Number L1 ablate", "Spanish Number L1 translate(β=8)"])
         let whole = try study.run(options: options(.whole, "whole"), log: { _ in })

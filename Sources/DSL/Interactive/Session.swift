@@ -129,7 +129,10 @@ public final class Session {
             components.removeAll { type(of: $0).componentName == replaced }
         }
         components.append(component)
-        let problems = component.problems()
+        // The component's own problems, and contradictions it creates (not the parts still missing).
+        let problems = component.problems() + study.settings.problems().filter {
+            if case .missingComponent = $0 { return false } else { return true }
+        }
         if let first = problems.first { components.removeLast(); throw first }
         var text = "study: \(component)"
         // A narrower Rank needs no new work: keep the curves of the chosen rankings.
@@ -269,6 +272,11 @@ public final class Session {
             let data = try StudyRunner(options: sessionOptions).probingData(for: planned, in: plan)
             if base == "probeless" {
                 scores[base] = ProbelessRanking.rank(features: data.train.features, labels: data.train.labels, classCount: data.classCount).scores
+            } else {
+                // The same probe the config's ranking came from (same data, settings and seed).
+                let probe = LinearProbe.train(features: data.train.features, labels: data.train.labels, classCount: data.classCount,
+                                              settings: result.provenance.settings.linear)
+                scores[base] = LinearRanking.meanAbsoluteWeight(probe).scores
             }
         }
         var rows = [["rank", "neuron", scoreHeader(base)]]
@@ -332,7 +340,13 @@ public final class Session {
         guard words.count >= 2 else { throw LineError("overlap needs two rankings: overlap probeless linear", column: 0, length: line.count) }
         let a = try ranking(words[0], in: result, line: line, wordIndex: 1)
         let b = try ranking(words[1], in: result, line: line, wordIndex: 2)
-        let top = words.count > 2 ? Int(words[2]) ?? 100 : 100
+        var top = 100
+        if words.count > 2 {
+            guard let value = Int(words[2]), value >= 1 else {
+                throw LineError("the top count must be a whole number ≥ 1, not '\(words[2])'", column: Self.column(of: 3, in: line), length: words[2].count)
+            }
+            top = min(value, result.neuronCount)
+        }
         let shared = RankingOverlap.size([a.order, b.order], top: top)
         let expected = ExpectedOverlap.expected(rankings: 2, neurons: result.neuronCount, top: min(top, result.neuronCount))
         var text = "\(planned.name): top-\(top) of \(a.name) and \(b.name) share \(shared) neurons "
