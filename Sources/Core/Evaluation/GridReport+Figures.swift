@@ -23,7 +23,8 @@ extension GridReport {
                              x: Axis("neurons (k)"), y: Axis(selectivity ? "selectivity (points)" : "test accuracy (%)"),
                              series: series)
         }
-        let legend: [LegendEntry] = ["linear", "gaussian", "probeless", "random"].map { .line($0, color: rankingColors[$0]!) }
+        let present = Set(result.curves.map { $0.ranking.replacingOccurrences(of: "↑", with: "") })
+        let legend: [LegendEntry] = ["linear", "gaussian", "probeless", "random"].filter(present.contains).map { .line($0, color: rankingColors[$0]!) }
             + [.line("top-to-bottom", color: .grey), .line("bottom-to-top", color: .grey, dash: .dotted),
                .line("random order", color: .grey, dash: .dashed)]
         return FigureGrid(charts, title: "\(result.config.name) — \(selectivity ? "selectivity" : "accuracy") by ranking",

@@ -96,6 +96,8 @@ final class StudyData: @unchecked Sendable {
     var corpora: [String: LanguageCorpus] = [:]
     var datasets: [String: AttributeDataset] = [:]
     var stores: [String: ActivationStore] = [:]
+    /// Hashes of the model's files and each language's treebank files (intervention cache keys).
+    var sourceHashes: [String: [String]] = [:]
 
     init(shared: SharedData) { self.shared = shared }
 

@@ -91,7 +91,7 @@ public enum StudyResults {
         if !interventions.isEmpty && kinds.contains(.interventions) {
             let interventionReport = InterventionReport(results: interventions)
             try interventionReport.write(to: folder.appendingPathComponent("interventions", isDirectory: true))
-            text += "\n## Interventions (Antverg & Belinkov §4): test split, \(interventions.first.map { "\($0.sentences)" } ?? "?")+ sentences per config\n\n"
+            text += "\n## Interventions (Antverg & Belinkov §4): the first \(interventions.map(\.sentences).max() ?? 0) test sentences with relevant words per config\n\n"
             text += "```\n" + interventionReport.summary + "\n```\n"
             text += "\nCurves (Fig. 4 style): interventions/figures/*.svg; tables: interventions/table.csv, interventions/curves.csv.\n"
         }

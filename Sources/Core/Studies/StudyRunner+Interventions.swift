@@ -18,10 +18,14 @@ extension StudyRunner {
     /// Where a sweep's results are cached: named by the hash of the model's and corpus' bytes and the settings.
     func interventionCacheFile(_ planned: PlannedConfig, intervention: StudyIntervention, plan: StudyPlan) throws -> URL {
         let settings = interventionSettings(planned, intervention: intervention, study: plan.study)
-        let corpus = plan.data.corpora[planned.config.language]!
-        let sources = try options.activationCache.directory(for: ExtractionRequest(modelFolder: plan.modelFolder, corpusFiles: corpus.fileURLs,
-                                                                                  layers: [planned.config.layer ?? 1]))
-        let key = ContentHash.combine([sources.modelHash] + sources.corpusHashes + [String(describing: settings), Workbench.version])
+        let language = planned.config.language
+        if plan.data.sourceHashes[language] == nil {
+            let corpus = plan.data.corpora[language]!
+            let sources = try options.activationCache.directory(for: ExtractionRequest(modelFolder: plan.modelFolder, corpusFiles: corpus.fileURLs,
+                                                                                      layers: [planned.config.layer ?? 1]))
+            plan.data.sourceHashes[language] = [sources.modelHash] + sources.corpusHashes   // hashed once per run
+        }
+        let key = ContentHash.combine(plan.data.sourceHashes[language]! + [String(describing: settings), Workbench.version])
         return resultCache.appendingPathComponent("interventions/\(planned.identifier)-\(key).json")
     }
 
