@@ -153,7 +153,7 @@ struct StudyDSLTests {
         }
         func options(_ shard: Shard, _ folder: String) -> StudyRunner.Options { Self.options(shard, root: root, folder: folder) }
         let plan = try study.plan(shared: Self.shared)
-        #expect(plan.configs.map(\.name) == ["Spanish Number L1", "Spanish Number L1 ablate", "Spanish Number L1 translate(β=8)"])
+        #expect(plan.configs.map(\.name) == ["Spanish Number L1", "Spanish Number L1 ablate", "Spanish Number L1 translate β=8"])
         let whole = try study.run(options: options(.whole, "whole"), log: { _ in })
         #expect(whole.interventions.count == 4, "two sweeps × two analysers (treebank lexicon, Apertium)")
         #expect(Set(whole.interventions.map(\.analyser)).count == 2)

@@ -112,10 +112,7 @@ public struct ConfigProbing: Sendable {
                 let selection = settings.gaussianSelection == .train ? data.train : (settings.gaussianSelection == .dev ? data.dev : data.test)
                 gaussian = GaussianRanking.rank(probe: evaluator.gaussianProbe, features: selection.features, labels: selection.labels,
                                                 maxNeurons: min(settings.gaussianNeurons, d))
-                // Complete the greedy order with the remaining neurons by Probeless score, so that a
-                // bottom-to-top Gaussian ranking exists even when the greedy search stopped early.
-                let chosen = Set(gaussian.order)
-                rankings.append(NeuronRanking(method: .gaussian, order: gaussian.order + probeless.order.filter { !chosen.contains($0) }))
+                rankings.append(gaussian.completed(by: probeless))
             }
         }
         let evaluated = rankings.flatMap { $0.method == .random ? [$0] : [$0, $0.bottomToTop] }

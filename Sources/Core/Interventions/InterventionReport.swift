@@ -49,8 +49,8 @@ public struct InterventionReport: Sendable {
         for result in results {
             // One line per config and edit (the analysers share the selection, made with the first one).
             if let beta = result.betaSelection, reported.insert(result.configName + result.editName).inserted {
-                text += "\n\(result.configName): β = \(InterventionResult.format(beta.chosen)) chosen on \(beta.split) from "
-                    + zip(beta.candidates, beta.scores).map { String(format: "%@ (%.3f)", InterventionResult.format($0), $1) }.joined(separator: ", ")
+                text += "\n\(result.configName): β = \(beta.chosen.compactText) chosen on \(beta.split) from "
+                    + zip(beta.candidates, beta.scores).map { String(format: "%@ (%.3f)", $0.compactText, $1) }.joined(separator: ", ")
             }
         }
         return text
@@ -107,8 +107,8 @@ public struct InterventionReport: Sendable {
 
     /// A file-name-safe name of a result.
     public static func slug(_ result: InterventionResult) -> String {
-        "\(result.language)-\(result.attribute)-layer\(result.layer)-\(result.editName)-\(result.analyser)".lowercased()
-            .replacingOccurrences(of: " β=", with: "-beta").replacingOccurrences(of: ":", with: "-")
+        "\(result.language)-\(result.attribute)-layer\(result.layer)-\(result.edit.fileName)-\(result.analyser)".lowercased()
+            .replacingOccurrences(of: ":", with: "-")
             .map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") ? String($0) : "_" }.joined()
     }
 

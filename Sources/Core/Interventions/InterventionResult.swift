@@ -57,15 +57,5 @@ public struct InterventionResult: Sendable, Codable {
     public var configName: String { "\(language) \(attribute) layer \(layer)" }
 
     /// `ablate`, `translate β=8`, `translate-unscaled β=8`.
-    public var editName: String { Self.name(of: edit) }
-
-    public static func name(of edit: NeuronEdit) -> String {
-        switch edit {
-        case .ablate: return "ablate"
-        case .translate(let beta): return "translate β=\(Self.format(beta))"
-        case .translateUnscaled(let beta): return "translate-unscaled β=\(Self.format(beta))"
-        }
-    }
-
-    static func format(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }
+    public var editName: String { edit.name }
 }

@@ -192,7 +192,7 @@ public struct InterventionStudy: Sendable {
         var sweepSettings = InterventionSweep.Settings(layer: context.layer, edit: edit, neuronCounts: context.ticks)
         sweepSettings.workers = ProcessInfo.processInfo.activeProcessorCount
         let sweep = InterventionSweep(encoder: context.encoder, head: context.head, settings: sweepSettings)
-        let bar = ProgressBar("    \(InterventionResult.name(of: edit))", total: sentences.sentences.count, unit: "sentences")
+        let bar = ProgressBar("    \(edit.name)", total: sentences.sentences.count, unit: "sentences")
         let predictions = try sweep.run(sentences.sentences, rankings: rankings.map(\.order), directions: context.directions,
                                         shouldStop: { Interruption.requested }, progress: { bar.advance(by: $0) })
         bar.finish()
@@ -211,7 +211,7 @@ public struct InterventionStudy: Sendable {
                 return curve.clwv[index] - (curve.errorRate[index] - curve.clwv[index])
             }
             scores.append(values.reduce(0, +) / Double(max(1, values.count)))
-            log(String(format: "    dev β = %@: score %.3f", InterventionResult.format(beta), scores.last ?? 0))
+            log(String(format: "    dev β = %@: score %.3f", beta.compactText, scores.last ?? 0))
         }
         var best = 0
         for index in scores.indices where scores[index] > scores[best] + 1e-12 { best = index }
@@ -241,8 +241,7 @@ public struct InterventionStudy: Sendable {
             case .gaussian:
                 let gaussian = GaussianRanking.rank(trainFeatures: data.train.features, trainLabels: data.train.labels, classCount: data.classCount,
                                                     features: data.dev.features, labels: data.dev.labels, maxNeurons: min(settings.gaussianNeurons, d))
-                let chosen = Set(gaussian.order)
-                ranking = NeuronRanking(method: .gaussian, order: gaussian.order + probeless.order.filter { !chosen.contains($0) })
+                ranking = gaussian.completed(by: probeless)
             case .probeless:
                 ranking = probeless
             case .random:

@@ -10,6 +10,20 @@ public enum NeuronEdit: Sendable, Hashable, Codable {
     /// The same translation with α = β for every neuron.
     case translateUnscaled(beta: Double)
 
+    /// `ablate`, `translate β=8`, `translate-unscaled β=8` (tables, logs, plan entries).
+    public var name: String {
+        switch self {
+        case .ablate: return "ablate"
+        case .translate(let beta): return "translate β=\(beta.compactText)"
+        case .translateUnscaled(let beta): return "translate-unscaled β=\(beta.compactText)"
+        }
+    }
+
+    /// The name in file names: `ablate`, `translate-beta8`, `translate-unscaled-beta8`.
+    public var fileName: String {
+        name.replacingOccurrences(of: " β=", with: "-beta")
+    }
+
     /// α for the neuron at rank `rank` (0 = top) among `neuronCount`.
     public func scale(rank: Int, neuronCount: Int) -> Double {
         switch self {

@@ -15,4 +15,11 @@ public struct GaussianRankingResult: Sendable, Equatable, Codable {
 
     /// The order as a ``NeuronRanking`` (method `.gaussian`; only the chosen neurons).
     public var ranking: NeuronRanking { NeuronRanking(method: .gaussian, order: order) }
+
+    /// The greedy order completed with the remaining neurons in `rest`'s order (ours: Probeless),
+    /// so that a full ranking and its bottom-to-top exist even when the greedy search stopped early.
+    public func completed(by rest: NeuronRanking) -> NeuronRanking {
+        let chosen = Set(order)
+        return NeuronRanking(method: .gaussian, order: order + rest.order.filter { !chosen.contains($0) })
+    }
 }

@@ -47,6 +47,11 @@ public enum DurraniScope: String, Sendable, Codable, Hashable, CaseIterable {
     case concatenated
     /// Every config.
     case every
+
+    /// Whether Durrani et al.'s analyses run on `config`.
+    public func covers(_ config: ProbingConfig) -> Bool {
+        self == .every || (self == .concatenated && config.layer == nil)
+    }
 }
 
 /// One intervention sweep: an edit and the neuron counts k it is applied with.
@@ -69,22 +74,6 @@ public struct StudyIntervention: Sendable, Codable, Hashable, CustomStringConver
             : "k = " + neuronCounts.map(String.init).joined(separator: ", ")
         return "\(edit.name), \(ks)"
     }
-}
-
-extension NeuronEdit {
-    /// `ablate`, `translate(β=8)`, `translate-unscaled(β=8)`.
-    public var name: String {
-        switch self {
-        case .ablate: return "ablate"
-        case .translate(let beta): return "translate(β=\(beta.formatted()))"
-        case .translateUnscaled(let beta): return "translate-unscaled(β=\(beta.formatted()))"
-        }
-    }
-}
-
-extension Double {
-    /// 8 → "8", 0.5 → "0.5".
-    func formatted() -> String { self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self) }
 }
 
 /// A table or figure of a study's report.

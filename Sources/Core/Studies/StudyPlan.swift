@@ -22,12 +22,11 @@ public struct PlannedConfig: Sendable, Codable, Hashable {
         switch work {
         case .probing: return config.fileStem
         case .intervention(let intervention):
-            return config.fileStem + "-" + intervention.edit.name.replacingOccurrences(of: "β=", with: "beta")
-                .replacingOccurrences(of: "(", with: "").replacingOccurrences(of: ")", with: "")
+            return config.fileStem + "-" + intervention.edit.fileName
         }
     }
 
-    /// "English Number L4" or "English Number L4 translate(β=8)".
+    /// "English Number L4" or "English Number L4 translate β=8".
     public var name: String {
         switch work {
         case .probing: return config.name

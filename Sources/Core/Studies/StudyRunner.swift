@@ -61,7 +61,7 @@ public struct StudyRunner: Sendable {
             let dataset = plan.data.datasets[StudyData.key(planned.config.language, planned.config.attribute)]!
             let store = try activations(plan, language: planned.config.language, log: log)
             let layers = planned.config.layer.map { [$0] } ?? Array(Set(study.layers)).sorted()
-            let withDurrani = study.durrani == .every || (study.durrani == .concatenated && planned.config.layer == nil)
+            let withDurrani = study.durrani.covers(planned.config)
             let probingRun = ConfigProbing(settings: probingSettings(study), resultCache: resultCache)
             let (result, wasCached) = try probingRun.result(for: planned.config, dataset: dataset, store: store, layers: layers,
                                                            withDurrani: withDurrani, log: log)
@@ -137,7 +137,7 @@ public struct StudyRunner: Sendable {
                   let store = try? ActivationStore(directory: directory.url) else { continue }
             for planned in plan.configs where planned.config.language == corpus.language && planned.work == .probing {
                 guard let dataset = plan.data.datasets[StudyData.key(planned.config.language, planned.config.attribute)] else { continue }
-                let withDurrani = plan.study.durrani == .every || (plan.study.durrani == .concatenated && planned.config.layer == nil)
+                let withDurrani = plan.study.durrani.covers(planned.config)
                 let file = probing.cacheFile(for: planned.config, dataset: dataset, store: store, withDurrani: withDurrani)
                 if FileManager.default.fileExists(atPath: file.path) { identifiers.insert(planned.identifier) }
             }

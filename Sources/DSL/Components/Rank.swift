@@ -121,14 +121,12 @@ public struct Intervene: StudyComponent {
         let edit: String
         switch self.edit {
         case .ablate: edit = ".ablate"
-        case .translate(let beta): edit = ".translate(beta: \(Self.number(beta)))"
-        case .translateUnscaled(let beta): edit = ".translateUnscaled(beta: \(Self.number(beta)))"
+        case .translate(let beta): edit = ".translate(beta: \(beta.compactText))"
+        case .translateUnscaled(let beta): edit = ".translateUnscaled(beta: \(beta.compactText))"
         }
         return "Intervene(\(edit)" + (neuronCounts.map { ", neurons: \(NeuronCounts.text($0))" } ?? "")
             + (attributes.isEmpty ? "" : ", on: [\(attributes.map(\.description).joined(separator: ", "))]") + ")"
     }
-
-    static func number(_ value: Double) -> String { value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value) }
 }
 
 /// What the report draws and tabulates: `Report(.accuracyCurves, .selectivity, .overlaps, .interventions)`.

@@ -39,7 +39,7 @@ struct InterventionBenchmark {
                                                maxLength: encoder.maxSequenceLength, excluding: nil)
         let ticks = InterventionSweep.Settings.ticks(neuronCount: encoder.config.hiddenSize, step: 10)
         let tokens = test.sentences.reduce(0) { $0 + $1.tokens.ids.count }
-        print("config     \(modelURL.lastPathComponent) \(corpus.language) \(parsed) layer \(layer), \(InterventionResult.name(of: edit)); "
+        print("config     \(modelURL.lastPathComponent) \(corpus.language) \(parsed) layer \(layer), \(edit.name); "
               + "\(test.sentences.count) test sentences (\(tokens) tokens, \(test.gold.count) words); \(rankings.map(\.name).joined(separator: ", ")); "
               + "k = 0…\(encoder.config.hiddenSize) step 10 (\(ticks.count) ticks); \(head.label)")
         // Alternating runs, best of `repeats` each: a neighbour's burst of work on a shared machine
