@@ -130,7 +130,7 @@ public struct GridReport: Sendable {
 
     // MARK: - Files
 
-    /// Writes grid.json, curves.csv, wilcoxon.csv, clusters.csv, overlaps.csv, durrani.csv and summary.md.
+    /// Writes grid.json, curves.csv, wilcoxon.csv, clusters.csv, overlaps.csv, durrani.csv and figures/ (the study writes report.md around it).
     public func write(to folder: URL) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let encoder = JSONEncoder()

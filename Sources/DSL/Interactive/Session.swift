@@ -146,10 +146,9 @@ public final class Session {
                 return Reply(text: text + "\n\(selected.planned.name): curves of \(rank.methods.map(\.rawValue).joined(separator: ", ")) (already computed)")
             }
         }
-        if current != nil || isSingleConfig, ["Model", "Languages", "Attributes", "Layers", "Rank", "Probe", "Control", "MinTypes", "Seed", "Durrani"].contains(replaced) {
-            if isSingleConfig {
-                text += "\n" + (try select())
-            }
+        // Lines that change what a config's result is recompute (or read back) the selected one.
+        if isSingleConfig, ["Model", "Languages", "Attributes", "Layers", "Rank", "Probe", "Control", "MinTypes", "Seed", "Durrani"].contains(replaced) {
+            text += "\n" + (try select())
         }
         return Reply(text: text)
     }
@@ -386,7 +385,7 @@ public final class Session {
                                 column: Self.column(of: 1, in: line), length: kind.count)
             }
             let sweeps = try interventionResults()
-            guard let first = sweeps.first else { return Reply(text: "no intervention sweep for this config (layer 0 cannot be split)") }
+            guard !sweeps.isEmpty else { return Reply(text: "no intervention sweep for this config (layer 0 cannot be split)") }
             var text = ""
             var urls: [URL] = []
             for sweep in sweeps {
@@ -396,7 +395,6 @@ public final class Session {
                 urls.append(url)
                 text += chart.terminal(width: chartWidth, height: chartHeight + 4, color: color) + "\n"
             }
-            _ = first
             return Reply(text: text + TextTable.render(InterventionReport(results: sweeps).tableRows)
                          + "\nwrote " + urls.map(\.path).joined(separator: ", "), figures: urls)
         default:

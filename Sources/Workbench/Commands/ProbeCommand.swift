@@ -13,7 +13,7 @@ enum ProbeCommand: Command {
         bottom-to-top of each), and evaluates every ranking with a retrained linear probe and the
         Gaussian probe on the top k neurons, with a control task for selectivity. Then compares the
         configs: Wilcoxon tests, K-means clusters with t-SNE, top-100 overlaps; and runs Durrani et
-        al.'s λ search, ablation and minimal neuron sets. Results (JSON, CSV, summary.md) go to --out.
+        al.'s λ search, ablation and minimal neuron sets. Results (report.md, JSON, CSV, figures) go to --out.
 
           --model NAME|DIR     minilm (default), mbert, xlmr, bert, or a folder
           --languages LIST     e.g. English,Spanish,French (default)
