@@ -58,22 +58,9 @@ struct ReplSessionTests {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
         let name = "wb\(getpid())"
-        func tmux(_ arguments: String...) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-            process.arguments = arguments
-            // A file, not a pipe: the tmux server started by new-session would keep a pipe open.
-            let capture = root.appendingPathComponent("tmux-output-\(UUID().uuidString)")
-            FileManager.default.createFile(atPath: capture.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: capture)
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
-            process.waitUntilExit()
-            try handle.close()
-            defer { try? FileManager.default.removeItem(at: capture) }
-            return (try? String(contentsOf: capture, encoding: .utf8)) ?? ""
-        }
+        // tmux's client forks the server, which outlives it: see DetachedSpawn for why not Process.
+        // A server of its own (-L), apart from any tmux the person running the tests uses.
+        func tmux(_ arguments: String...) throws -> String { try DetachedSpawn.run("/usr/bin/tmux", ["-L", name] + arguments).output }
         func screen() throws -> String { try tmux("capture-pane", "-p", "-S", "-200", "-t", name) }
         func waitFor(_ text: String, seconds: Double = 60) throws -> Bool {
             let deadline = Date().addingTimeInterval(seconds)
