@@ -72,6 +72,7 @@ public struct Study: Sendable, CustomStringConvertible {
     /// works), and any problem printed as one `error:` line with exit status 1 (130 after Ctrl-C)
     /// instead of a crash at top level.
     public func run() throws {
+        MemoryAllocator.keepLargeBlocks()   // the script is its own process
         do {
             try run(options: try StudyRunner.Options.fromCommandLine())
         } catch is CancellationError {

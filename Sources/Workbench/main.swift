@@ -29,6 +29,7 @@ if let coreType = BLAS.coreTypeCorrection {
     execv("/proc/self/exe", argv)
 }
 
+MemoryAllocator.keepLargeBlocks()
 cel_line_buffer_stdout()   // logs interleave with the progress bar on stderr, also in files
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let first = arguments.first else {

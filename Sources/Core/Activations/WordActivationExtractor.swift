@@ -24,7 +24,7 @@ public struct WordActivationExtractor: Sendable {
     public var workers: Int
 
     public init(encoder: TransformerEncoder, layers: [Int], aggregation: WordAggregation = .mean,
-                maxBatchTokens: Int = 4096, maxBatchSentences: Int = 64,
+                maxBatchTokens: Int = 2048, maxBatchSentences: Int = 64,
                 workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
         precondition(layers.allSatisfy { (0..<encoder.hiddenStateCount).contains($0) },
                      "layers \(layers) outside 0..<\(encoder.hiddenStateCount)")
@@ -53,7 +53,7 @@ public struct WordActivationExtractor: Sendable {
 
     /// Extracts every sentence. `firstRows[i]` is the global row of sentence i's first word.
     ///
-    /// With `workers > 1` whole batches run concurrently, each on one core with single-threaded
+    /// With `workers > 1` whole batches run concurrently (longest first, each to the next free worker), each on one core with single-threaded
     /// BLAS: no fork–join inside every matrix product, and the element-wise layers run in parallel
     /// too. Vectors reach the sink one batch at a time, under a lock.
     ///
@@ -74,15 +74,14 @@ public struct WordActivationExtractor: Sendable {
         withoutActuallyEscaping(shouldStop) { shouldStop in
             withoutActuallyEscaping(progress) { progress in
                 let callbacks = Callbacks(shouldStop: shouldStop, progress: progress)
-                DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
-                    var index = worker
-                    while index < batches.count {
-                        if shared.failed || callbacks.stop() { shared.fail(CancellationError()); return }
-                        let (vectors, tokens) = run(batches[index], sentences)
-                        shared.emit(vectors, batch: batches[index], sentences: sentences, firstRows: firstRows, width: encoder.config.hiddenSize)
-                        callbacks.report(batches[index].count, tokens)
-                        index += workerCount
-                    }
+                // Longest batches first, each to the next free worker: the run ends on short ones.
+                let order = Array(batches.reversed())
+                Parallel.drain(order.count, workers: workerCount) { item in
+                    if shared.failed || callbacks.stop() { shared.fail(CancellationError()); return false }
+                    let (vectors, tokens) = run(order[item], sentences)
+                    shared.emit(vectors, batch: order[item], sentences: sentences, firstRows: firstRows, width: encoder.config.hiddenSize)
+                    callbacks.report(order[item].count, tokens)
+                    return true
                 }
             }
         }

@@ -153,16 +153,15 @@ public struct InterventionSweep: Sendable {
         defer { BLAS.setThreadCount(threads) }
         try withoutActuallyEscaping(shouldStop) { shouldStop in
             let stop = StopFlag(shouldStop)
-            DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
-                var index = worker
-                while index < batches.count {
-                    if stop.check() { return }
-                    let tokens = runBatch(batches[index], sentences: sentences, wordOffsets: offsets, rankings: rankings,
-                                          scales: scales, directions: directions, ticks: ticks, into: box)
-                    box.addTokens(tokens)
-                    progress(batches[index].count)
-                    index += workerCount
-                }
+            // Longest batches first, each to the next free worker: the run ends on short ones.
+            let order = Array(batches.reversed())
+            Parallel.drain(order.count, workers: workerCount) { item in
+                if stop.check() { return false }
+                let tokens = runBatch(order[item], sentences: sentences, wordOffsets: offsets, rankings: rankings,
+                                      scales: scales, directions: directions, ticks: ticks, into: box)
+                box.addTokens(tokens)
+                progress(order[item].count)
+                return true
             }
             if stop.stopped { throw CancellationError() }
         }

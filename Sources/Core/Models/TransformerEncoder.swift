@@ -75,14 +75,15 @@ struct EncoderLayer: Sendable {
                 }
             }
         }
-        var attended = context.linear(weight: attentionOutWeight, bias: attentionOutBias)
-        attended.add(hidden)
-        attended.layerNormalize(gamma: attentionNormWeight, beta: attentionNormBias, epsilon: epsilon)
-        var intermediate = attended.linear(weight: intermediateWeight, bias: intermediateBias)
-        if tanhGELU { intermediate.applyTanhGELU() } else { intermediate.applyGELU() }
-        var output = intermediate.linear(weight: outputWeight, bias: outputBias)
-        output.add(attended)
-        output.layerNormalize(gamma: outputNormWeight, beta: outputNormBias, epsilon: epsilon)
+        // Biases, residuals and activations are applied in the pass after each product.
+        var attended = context.linear(weight: attentionOutWeight, bias: nil)
+        attended.layerNormalize(addingRowBias: attentionOutBias, residual: hidden,
+                                gamma: attentionNormWeight, beta: attentionNormBias, epsilon: epsilon)
+        var intermediate = attended.linear(weight: intermediateWeight, bias: nil)
+        if tanhGELU { intermediate.applyTanhGELU(addingRowBias: intermediateBias) } else { intermediate.applyGELU(addingRowBias: intermediateBias) }
+        var output = intermediate.linear(weight: outputWeight, bias: nil)
+        output.layerNormalize(addingRowBias: outputBias, residual: attended,
+                              gamma: outputNormWeight, beta: outputNormBias, epsilon: epsilon)
         return output
     }
 }
@@ -98,8 +99,8 @@ struct MaskedLMHead: Sendable {
 
     /// - Parameter hidden: [rows, hidden] → logits [rows, vocab]
     func callAsFunction(_ hidden: Tensor, epsilon: Float, tanhGELU: Bool) -> Tensor {
-        var transformed = hidden.linear(weight: denseWeight, bias: denseBias)
-        if tanhGELU { transformed.applyTanhGELU() } else { transformed.applyGELU() }
+        var transformed = hidden.linear(weight: denseWeight, bias: nil)
+        if tanhGELU { transformed.applyTanhGELU(addingRowBias: denseBias) } else { transformed.applyGELU(addingRowBias: denseBias) }
         transformed.layerNormalize(gamma: normWeight, beta: normBias, epsilon: epsilon)
         return transformed.linear(weight: decoderWeight, bias: decoderBias)
     }

@@ -23,11 +23,38 @@ public enum FastMath {
         return p * Float(bitPattern: bits)
     }
 
+    /// e^x on eight lanes at once (the same steps as the scalar version).
+    @inlinable @inline(__always)
+    public static func exp(_ value: SIMD8<Float>) -> SIMD8<Float> {
+        var x = value
+        x.replace(with: SIMD8(repeating: 88.3), where: x .> 88.3)
+        x.replace(with: SIMD8(repeating: -87.3), where: x .< -87.3)
+        let shifted = x * 1.442_695_04 + 12_582_912
+        let n = shifted - 12_582_912
+        var r = x - n * 0.693_359_375
+        r = r + n * 2.121_944_4e-4
+        var p = SIMD8<Float>(repeating: 1.987_569_15e-4)
+        p = p * r + 1.398_199_95e-3
+        p = p * r + 8.333_451_9e-3
+        p = p * r + 4.166_579_6e-2
+        p = p * r + 0.166_666_65
+        p = p * r + 0.5
+        p = p * r * r + r + 1
+        // `shifted`'s bit pattern is 0x4B40_0000 + n, so n + 127 comes out with integer lanes only
+        // (a float-to-integer SIMD conversion goes through a slow generic path).
+        let biased = unsafeBitCast(shifted, to: SIMD8<UInt32>.self) &- (0x4B40_0000 - 127)
+        return p * unsafeBitCast(biased &<< 23, to: SIMD8<Float>.self)
+    }
+
     /// ``erf(_:)`` on eight lanes at once (the same polynomial, explicitly vectorised).
     @inlinable @inline(__always)
     public static func erf(_ value: SIMD8<Float>) -> SIMD8<Float> {
         let limit = SIMD8<Float>(repeating: 3.832_506_856_900_711)
-        let x = value.clamped(lowerBound: -limit, upperBound: limit)
+        // Two compares and blends: `clamped` goes through a generic, NaN-aware min/max that does
+        // not inline (GELU ran 40% slower with it).
+        var x = value
+        x.replace(with: limit, where: x .> limit)
+        x.replace(with: -limit, where: x .< -limit)
         let z = x * x
         var p = SIMD8<Float>(repeating: 2.290_506_586_135_064_6e-4)
         p = p * z + 3.408_291_010_710_950_6e-3

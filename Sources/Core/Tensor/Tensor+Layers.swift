@@ -7,36 +7,63 @@ extension Tensor {
     /// Sums run in eight Float lanes (SIMD8) — vectorised, and as accurate as the reference for rows
     /// of a few thousand values.
     public mutating func layerNormalize(gamma: Tensor, beta: Tensor, epsilon: Float) {
+        layerNormalize(addingRowBias: nil, residual: nil, gamma: gamma, beta: beta, epsilon: epsilon)
+    }
+
+    /// `LayerNorm(x + bias + residual)` of every row in one pass over the data: a linear layer's bias
+    /// (added to every row) and the residual branch (same shape) are folded into the mean's sweep.
+    /// The sums are those of `x + bias` then `+ residual`, as when they are added separately.
+    public mutating func layerNormalize(addingRowBias bias: Tensor?, residual: Tensor?, gamma: Tensor, beta: Tensor, epsilon: Float) {
         let width = columns
         precondition(gamma.count == width && beta.count == width,
                      "layerNormalize: width \(width) vs gamma \(gamma.shape), beta \(beta.shape)")
+        precondition(bias == nil || bias!.count == width, "layerNormalize: bias \(bias!.shape) vs width \(width)")
+        precondition(residual == nil || residual!.count == count, "layerNormalize: residual \(residual!.shape) vs \(shape)")
         let rowCount = rows
         let lanes = width / 8 * 8
-        gamma.scalars.withUnsafeBufferPointer { g in
-            beta.scalars.withUnsafeBufferPointer { b in
-                scalars.withUnsafeMutableBufferPointer { data in
-                    for row in 0..<rowCount {
-                        let x = data.baseAddress! + row * width
-                        var sum8 = SIMD8<Float>(repeating: 0)
-                        var i = 0
-                        while i < lanes {
-                            sum8 += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                            i += 8
+        let noBias = [Float](repeating: 0, count: bias == nil ? width : 0)
+        (bias?.scalars ?? noBias).withUnsafeBufferPointer { biasBuffer in
+            (residual?.scalars ?? []).withUnsafeBufferPointer { residualBuffer in
+                gamma.scalars.withUnsafeBufferPointer { g in
+                    beta.scalars.withUnsafeBufferPointer { b in
+                        scalars.withUnsafeMutableBufferPointer { data in
+                            let add = biasBuffer.baseAddress!
+                            for row in 0..<rowCount {
+                                let x = data.baseAddress! + row * width
+                                // An empty array's buffer still has an address: test the residual itself.
+                                let skip = residual == nil ? nil : residualBuffer.baseAddress.map { $0 + row * width }
+                                var sum8 = SIMD8<Float>(repeating: 0)
+                                var i = 0
+                                while i < lanes {
+                                    var v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        + UnsafeRawPointer(add + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    if let skip { v += UnsafeRawPointer(skip + i).loadUnaligned(as: SIMD8<Float>.self) }
+                                    UnsafeMutableRawPointer(x + i).storeBytes(of: v, as: SIMD8<Float>.self)
+                                    sum8 += v
+                                    i += 8
+                                }
+                                var sum = sum8.sum()
+                                while i < width {
+                                    var v = x[i] + add[i]
+                                    if let skip { v += skip[i] }
+                                    x[i] = v
+                                    sum += v
+                                    i += 1
+                                }
+                                let mean = sum / Float(width)
+                                var squares8 = SIMD8<Float>(repeating: 0)
+                                i = 0
+                                while i < lanes {
+                                    let d = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) - mean
+                                    squares8 += d * d
+                                    i += 8
+                                }
+                                var squares = squares8.sum()
+                                while i < width { let d = x[i] - mean; squares += d * d; i += 1 }
+                                let inverse = 1 / (squares / Float(width) + epsilon).squareRoot()
+                                for j in 0..<width { x[j] = (x[j] - mean) * inverse * g[j] + b[j] }
+                            }
                         }
-                        var sum = sum8.sum()
-                        while i < width { sum += x[i]; i += 1 }
-                        let mean = sum / Float(width)
-                        var squares8 = SIMD8<Float>(repeating: 0)
-                        i = 0
-                        while i < lanes {
-                            let d = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) - mean
-                            squares8 += d * d
-                            i += 8
-                        }
-                        var squares = squares8.sum()
-                        while i < width { let d = x[i] - mean; squares += d * d; i += 1 }
-                        let inverse = 1 / (squares / Float(width) + epsilon).squareRoot()
-                        for j in 0..<width { x[j] = (x[j] - mean) * inverse * g[j] + b[j] }
                     }
                 }
             }
@@ -44,34 +71,39 @@ extension Tensor {
     }
 
     /// Exact GELU, `x · Φ(x) = 0.5 x (1 + erf(x / √2))` (BERT's "gelu"), eight lanes at a time.
-    public mutating func applyGELU() {
-        scalars.withUnsafeMutableBufferPointer { data in
-            let count = data.count, lanes = count / 8 * 8
-            let base = UnsafeMutableRawPointer(data.baseAddress!)
-            var i = 0
-            while i < lanes {
-                let x = base.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-                let y = 0.5 * x * (1 + FastMath.erf(x * 0.707_106_781_186_547_6))
-                base.storeBytes(of: y, toByteOffset: i * 4, as: SIMD8<Float>.self)
-                i += 8
-            }
-            while i < count {
-                let x = data[i]
-                data[i] = 0.5 * x * (1 + FastMath.erf(x * 0.707_106_781_186_547_6))
-                i += 1
-            }
-        }
-    }
+    public mutating func applyGELU() { apply(ExactGELU.self, addingRowBias: nil) }
+
+    /// Exact GELU of `x + bias` (a linear layer's bias, added to every row) in one pass.
+    public mutating func applyGELU(addingRowBias bias: Tensor?) { apply(ExactGELU.self, addingRowBias: bias) }
 
     /// The tanh approximation of GELU ("gelu_new", "gelu_pytorch_tanh").
-    public mutating func applyTanhGELU() {
-        scalars.withUnsafeMutableBufferPointer { data in
-            for i in data.indices {
-                let x = data[i]
-                let inner = 0.797_884_560_802_865_4 * (x + 0.044_715 * x * x * x)
-                // tanh(u) = 1 - 2 / (exp(2u) + 1)
-                let tanh = 1 - 2 / (FastMath.exp(2 * inner) + 1)
-                data[i] = 0.5 * x * (1 + tanh)
+    public mutating func applyTanhGELU() { apply(TanhGELU.self, addingRowBias: nil) }
+
+    /// The tanh approximation of GELU of `x + bias`, in one pass.
+    public mutating func applyTanhGELU(addingRowBias bias: Tensor?) { apply(TanhGELU.self, addingRowBias: bias) }
+
+    /// `x ← f(x + bias[column])` over every row, eight lanes at a time where the row allows.
+    /// Generic over the function's type, so the compiler inlines it into the loop.
+    private mutating func apply<Activation: ElementwiseActivation>(_: Activation.Type, addingRowBias bias: Tensor?) {
+        let width = columns, rowCount = rows
+        precondition(bias == nil || bias!.count == width, "bias \(bias!.shape) vs width \(width)")
+        let noBias = [Float](repeating: 0, count: bias == nil ? width : 0)
+        (bias?.scalars ?? noBias).withUnsafeBufferPointer { biasBuffer in
+            scalars.withUnsafeMutableBufferPointer { data in
+                let add = UnsafeRawPointer(biasBuffer.baseAddress!)
+                let lanes = width / 8 * 8
+                for row in 0..<rowCount {
+                    let x = UnsafeMutableRawPointer(data.baseAddress! + row * width)
+                    var i = 0
+                    while i < lanes {
+                        let v = x.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+                            + add.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+                        x.storeBytes(of: Activation.lanes(v), toByteOffset: i * 4, as: SIMD8<Float>.self)
+                        i += 8
+                    }
+                    let typed = x.assumingMemoryBound(to: Float.self), bound = add.assumingMemoryBound(to: Float.self)
+                    while i < width { typed[i] = Activation.scalar(typed[i] + bound[i]); i += 1 }
+                }
             }
         }
     }
@@ -87,13 +119,64 @@ extension Tensor {
     }
 }
 
-/// Softmax of `count` floats in place, stable (max subtracted).
+/// An element-wise function with an eight-lane and a scalar form that agree lane by lane.
+protocol ElementwiseActivation {
+    static func lanes(_ x: SIMD8<Float>) -> SIMD8<Float>
+    static func scalar(_ x: Float) -> Float
+}
+
+/// `0.5 x (1 + erf(x / √2))`.
+enum ExactGELU: ElementwiseActivation {
+    @inline(__always) static func lanes(_ x: SIMD8<Float>) -> SIMD8<Float> { 0.5 * x * (1 + FastMath.erf(x * 0.707_106_781_186_547_6)) }
+    @inline(__always) static func scalar(_ x: Float) -> Float { 0.5 * x * (1 + FastMath.erf(x * 0.707_106_781_186_547_6)) }
+}
+
+/// `0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))`, with tanh(u) = 1 − 2 / (e^{2u} + 1).
+enum TanhGELU: ElementwiseActivation {
+    @inline(__always) static func lanes(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        let inner = 0.797_884_560_802_865_4 * (x + 0.044_715 * x * x * x)
+        return 0.5 * x * (1 + (1 - 2 / (FastMath.exp(2 * inner) + 1)))
+    }
+    @inline(__always) static func scalar(_ x: Float) -> Float {
+        let inner = 0.797_884_560_802_865_4 * (x + 0.044_715 * x * x * x)
+        return 0.5 * x * (1 + (1 - 2 / (FastMath.exp(2 * inner) + 1)))
+    }
+}
+
+/// Softmax of `count` floats in place, stable (max subtracted), eight lanes at a time.
+///
+/// Written with SIMD8 because the compiler may not vectorise a float sum or maximum by itself
+/// (it would reorder the additions); the lanes are combined at the end.
 @inlinable
 func softmaxInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
-    var largest = -Float.greatestFiniteMagnitude
-    for i in 0..<count { largest = max(largest, x[i]) }
-    var sum: Float = 0
-    for i in 0..<count { let e = FastMath.exp(x[i] - largest); x[i] = e; sum += e }
+    let lanes = count / 8 * 8
+    let raw = UnsafeMutableRawPointer(x)
+    var largest8 = SIMD8<Float>(repeating: -.greatestFiniteMagnitude)
+    var i = 0
+    while i < lanes {
+        largest8 = pointwiseMaxFast(largest8, raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self))
+        i += 8
+    }
+    var largest = largest8.max()
+    while i < count { largest = max(largest, x[i]); i += 1 }
+    var sum8 = SIMD8<Float>(repeating: 0)
+    i = 0
+    while i < lanes {
+        let e = FastMath.exp(raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) - largest)
+        raw.storeBytes(of: e, toByteOffset: i * 4, as: SIMD8<Float>.self)
+        sum8 += e
+        i += 8
+    }
+    var sum = sum8.sum()
+    while i < count { let e = FastMath.exp(x[i] - largest); x[i] = e; sum += e; i += 1 }
     let inverse = 1 / sum
-    for i in 0..<count { x[i] *= inverse }
+    for j in 0..<count { x[j] *= inverse }
+}
+
+/// Lane-wise maximum by compare and blend (the standard library's `pointwiseMax` does not inline).
+@inlinable @inline(__always)
+func pointwiseMaxFast(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+    var result = a
+    result.replace(with: b, where: b .> a)
+    return result
 }

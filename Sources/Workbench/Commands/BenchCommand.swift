@@ -23,6 +23,8 @@ enum BenchCommand: Command {
                              (default: $NEURON_PYTHON, else .venv/bin/python)
           --no-anchor        skip PyTorch
           --threads N        threads for both sides (default: 2)
+          --repeats N        alternating rounds of ours and PyTorch, best of each (default: 2)
+          --batch-tokens N   most tokens in one of our packed batches (default: 2048)
           --workers N        our batches in flight, each on single-threaded BLAS (default:
                              one per core; 1 = one batch at a time on --threads BLAS threads)
 
@@ -47,6 +49,12 @@ enum BenchCommand: Command {
         let python = try arguments.option("python")
         let threads = try arguments.intOption("threads", default: 2)
         let workers = try arguments.intOption("workers", default: ProcessInfo.processInfo.activeProcessorCount)
+        let repeats = try arguments.intOption("repeats", default: 2)
+        guard repeats >= 1 else { throw UsageError("--repeats expects at least 1, got \(repeats)") }
+        let batchTokens = try arguments.option("batch-tokens").map { text -> Int in
+            guard let value = Int(text), value > 0 else { throw UsageError("--batch-tokens expects a positive integer, got '\(text)'") }
+            return value
+        }
         let noAnchor = arguments.flag("no-anchor")
         let layerText = try arguments.option("layer")
         let chosenLayer = try layerText.map { text -> Int in
@@ -80,7 +88,8 @@ enum BenchCommand: Command {
                 ?? SharedData().udRoot().appendingPathComponent("UD_English-EWT/en_ewt-ud-dev.conllu"),
             limit: limit, models: models.isEmpty ? ["minilm", "bert-base"] : models,
             python: noAnchor ? nil : (python ?? ProcessInfo.processInfo.environment["NEURON_PYTHON"] ?? ".venv/bin/python"),
-            threads: threads, workers: workers
+            threads: threads, workers: workers, repeats: repeats,
+            batchTokens: batchTokens
         ).run()
     }
 }

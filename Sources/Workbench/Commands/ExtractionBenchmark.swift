@@ -9,6 +9,10 @@ struct ExtractionBenchmark {
     var python: String?
     var threads: Int
     var workers: Int
+    /// Alternating rounds of ours and PyTorch; each side's best round is reported.
+    var repeats: Int
+    /// Most tokens in one packed batch (nil: the extractor's default).
+    var batchTokens: Int?
 
     func run() throws {
         BLAS.setThreadCount(threads)
@@ -41,19 +45,25 @@ struct ExtractionBenchmark {
             resetPeakMemory()
             let encoder = try TransformerEncoder.load(from: folder)
             let weightBytes = parameterBytes(encoder.config)
-            let ours = try timeOurs(encoder, sentences, work: work)
+            // Rounds alternate ours and PyTorch, and each side keeps its best: a slow spell on a
+            // shared machine then lowers one round, not one side.
+            var ours = 0.0, anchor: Double?, sgemmBest = sgemm
+            for round in 1...repeats {
+                let rate = try timeOurs(encoder, sentences, work: work)
+                ours = max(ours, rate)
+                print(String(format: "ours       %@: %.0f tokens/s (%.1f s)%@", name, rate, Double(tokens) / rate,
+                             repeats > 1 ? " — round \(round) of \(repeats)" : ""))
+                if let python, let rate = try runAnchor(python: python, model: folder, input: idsFile) {
+                    anchor = max(anchor ?? 0, rate)
+                    print(String(format: "PyTorch    %@: %.0f tokens/s (%.1f s)", name, rate, Double(tokens) / rate))
+                }
+                sgemmBest = max(sgemmBest, measureSGEMM())
+            }
             let peak = peakMemoryBytes()
             let flopsPerToken = linearFlopsPerToken(encoder.config, meanLength: Double(tokens) / Double(sentences.count))
-            let efficiency = ours * flopsPerToken / (sgemm * 1e9) * 100
-            print(String(format: "ours       %@: %.0f tokens/s (%.1f s)", name, ours, Double(tokens) / ours))
-            var anchorText = "—", ratioText = "—"
-            if let python {
-                if let anchor = try runAnchor(python: python, model: folder, input: idsFile) {
-                    print(String(format: "PyTorch    %@: %.0f tokens/s (%.1f s)", name, anchor, Double(tokens) / anchor))
-                    anchorText = String(format: "%.0f", anchor)
-                    ratioText = String(format: "%.2f×", ours / anchor)
-                }
-            }
+            let efficiency = ours * flopsPerToken / (sgemmBest * 1e9) * 100
+            let anchorText = anchor.map { String(format: "%.0f", $0) } ?? "—"
+            let ratioText = anchor.map { String(format: "%.2f×", ours / $0) } ?? "—"
             rows.append([name, String(format: "%.0f", ours), anchorText, ratioText, String(format: "%.0f%%", efficiency),
                          formatBytes(peak), formatBytes(weightBytes)])
         }
@@ -69,7 +79,8 @@ struct ExtractionBenchmark {
         let folder = work.appendingPathComponent("arrays")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var sink = try LayerFileSink(folder: folder, layers: layers, rows: rows, width: encoder.config.hiddenSize, type: .float32)
-        let extractor = WordActivationExtractor(encoder: encoder, layers: layers, aggregation: .mean, workers: workers)
+        var extractor = WordActivationExtractor(encoder: encoder, layers: layers, aggregation: .mean, workers: workers)
+        if let batchTokens { extractor.maxBatchTokens = batchTokens }
         let bar = ProgressBar("  ours", total: sentences.count, unit: "sentences", throughputUnit: "tokens")
         let start = Date()
         try extractor.extract(sentences, firstRows: firstRows, into: &sink, progress: { done, tokens in bar.advance(by: done, throughput: tokens) })

@@ -25,6 +25,56 @@ struct FastMathTests {
         #expect(worst < 3e-7, "max relative error \(worst)")
     }
 
+    @Test("the eight-lane exp and erf equal the scalar ones lane by lane")
+    func laneFunctions() {
+        for start in stride(from: -100, through: 100, by: 0.37) {
+            let x = SIMD8<Float>((0..<8).map { Float(start) + Float($0) * 0.05 })
+            let e = FastMath.exp(x), r = FastMath.erf(x / 20)
+            for lane in 0..<8 {
+                #expect(e[lane] == FastMath.exp(x[lane]), "exp(\(x[lane]))")
+                #expect(r[lane] == FastMath.erf(x[lane] / 20), "erf(\(x[lane] / 20))")
+            }
+        }
+    }
+
+    @Test("softmax sums to 1, keeps the order and survives large inputs, at every width")
+    func softmax() {
+        for count in [1, 3, 8, 13, 64, 77] {
+            var x = (0..<count).map { Float($0 % 7) * 30 - 50 }
+            let reference: [Double] = {
+                let largest = x.map(Double.init).max()!
+                let e = x.map { Foundation.exp(Double($0) - largest) }
+                return e.map { $0 / e.reduce(0, +) }
+            }()
+            x.withUnsafeMutableBufferPointer { softmaxInPlace($0.baseAddress!, count: count) }
+            for (a, b) in zip(x, reference) { #expect(abs(Double(a) - b) < 1e-6, "width \(count)") }
+        }
+    }
+
+    @Test("GELU and LayerNorm with a row bias and a residual equal the separate steps")
+    func fusedLayers() {
+        var random = SplitMix64(seed: 7)
+        func tensor(_ shape: [Int]) -> Tensor {
+            Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in Float(random.nextUnitDouble() * 6 - 3) })
+        }
+        for width in [5, 16, 21] {
+            let x = tensor([3, width]), bias = tensor([width]), residual = tensor([3, width])
+            let gamma = tensor([width]), beta = tensor([width])
+            var separate = x
+            separate.scalars = zip(x.scalars, (0..<x.count).map { bias.scalars[$0 % width] }).map { $0 + $1 }
+            var gelu = separate, tanhGELU = separate
+            gelu.applyGELU(); tanhGELU.applyTanhGELU()
+            var fused = x, fusedTanh = x
+            fused.applyGELU(addingRowBias: bias); fusedTanh.applyTanhGELU(addingRowBias: bias)
+            #expect(fused == gelu && fusedTanh == tanhGELU, "width \(width)")
+            separate.add(residual)
+            separate.layerNormalize(gamma: gamma, beta: beta, epsilon: 1e-12)
+            var normalized = x
+            normalized.layerNormalize(addingRowBias: bias, residual: residual, gamma: gamma, beta: beta, epsilon: 1e-12)
+            #expect(normalized.maxAbsoluteDifference(separate) < 1e-6, "width \(width)")
+        }
+    }
+
     @Test("linear equals a hand-computed product")
     func linear() {
         let x = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
