@@ -5,9 +5,14 @@ Reads {"sentences": [{"ids": [...], "spans": [[start, end], ...]}]} written by t
 runs transformers' BertModel/XLMRobertaModel on length-sorted padded batches with every hidden
 state, takes each word's mean over its subwords (one batched matmul per batch), and prints
 {"tokens": N, "seconds": S, "tokens_per_second": R, "threads": T} as JSON.
-"""
-import argparse, json, sys, time
 
+With --out DIR it also writes what the workbench's side writes, the way it writes it: one float32
+.npy file per hidden state, [words, hidden], created at full size, each sentence's word vectors
+written at their corpus rows with one pwrite, fsync at the end (all inside the timing).
+"""
+import argparse, json, os, sys, time
+
+import numpy as np
 import torch
 from transformers import AutoModel
 
@@ -18,6 +23,7 @@ def main():
     parser.add_argument("--input", required=True)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--out", help="folder for one .npy file per hidden state (optional)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     sentences = json.load(open(args.input))["sentences"]
@@ -25,8 +31,25 @@ def main():
     pad = model.config.pad_token_id or 0
     order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]["ids"]))
     tokens = sum(len(s["ids"]) for s in sentences)
+    first_rows, rows = [], 0
+    for s in sentences:
+        first_rows.append(rows)
+        rows += len(s["spans"])
     checksum = 0.0
+    files = None
     start = time.perf_counter()
+    if args.out:
+        os.makedirs(args.out, exist_ok=True)
+        hidden = model.config.hidden_size
+        files = []
+        for layer in range(model.config.num_hidden_layers + 1):
+            path = os.path.join(args.out, f"layer-{layer:02d}.npy")
+            with open(path, "wb") as handle:
+                np.lib.format.write_array_header_1_0(handle, {"descr": "<f4", "fortran_order": False, "shape": (rows, hidden)})
+                data_offset = handle.tell()
+            fd = os.open(path, os.O_WRONLY)
+            os.ftruncate(fd, data_offset + rows * hidden * 4)
+            files.append(fd)
     with torch.inference_mode():
         for b in range(0, len(order), args.batch):
             batch = [sentences[i] for i in order[b:b + args.batch]]
@@ -44,6 +67,16 @@ def main():
             states = torch.stack(out.hidden_states)            # [layers, batch, seq, hidden]
             words = torch.matmul(pool.unsqueeze(0), states)     # [layers, batch, words, hidden]
             checksum += float(words[:, :, 0, 0].sum())
+            if files is not None:
+                values = words.numpy()
+                for row, i in enumerate(order[b:b + args.batch]):
+                    count = len(sentences[i]["spans"])
+                    for layer, fd in enumerate(files):
+                        os.pwrite(fd, values[layer, row, :count].tobytes(), data_offset + first_rows[i] * hidden * 4)
+    if files is not None:
+        for fd in files:
+            os.fsync(fd)
+            os.close(fd)
     seconds = time.perf_counter() - start
     json.dump({"tokens": tokens, "seconds": seconds, "tokens_per_second": tokens / seconds,
                "threads": torch.get_num_threads(), "checksum": checksum}, sys.stdout)

@@ -2,11 +2,12 @@ import Foundation
 
 /// Receives word vectors as the extractor produces them (in batch order, not corpus order).
 public protocol WordActivationSink {
-    /// One word's vector at one of the requested layers.
+    /// The vectors of consecutive words (one sentence's) at one of the requested layers.
     /// - Parameters:
     ///   - layerSlot: position of the layer in the request's `layers`.
-    ///   - row: the word's global row (sentence rows are contiguous, in corpus order).
-    mutating func write(layerSlot: Int, row: Int, vector: UnsafeBufferPointer<Float>) throws
+    ///   - firstRow: the first word's global row (sentence rows are contiguous, in corpus order).
+    ///   - vectors: [words, hidden], row-major.
+    mutating func write(layerSlot: Int, firstRow: Int, vectors: UnsafeBufferPointer<Float>) throws
 }
 
 /// Runs an encoder over tokenized sentences in length-sorted packed batches and hands each word's
@@ -153,11 +154,10 @@ private final class SharedSink<Sink: WordActivationSink>: @unchecked Sendable {
                 try matrix.withUnsafeBufferPointer { all in
                     var word = 0
                     for sentenceIndex in batch {
-                        for offset in 0..<sentences[sentenceIndex].wordSpans.count {
-                            let vector = UnsafeBufferPointer(rebasing: all[(word * width)..<((word + 1) * width)])
-                            try sink.write(layerSlot: slot, row: firstRows[sentenceIndex] + offset, vector: vector)
-                            word += 1
-                        }
+                        let count = sentences[sentenceIndex].wordSpans.count
+                        let vectors = UnsafeBufferPointer(rebasing: all[(word * width)..<((word + count) * width)])
+                        try sink.write(layerSlot: slot, firstRow: firstRows[sentenceIndex], vectors: vectors)
+                        word += count
                     }
                 }
             }
@@ -186,10 +186,10 @@ public struct InMemoryActivations: WordActivationSink {
     public init(layerCount: Int, rows: Int, width: Int) {
         matrices = Array(repeating: Tensor(zeros: [rows, width]), count: layerCount)
     }
-    public mutating func write(layerSlot: Int, row: Int, vector: UnsafeBufferPointer<Float>) {
-        let width = vector.count
+    public mutating func write(layerSlot: Int, firstRow: Int, vectors: UnsafeBufferPointer<Float>) {
+        let start = firstRow * matrices[layerSlot].columns
         matrices[layerSlot].scalars.withUnsafeMutableBufferPointer { out in
-            for i in 0..<width { out[row * width + i] = vector[i] }
+            for i in 0..<vectors.count { out[start + i] = vectors[i] }
         }
     }
 }

@@ -211,8 +211,8 @@ public struct LayerFileSink: WordActivationSink {
         }
     }
 
-    public mutating func write(layerSlot: Int, row: Int, vector: UnsafeBufferPointer<Float>) throws {
-        try writers[layerSlot].write(row: row, vector)
+    public mutating func write(layerSlot: Int, firstRow: Int, vectors: UnsafeBufferPointer<Float>) throws {
+        try writers[layerSlot].write(firstRow: firstRow, vectors)
     }
 
     /// Closes every file and describes it for the manifest.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Writes a [rows, width] `.npy` array row by row in any order, without holding it in memory.
+/// Writes a [rows, width] `.npy` array row by row (or a block of rows at a time) in any order, without holding it in memory.
 ///
 /// The file is created at full size up front (header + zeros) and rows land at their offsets with
 /// `pwrite`, so resident memory stays one row whatever the array's size.
@@ -10,6 +10,7 @@ public final class NumpyArrayWriter {
     public let type: NumpyArrayFile.ScalarType
     private let descriptor: Int32
     private let dataOffset: Int
+    /// Conversion buffer for float16 files.
     private var halfRow: [UInt16]
 
     public init(url: URL, rows: Int, width: Int, type: NumpyArrayFile.ScalarType) throws {
@@ -31,17 +32,35 @@ public final class NumpyArrayWriter {
 
     /// Writes one row.
     public func write(row: Int, _ values: UnsafeBufferPointer<Float>) throws {
-        precondition(row >= 0 && row < rows && values.count == width, "row \(row) of \(rows), width \(values.count) vs \(width)")
-        let offset = off_t(dataOffset + row * width * type.byteWidth)
-        let written: Int
+        precondition(values.count == width, "row width \(values.count) vs \(width)")
+        try write(firstRow: row, values)
+    }
+
+    /// Writes consecutive rows from `firstRow` on (`values.count` a multiple of the width) with one
+    /// `pwrite`: a sentence's words are consecutive rows, so extraction makes one call per sentence.
+    public func write(firstRow: Int, _ values: UnsafeBufferPointer<Float>) throws {
+        let count = values.count / max(width, 1)
+        precondition(values.count == count * width && firstRow >= 0 && firstRow + count <= rows,
+                     "rows \(firstRow)..<\(firstRow + count) of \(rows), \(values.count) values for width \(width)")
+        let offset = dataOffset + firstRow * width * type.byteWidth
         switch type {
         case .float32:
-            written = pwrite(descriptor, values.baseAddress, width * 4, offset)
+            try writeAll(UnsafeRawBufferPointer(values), at: offset)
         case .float16:
-            for i in 0..<width { halfRow[i] = Float16(values[i]).bitPattern }
-            written = halfRow.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, width * 2, offset) }
+            if halfRow.count < values.count { halfRow = [UInt16](repeating: 0, count: values.count) }
+            for i in 0..<values.count { halfRow[i] = Float16(values[i]).bitPattern }
+            try halfRow.withUnsafeBytes { try writeAll(UnsafeRawBufferPointer(rebasing: $0[0..<(values.count * 2)]), at: offset) }
         }
-        guard written == width * type.byteWidth else { throw CacheError.cannotWrite(url, reason: String(cString: strerror(errno))) }
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
+        var done = 0
+        while done < bytes.count {
+            let written = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { throw CacheError.cannotWrite(url, reason: String(cString: strerror(errno))) }
+            done += written
+        }
     }
 
     /// Flushes to disk and closes the file.

@@ -14,7 +14,8 @@ enum BenchCommand: Command {
         .npy files as the cache does) over the same treebank sentences for MiniLM and for a
         bert-base-sized model (12 × 768, mBERT's 119,547-row vocabulary, random weights), then
         runs the PyTorch anchor (transformers, length-sorted padded batches of 32) on the same
-        token ids and prints the ratio, sgemm efficiency and peak resident memory.
+        token ids, writing the same .npy files, and prints the ratio, sgemm efficiency and peak
+        resident memory.
 
           --treebank FILE    CoNLL-U file (default: UD_English-EWT dev under the UD root)
           --limit N          first N sentences only (default: all)
@@ -24,6 +25,7 @@ enum BenchCommand: Command {
           --no-anchor        skip PyTorch
           --threads N        threads for both sides (default: 2)
           --repeats N        alternating rounds of ours and PyTorch, best of each (default: 2)
+          --no-write         neither side writes the .npy files: forward passes and word means only
           --batch-tokens N   most tokens in one of our packed batches (default: 2048)
           --workers N        our batches in flight, each on single-threaded BLAS (default:
                              one per core; 1 = one batch at a time on --threads BLAS threads)
@@ -56,6 +58,7 @@ enum BenchCommand: Command {
             return value
         }
         let noAnchor = arguments.flag("no-anchor")
+        let noWrite = arguments.flag("no-write")
         let layerText = try arguments.option("layer")
         let chosenLayer = try layerText.map { text -> Int in
             guard let value = Int(text), value >= 0 else { throw UsageError("--layer expects a hidden-state index, got '\(text)'") }
@@ -89,7 +92,7 @@ enum BenchCommand: Command {
             limit: limit, models: models.isEmpty ? ["minilm", "bert-base"] : models,
             python: noAnchor ? nil : (python ?? ProcessInfo.processInfo.environment["NEURON_PYTHON"] ?? ".venv/bin/python"),
             threads: threads, workers: workers, repeats: repeats,
-            batchTokens: batchTokens
+            writes: !noWrite, batchTokens: batchTokens
         ).run()
     }
 }

@@ -11,6 +11,8 @@ struct ExtractionBenchmark {
     var workers: Int
     /// Alternating rounds of ours and PyTorch; each side's best round is reported.
     var repeats: Int
+    /// Both sides write every word vector to .npy files (false: `--no-write`, compute only).
+    var writes: Bool
     /// Most tokens in one packed batch (nil: the extractor's default).
     var batchTokens: Int?
 
@@ -71,23 +73,37 @@ struct ExtractionBenchmark {
         print(TextTable.render(rows))
     }
 
-    /// Seconds-free throughput of our extraction: every hidden state, mean of subwords, .npy sink.
+    /// Throughput of our extraction: every hidden state, mean of subwords, into .npy files as the
+    /// cache writes them (creating, writing, fsync and hashing inside the timing), or kept nowhere
+    /// with `writes == false`.
     func timeOurs(_ encoder: TransformerEncoder, _ sentences: [TokenizedSentence], work: URL) throws -> Double {
         let layers = Array(0..<encoder.hiddenStateCount)
         var firstRows: [Int] = [], rows = 0
         for sentence in sentences { firstRows.append(rows); rows += sentence.wordSpans.count }
-        let folder = work.appendingPathComponent("arrays")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        var sink = try LayerFileSink(folder: folder, layers: layers, rows: rows, width: encoder.config.hiddenSize, type: .float32)
         var extractor = WordActivationExtractor(encoder: encoder, layers: layers, aggregation: .mean, workers: workers)
         if let batchTokens { extractor.maxBatchTokens = batchTokens }
         let bar = ProgressBar("  ours", total: sentences.count, unit: "sentences", throughputUnit: "tokens")
         let start = Date()
-        try extractor.extract(sentences, firstRows: firstRows, into: &sink, progress: { done, tokens in bar.advance(by: done, throughput: tokens) })
-        _ = try sink.finish()
+        let progress: (Int, Int) -> Void = { done, tokens in bar.advance(by: done, throughput: tokens) }
+        if writes {
+            let folder = work.appendingPathComponent("arrays")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            var sink = try LayerFileSink(folder: folder, layers: layers, rows: rows, width: encoder.config.hiddenSize, type: .float32)
+            try extractor.extract(sentences, firstRows: firstRows, into: &sink, progress: progress)
+            _ = try sink.finish()
+        } else {
+            var sink = DiscardingSink()
+            try extractor.extract(sentences, firstRows: firstRows, into: &sink, progress: progress)
+        }
         let seconds = Date().timeIntervalSince(start)
         bar.finish()
         return Double(sentences.reduce(0) { $0 + $1.ids.count }) / seconds
+    }
+
+    /// Keeps nothing (`--no-write`: the forward passes and word means alone).
+    struct DiscardingSink: WordActivationSink {
+        var checksum: Float = 0
+        mutating func write(layerSlot: Int, firstRow: Int, vectors: UnsafeBufferPointer<Float>) { checksum += vectors[0] }
     }
 
     func writeAnchorInput(_ sentences: [TokenizedSentence], to url: URL) throws {
@@ -101,7 +117,8 @@ struct ExtractionBenchmark {
     func runAnchor(python: String, model: URL, input: URL) throws -> Double? {
         print("PyTorch    running the anchor on the same ids …")
         return try PythonAnchor.run(python: python, script: "scripts/bench_extract_pytorch.py",
-                                    arguments: ["--model", model.path, "--input", input.path, "--threads", String(threads)])?["tokens_per_second"] as? Double
+                                    arguments: ["--model", model.path, "--input", input.path, "--threads", String(threads)]
+                                        + (writes ? ["--out", input.deletingLastPathComponent().appendingPathComponent("anchor-arrays").path] : []))?["tokens_per_second"] as? Double
     }
 
     /// A bert-base-sized checkpoint with mBERT's vocabulary size and random weights, made once.
@@ -153,13 +170,23 @@ struct ExtractionBenchmark {
         return folder
     }
 
+    /// sgemm throughput on 1024³ with `threads` BLAS threads: the fastest of 20 products into one
+    /// output buffer (no allocation inside the timing).
     func measureSGEMM() -> Double {
         let n = 1024
-        let a = Tensor(shape: [n, n], scalars: (0..<(n * n)).map { Float($0 % 7) * 0.1 })
-        _ = a.matmul(a)
-        let start = Date()
-        for _ in 0..<5 { _ = a.matmul(a) }
-        return 5 * 2 * Double(n * n * n) / Date().timeIntervalSince(start) / 1e9
+        let a = (0..<(n * n)).map { Float($0 % 7) * 0.1 }
+        var c = [Float](repeating: 0, count: n * n)
+        var best = Double.infinity
+        a.withUnsafeBufferPointer { a in
+            c.withUnsafeMutableBufferPointer { c in
+                for _ in 0..<21 {
+                    let start = Date()
+                    BLAS.gemm(m: n, n: n, k: n, a: a.baseAddress!, lda: n, b: a.baseAddress!, ldb: n, c: c.baseAddress!, ldc: n)
+                    best = min(best, Date().timeIntervalSince(start))
+                }
+            }
+        }
+        return 2 * Double(n * n * n) / best / 1e9
     }
 
     /// Multiply-adds ×2 of one token through the encoder: the four projections, the feed-forward

@@ -24,6 +24,18 @@ struct NumpyArrayFileTests {
         #expect(try NumpyArrayFile.read(url).scalars == [0, 0.5, 1, 1.5, 2, 2.5])
     }
 
+    @Test("blocks of consecutive rows land at their rows, in either type", arguments: [NumpyArrayFile.ScalarType.float32, .float16])
+    func blockWriter(type: NumpyArrayFile.ScalarType) throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("blocks-\(UUID().uuidString).npy")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let writer = try NumpyArrayWriter(url: url, rows: 5, width: 2, type: type)
+        try [Float(3), 3.5, 4, 4.5].withUnsafeBufferPointer { try writer.write(firstRow: 3, $0) }   // rows 3–4
+        try [Float(0), 0.5].withUnsafeBufferPointer { try writer.write(firstRow: 0, $0) }          // row 0
+        try [Float(1), 1.5, 2, 2.5].withUnsafeBufferPointer { try writer.write(firstRow: 1, $0) }   // rows 1–2
+        try writer.close()
+        #expect(try NumpyArrayFile.read(url).scalars == [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5])
+    }
+
     @Test("a truncated array is reported, not read")
     func truncated() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("tr-\(UUID().uuidString).npy")
