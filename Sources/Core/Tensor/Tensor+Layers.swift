@@ -119,25 +119,23 @@ extension Tensor {
     }
 }
 
-/// An element-wise function with an eight-lane and a scalar form that agree lane by lane.
+/// An element-wise function on eight lanes; a row's last few values go through one lane of it.
 protocol ElementwiseActivation {
     static func lanes(_ x: SIMD8<Float>) -> SIMD8<Float>
-    static func scalar(_ x: Float) -> Float
+}
+
+extension ElementwiseActivation {
+    @inline(__always) static func scalar(_ x: Float) -> Float { lanes(SIMD8(repeating: x))[0] }
 }
 
 /// `0.5 x (1 + erf(x / √2))`.
 enum ExactGELU: ElementwiseActivation {
     @inline(__always) static func lanes(_ x: SIMD8<Float>) -> SIMD8<Float> { 0.5 * x * (1 + FastMath.erf(x * 0.707_106_781_186_547_6)) }
-    @inline(__always) static func scalar(_ x: Float) -> Float { 0.5 * x * (1 + FastMath.erf(x * 0.707_106_781_186_547_6)) }
 }
 
 /// `0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))`, with tanh(u) = 1 − 2 / (e^{2u} + 1).
 enum TanhGELU: ElementwiseActivation {
     @inline(__always) static func lanes(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        let inner = 0.797_884_560_802_865_4 * (x + 0.044_715 * x * x * x)
-        return 0.5 * x * (1 + (1 - 2 / (FastMath.exp(2 * inner) + 1)))
-    }
-    @inline(__always) static func scalar(_ x: Float) -> Float {
         let inner = 0.797_884_560_802_865_4 * (x + 0.044_715 * x * x * x)
         return 0.5 * x * (1 + (1 - 2 / (FastMath.exp(2 * inner) + 1)))
     }

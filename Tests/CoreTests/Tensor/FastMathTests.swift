@@ -25,14 +25,15 @@ struct FastMathTests {
         #expect(worst < 3e-7, "max relative error \(worst)")
     }
 
-    @Test("the eight-lane exp and erf equal the scalar ones lane by lane")
+    @Test("every lane of the eight-lane exp and erf is as accurate as lane 0, with its own input")
     func laneFunctions() {
-        for start in stride(from: -100, through: 100, by: 0.37) {
+        for start in stride(from: -80.0, through: 80.0, by: 0.37) {
             let x = SIMD8<Float>((0..<8).map { Float(start) + Float($0) * 0.05 })
             let e = FastMath.exp(x), r = FastMath.erf(x / 20)
             for lane in 0..<8 {
-                #expect(e[lane] == FastMath.exp(x[lane]), "exp(\(x[lane]))")
-                #expect(r[lane] == FastMath.erf(x[lane] / 20), "erf(\(x[lane] / 20))")
+                let exact = Foundation.exp(Double(x[lane]))
+                #expect(abs(Double(e[lane]) - exact) / exact < 3e-7, "exp(\(x[lane])) in lane \(lane)")
+                #expect(abs(Double(r[lane]) - Foundation.erf(Double(x[lane] / 20))) < 4e-7, "erf(\(x[lane] / 20)) in lane \(lane)")
             }
         }
     }
