@@ -37,26 +37,18 @@ public struct WordActivationExtractor: Sendable {
         self.workers = workers
     }
 
-    /// Groups sentence indices into batches of similar length (shortest first).
+    /// Sentence indices in batches of similar length, longest batches first.
     public func batches(_ sentences: [TokenizedSentence]) -> [[Int]] {
-        let order = sentences.indices.sorted { sentences[$0].ids.count < sentences[$1].ids.count }
-        var batches: [[Int]] = [], current: [Int] = [], tokens = 0
-        for index in order {
-            let length = sentences[index].ids.count
-            if !current.isEmpty && (tokens + length > maxBatchTokens || current.count >= maxBatchSentences) {
-                batches.append(current); current = []; tokens = 0
-            }
-            current.append(index); tokens += length
-        }
-        if !current.isEmpty { batches.append(current) }
-        return batches
+        PackedBatch.groups(lengths: sentences.indices.map { ($0, sentences[$0].ids.count) },
+                           maxTokens: maxBatchTokens, maxItems: maxBatchSentences)
     }
 
     /// Extracts every sentence. `firstRows[i]` is the global row of sentence i's first word.
     ///
-    /// With `workers > 1` whole batches run concurrently (longest first, each to the next free worker), each on one core with single-threaded
-    /// BLAS: no fork–join inside every matrix product, and the element-wise layers run in parallel
-    /// too. Vectors reach the sink one batch at a time, under a lock.
+    /// With `workers > 1` whole batches run concurrently (longest first, each to the next free
+    /// worker), each on one core with single-threaded BLAS: no fork–join inside every matrix
+    /// product, and the element-wise layers run in parallel too. Vectors reach the sink one batch
+    /// at a time, under a lock, one sentence per call.
     ///
     /// - Parameters:
     ///   - shouldStop: polled between batches; extraction ends early (throwing `CancellationError`) when true.
@@ -75,13 +67,11 @@ public struct WordActivationExtractor: Sendable {
         withoutActuallyEscaping(shouldStop) { shouldStop in
             withoutActuallyEscaping(progress) { progress in
                 let callbacks = Callbacks(shouldStop: shouldStop, progress: progress)
-                // Longest batches first, each to the next free worker: the run ends on short ones.
-                let order = Array(batches.reversed())
-                Parallel.drain(order.count, workers: workerCount) { item in
+                Parallel.drain(batches.count, workers: workerCount) { item in
                     if shared.failed || callbacks.stop() { shared.fail(CancellationError()); return false }
-                    let (vectors, tokens) = run(order[item], sentences)
-                    shared.emit(vectors, batch: order[item], sentences: sentences, firstRows: firstRows, width: encoder.config.hiddenSize)
-                    callbacks.report(order[item].count, tokens)
+                    let (vectors, tokens) = run(batches[item], sentences)
+                    shared.emit(vectors, batch: batches[item], sentences: sentences, firstRows: firstRows, width: encoder.config.hiddenSize)
+                    callbacks.report(batches[item].count, tokens)
                     return true
                 }
             }

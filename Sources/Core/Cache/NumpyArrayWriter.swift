@@ -1,9 +1,10 @@
 import Foundation
 
-/// Writes a [rows, width] `.npy` array row by row (or a block of rows at a time) in any order, without holding it in memory.
+/// Writes a [rows, width] `.npy` array a row or a block of consecutive rows at a time, in any order,
+/// without holding it in memory.
 ///
 /// The file is created at full size up front (header + zeros) and rows land at their offsets with
-/// `pwrite`, so resident memory stays one row whatever the array's size.
+/// `pwrite`, so resident memory stays one block whatever the array's size.
 public final class NumpyArrayWriter {
     public let url: URL
     public let rows: Int, width: Int
@@ -11,7 +12,7 @@ public final class NumpyArrayWriter {
     private let descriptor: Int32
     private let dataOffset: Int
     /// Conversion buffer for float16 files.
-    private var halfRow: [UInt16]
+    private var halfBuffer: [UInt16]
 
     public init(url: URL, rows: Int, width: Int, type: NumpyArrayFile.ScalarType) throws {
         self.url = url
@@ -20,7 +21,7 @@ public final class NumpyArrayWriter {
         self.type = type
         let header = NumpyArrayFile.header(shape: [rows, width], type: type)
         dataOffset = header.count
-        halfRow = [UInt16](repeating: 0, count: type == .float16 ? width : 0)
+        halfBuffer = [UInt16](repeating: 0, count: type == .float16 ? width : 0)
         descriptor = open(url.path, O_CREAT | O_TRUNC | O_WRONLY, 0o644)
         guard descriptor >= 0 else { throw CacheError.cannotWrite(url, reason: String(cString: strerror(errno))) }
         let written = header.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, header.count, 0) }
@@ -47,9 +48,9 @@ public final class NumpyArrayWriter {
         case .float32:
             try writeAll(UnsafeRawBufferPointer(values), at: offset)
         case .float16:
-            if halfRow.count < values.count { halfRow = [UInt16](repeating: 0, count: values.count) }
-            for i in 0..<values.count { halfRow[i] = Float16(values[i]).bitPattern }
-            try halfRow.withUnsafeBytes { try writeAll(UnsafeRawBufferPointer(rebasing: $0[0..<(values.count * 2)]), at: offset) }
+            if halfBuffer.count < values.count { halfBuffer = [UInt16](repeating: 0, count: values.count) }
+            for i in 0..<values.count { halfBuffer[i] = Float16(values[i]).bitPattern }
+            try halfBuffer.withUnsafeBytes { try writeAll(UnsafeRawBufferPointer(rebasing: $0[0..<(values.count * 2)]), at: offset) }
         }
     }
 

@@ -153,14 +153,12 @@ public struct InterventionSweep: Sendable {
         defer { BLAS.setThreadCount(threads) }
         try withoutActuallyEscaping(shouldStop) { shouldStop in
             let stop = StopFlag(shouldStop)
-            // Longest batches first, each to the next free worker: the run ends on short ones.
-            let order = Array(batches.reversed())
-            Parallel.drain(order.count, workers: workerCount) { item in
+            Parallel.drain(batches.count, workers: workerCount) { item in
                 if stop.check() { return false }
-                let tokens = runBatch(order[item], sentences: sentences, wordOffsets: offsets, rankings: rankings,
+                let tokens = runBatch(batches[item], sentences: sentences, wordOffsets: offsets, rankings: rankings,
                                       scales: scales, directions: directions, ticks: ticks, into: box)
                 box.addTokens(tokens)
-                progress(order[item].count)
+                progress(batches[item].count)
                 return true
             }
             if stop.stopped { throw CancellationError() }
@@ -168,19 +166,10 @@ public struct InterventionSweep: Sendable {
         return SweepPredictions(predicted: box.predicted, original: original, words: words, tokensRun: box.tokens)
     }
 
-    /// Sentences with relevant words, grouped by length into packed batches.
+    /// Sentences with relevant words in packed batches of similar length, longest batches first.
     func batches(_ sentences: [InterventionSentence]) -> [[Int]] {
-        let order = sentences.indices.filter { !sentences[$0].words.isEmpty }.sorted { sentences[$0].tokens.ids.count < sentences[$1].tokens.ids.count }
-        var batches: [[Int]] = [], current: [Int] = [], tokens = 0
-        for index in order {
-            let length = sentences[index].tokens.ids.count
-            if !current.isEmpty && (tokens + length > settings.maxBatchTokens || current.count >= settings.maxBatchSentences) {
-                batches.append(current); current = []; tokens = 0
-            }
-            current.append(index); tokens += length
-        }
-        if !current.isEmpty { batches.append(current) }
-        return batches
+        PackedBatch.groups(lengths: sentences.indices.filter { !sentences[$0].words.isEmpty }.map { ($0, sentences[$0].tokens.ids.count) },
+                           maxTokens: settings.maxBatchTokens, maxItems: settings.maxBatchSentences)
     }
 
     /// One batch through every ranking and k. - Returns: tokens run through the upper layers.

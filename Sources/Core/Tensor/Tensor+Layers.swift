@@ -28,10 +28,11 @@ extension Tensor {
                     beta.scalars.withUnsafeBufferPointer { b in
                         scalars.withUnsafeMutableBufferPointer { data in
                             let add = biasBuffer.baseAddress!
+                            // An empty array's buffer still has an address: test the residual itself.
+                            let residualBase = residual == nil ? nil : residualBuffer.baseAddress
                             for row in 0..<rowCount {
                                 let x = data.baseAddress! + row * width
-                                // An empty array's buffer still has an address: test the residual itself.
-                                let skip = residual == nil ? nil : residualBuffer.baseAddress.map { $0 + row * width }
+                                let skip = residualBase.map { $0 + row * width }
                                 var sum8 = SIMD8<Float>(repeating: 0)
                                 var i = 0
                                 while i < lanes {
