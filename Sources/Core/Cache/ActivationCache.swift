@@ -215,13 +215,18 @@ public struct LayerFileSink: WordActivationSink {
         try writers[layerSlot].write(firstRow: firstRow, vectors)
     }
 
-    /// Closes every file and describes it for the manifest.
+    /// Closes every file and describes it for the manifest: one file's hash is computed while
+    /// another's `fsync` waits on the disk.
     public func finish() throws -> [ActivationManifest.LayerArray] {
-        try zip(layers, writers).map { layer, writer in
-            try writer.close()
-            let data = try Data(contentsOf: writer.url, options: .alwaysMapped)
-            return .init(layer: layer, file: writer.url.lastPathComponent, byteCount: data.count,
-                         contentHash: data.withUnsafeBytes { ContentHash.hex(ContentHash.xxh64($0)) })
-        }
+        let writers = writers, layers = layers
+        return try Parallel.map(writers.count) { slot -> Result<ActivationManifest.LayerArray, Error> in
+            Result {
+                let writer = writers[slot]
+                try writer.close()
+                let data = try Data(contentsOf: writer.url, options: .alwaysMapped)
+                return .init(layer: layers[slot], file: writer.url.lastPathComponent, byteCount: data.count,
+                             contentHash: data.withUnsafeBytes { ContentHash.hex(ContentHash.xxh64($0)) })
+            }
+        }.map { try $0.get() }
     }
 }

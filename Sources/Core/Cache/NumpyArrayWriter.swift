@@ -4,8 +4,9 @@ import Foundation
 /// without holding it in memory.
 ///
 /// The file is created at full size up front (header + zeros) and rows land at their offsets with
-/// `pwrite`, so resident memory stays one block whatever the array's size.
-public final class NumpyArrayWriter {
+/// `pwrite`, so resident memory stays one block whatever the array's size. Writeback to disk starts
+/// every 16 MB, while the caller keeps computing. One thread writes to a writer at a time.
+public final class NumpyArrayWriter: @unchecked Sendable {
     public let url: URL
     public let rows: Int, width: Int
     public let type: NumpyArrayFile.ScalarType
@@ -13,6 +14,10 @@ public final class NumpyArrayWriter {
     private let dataOffset: Int
     /// Conversion buffer for float16 files.
     private var halfBuffer: [UInt16]
+    /// Bytes written since writeback was last started (see `DiskWriteback`).
+    private var bytesSinceWriteback = 0
+    /// Writeback starts after this many bytes, so `close()` finds little left to flush.
+    static let writebackStride = 16 << 20
 
     public init(url: URL, rows: Int, width: Int, type: NumpyArrayFile.ScalarType) throws {
         self.url = url
@@ -61,6 +66,11 @@ public final class NumpyArrayWriter {
             if written < 0 && errno == EINTR { continue }
             guard written > 0 else { throw CacheError.cannotWrite(url, reason: String(cString: strerror(errno))) }
             done += written
+        }
+        bytesSinceWriteback += bytes.count
+        if bytesSinceWriteback >= Self.writebackStride {
+            DiskWriteback.begin(descriptor)
+            bytesSinceWriteback = 0
         }
     }
 
