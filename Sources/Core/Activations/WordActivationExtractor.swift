@@ -1,7 +1,7 @@
 import Foundation
 
 /// Receives word vectors as the extractor produces them (in batch order, not corpus order).
-public protocol WordActivationSink {
+public protocol WordActivationSink: SendableMetatype {
     /// The vectors of consecutive words (one sentence's) at one of the requested layers.
     /// - Parameters:
     ///   - layerSlot: position of the layer in the request's `layers`.

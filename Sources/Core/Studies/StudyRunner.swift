@@ -105,6 +105,8 @@ public struct StudyRunner: Sendable {
         settings.rankings = RankingMethod.allCases.filter(study.rankings.contains)   // order does not change results
         settings.classifiers = study.classifiers
         settings.neuronCounts = study.neuronCounts
+        // The greedy Gaussian ranking reaches the study's largest k (Probeless completes it beyond).
+        settings.gaussianNeurons = max(settings.gaussianNeurons, study.neuronCounts.max() ?? 0)
         settings.selectivity = study.control != nil
         settings.control = study.control ?? .uniform
         settings.controlSeed = study.seed

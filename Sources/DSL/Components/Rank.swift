@@ -106,7 +106,7 @@ public struct Intervene: StudyComponent {
     /// `Intervene(.ablate)` sweeps k = 0, 10, …, D; `neurons:` chooses the k values; `on:` the attributes.
     public init(_ edit: NeuronEdit, neurons: (some Sequence<Int>)? = nil as [Int]?, on attributes: [Attribute] = []) {
         self.edit = edit
-        neuronCounts = neurons.map(Array.init)
+        neuronCounts = neurons.map { Array($0) }
         self.attributes = attributes
     }
 

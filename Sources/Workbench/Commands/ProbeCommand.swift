@@ -20,9 +20,9 @@ enum ProbeCommand: Command {
           --attributes LIST    e.g. Number,Gender,Tense,"Part of Speech" (default)
           --layers LIST        hidden states, e.g. 2,4,6 (default: 2,4,6)
           --all-layers         also probe the layers concatenated (Durrani §5)
-          --max-k N            curves for k = 1…N (default 150)
+          --max-k N            curves for k = 1…N (default 150); the greedy Gaussian
+                               ranking selects that many neurons too
           --k-step N           evaluate k = 1 and every multiple of N only (default 1: every k)
-          --gaussian-neurons N greedy Gaussian ranking length (default 150)
           --control SAMPLER    uniform (default, Antverg) or empirical (Durrani)
           --min-types N        value filter (default 100)
           --durrani WHERE      Durrani et al.'s analyses on: concatenated (default with --all-layers:
@@ -44,7 +44,6 @@ enum ProbeCommand: Command {
         let allLayers = arguments.flag("all-layers")
         let maxK = try arguments.intOption("max-k", default: 150)
         let step = try arguments.intOption("k-step", default: 1)
-        let gaussianNeurons = try arguments.intOption("gaussian-neurons", default: 150)
         let controlName = try arguments.option("control") ?? "uniform"
         guard let control = ControlTask.Sampler(rawValue: controlName) else { throw UsageError("--control must be uniform or empirical") }
         let minTypes = try arguments.intOption("min-types", default: 100)

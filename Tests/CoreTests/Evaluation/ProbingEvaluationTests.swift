@@ -44,6 +44,15 @@ struct ProbingEvaluationTests {
         }
     }
 
+    @Test("a study's greedy Gaussian ranking reaches its largest k (150 at least)")
+    func gaussianRankingLength() {
+        var study = StudyDescription(name: "gaussian-length")
+        study.neuronCounts = [1, 10, 50]
+        #expect(StudyRunner().probingSettings(study).gaussianNeurons == 150)
+        study.neuronCounts = [1, 100, 300]
+        #expect(StudyRunner().probingSettings(study).gaussianNeurons == 300)
+    }
+
     @Test("Durrani: λ grid, ablation keeps accuracy with the top neurons, minimal set finds them")
     func durrani() {
         let data = syntheticProbingData()
