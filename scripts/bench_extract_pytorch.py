@@ -4,17 +4,31 @@
 Reads {"sentences": [{"ids": [...], "spans": [[start, end], ...]}]} written by the workbench,
 runs transformers' BertModel/XLMRobertaModel on length-sorted padded batches with every hidden
 state, takes each word's mean over its subwords (one batched matmul per batch), and prints
-{"tokens": N, "seconds": S, "tokens_per_second": R, "threads": T} as JSON.
+{"tokens": N, "seconds": S, "tokens_per_second": R, "threads": T, "peak_rss_bytes": B} as JSON.
 
 With --out DIR it also writes what the workbench's side writes, the way it writes it: one float32
 .npy file per hidden state, [words, hidden], created at full size, each sentence's word vectors
-written at their corpus rows with one pwrite, fsync at the end (all inside the timing).
+written at their corpus rows with one pwrite, writeback started every 16 MB per file
+(sync_file_range, as the workbench's writer does), fsync at the end (all inside the timing).
 """
-import argparse, json, os, sys, time
+import argparse, ctypes, json, os, resource, sys, time
 
 import numpy as np
 import torch
 from transformers import AutoModel
+
+
+def start_writeback(fd):
+    """sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE) through libc (Python's os lacks it)."""
+    if LIBC is not None:
+        LIBC.sync_file_range(fd, ctypes.c_int64(0), ctypes.c_int64(0), ctypes.c_uint(2))
+
+
+try:
+    LIBC = ctypes.CDLL(None, use_errno=True)
+    LIBC.sync_file_range
+except (OSError, AttributeError):
+    LIBC = None
 
 
 def main():
@@ -50,6 +64,7 @@ def main():
             fd = os.open(path, os.O_WRONLY)
             os.ftruncate(fd, data_offset + rows * hidden * 4)
             files.append(fd)
+        unsynced = [0] * len(files)
     with torch.inference_mode():
         for b in range(0, len(order), args.batch):
             batch = [sentences[i] for i in order[b:b + args.batch]]
@@ -72,14 +87,20 @@ def main():
                 for row, i in enumerate(order[b:b + args.batch]):
                     count = len(sentences[i]["spans"])
                     for layer, fd in enumerate(files):
-                        os.pwrite(fd, values[layer, row, :count].tobytes(), data_offset + first_rows[i] * hidden * 4)
+                        block = values[layer, row, :count].tobytes()
+                        os.pwrite(fd, block, data_offset + first_rows[i] * hidden * 4)
+                        unsynced[layer] += len(block)
+                        if unsynced[layer] >= 16 << 20:
+                            start_writeback(fd)
+                            unsynced[layer] = 0
     if files is not None:
         for fd in files:
             os.fsync(fd)
             os.close(fd)
     seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024   # Linux: kilobytes
     json.dump({"tokens": tokens, "seconds": seconds, "tokens_per_second": tokens / seconds,
-               "threads": torch.get_num_threads(), "checksum": checksum}, sys.stdout)
+               "threads": torch.get_num_threads(), "checksum": checksum, "peak_rss_bytes": peak}, sys.stdout)
     print()
 
 

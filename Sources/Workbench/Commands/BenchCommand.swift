@@ -26,7 +26,7 @@ enum BenchCommand: Command {
           --threads N        threads for both sides (default: 2)
           --repeats N        alternating rounds of ours and PyTorch, best of each (default: 2)
           --no-write         neither side writes the .npy files: forward passes and word means only
-          --batch-tokens N   most tokens in one of our packed batches (default: 2048)
+          --batch-tokens N   most tokens in one of our packed batches (default: 1024)
           --workers N        our batches in flight, each on single-threaded BLAS (default:
                              one per core; 1 = one batch at a time on --threads BLAS threads)
 

@@ -36,7 +36,7 @@ struct ExtractionBenchmark {
         let idsFile = work.appendingPathComponent("ids.json")
         try writeAnchorInput(sentences, to: idsFile)
 
-        var rows: [[String]] = [["model", "ours tok/s", "PyTorch tok/s", "ratio", "% of sgemm", "peak RSS", "weights"]]
+        var rows: [[String]] = [["model", "ours tok/s", "PyTorch tok/s", "ratio", "% of sgemm", "peak RSS", "weights", "loaded", "extraction adds", "PyTorch peak RSS"]]
         for name in models {
             let folder: URL
             switch name {
@@ -44,19 +44,23 @@ struct ExtractionBenchmark {
             case "bert-base": folder = try randomBertBase()
             default: folder = ModelCatalog.resolve(name)
             }
-            resetPeakMemory()
             let encoder = try TransformerEncoder.load(from: folder)
             let weightBytes = parameterBytes(encoder.config)
+            // The peak is taken from here: resident memory with the model loaded, then what the
+            // extraction rounds add to it (batches in flight, the sink's buffers).
+            let loaded = residentMemoryBytes()
+            resetPeakMemory()
             // Rounds alternate ours and PyTorch, and each side keeps its best: a slow spell on a
             // shared machine then lowers one round, not one side.
-            var ours = 0.0, anchor: Double?, sgemmBest = sgemm
+            var ours = 0.0, anchor: Double?, anchorPeak: Int?, sgemmBest = sgemm
             for round in 1...repeats {
                 let rate = try timeOurs(encoder, sentences, work: work)
                 ours = max(ours, rate)
                 print(String(format: "ours       %@: %.0f tokens/s (%.1f s)%@", name, rate, Double(tokens) / rate,
                              repeats > 1 ? " — round \(round) of \(repeats)" : ""))
-                if let python, let rate = try runAnchor(python: python, model: folder, input: idsFile) {
+                if let python, let (rate, peakBytes) = try runAnchor(python: python, model: folder, input: idsFile) {
                     anchor = max(anchor ?? 0, rate)
+                    anchorPeak = max(anchorPeak ?? 0, peakBytes)
                     print(String(format: "PyTorch    %@: %.0f tokens/s (%.1f s)", name, rate, Double(tokens) / rate))
                 }
                 sgemmBest = max(sgemmBest, measureSGEMM())
@@ -67,7 +71,8 @@ struct ExtractionBenchmark {
             let anchorText = anchor.map { String(format: "%.0f", $0) } ?? "—"
             let ratioText = anchor.map { String(format: "%.2f×", ours / $0) } ?? "—"
             rows.append([name, String(format: "%.0f", ours), anchorText, ratioText, String(format: "%.0f%%", efficiency),
-                         formatBytes(peak), formatBytes(weightBytes)])
+                         formatBytes(peak), formatBytes(weightBytes), formatBytes(loaded), formatBytes(max(0, peak - loaded)),
+                         anchorPeak.map(formatBytes) ?? "—"])
         }
         print("")
         print(TextTable.render(rows))
@@ -112,12 +117,15 @@ struct ExtractionBenchmark {
         try JSONSerialization.data(withJSONObject: payload).write(to: url)
     }
 
-    /// Runs `scripts/bench_extract_pytorch.py`; nil (with a note) when no usable Python is found.
-    func runAnchor(python: String, model: URL, input: URL) throws -> Double? {
+    /// Runs `scripts/bench_extract_pytorch.py`: its tokens/s and peak resident memory (model loading
+    /// included); nil (with a note) when no usable Python is found.
+    func runAnchor(python: String, model: URL, input: URL) throws -> (Double, Int)? {
         print("PyTorch    running the anchor on the same ids …")
-        return try PythonAnchor.run(python: python, script: "scripts/bench_extract_pytorch.py",
-                                    arguments: ["--model", model.path, "--input", input.path, "--threads", String(threads)]
-                                        + (writes ? ["--out", input.deletingLastPathComponent().appendingPathComponent("anchor-arrays").path] : []))?["tokens_per_second"] as? Double
+        guard let result = try PythonAnchor.run(python: python, script: "scripts/bench_extract_pytorch.py",
+                                                arguments: ["--model", model.path, "--input", input.path, "--threads", String(threads)]
+                                                    + (writes ? ["--out", input.deletingLastPathComponent().appendingPathComponent("anchor-arrays").path] : [])),
+              let rate = result["tokens_per_second"] as? Double else { return nil }
+        return (rate, (result["peak_rss_bytes"] as? Int) ?? 0)
     }
 
     /// A bert-base-sized checkpoint with mBERT's vocabulary size and random weights, made once.
@@ -203,9 +211,14 @@ struct ExtractionBenchmark {
 
     func resetPeakMemory() { try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8) }
 
-    func peakMemoryBytes() -> Int {
+    func peakMemoryBytes() -> Int { statusBytes("VmHWM:") }
+
+    func residentMemoryBytes() -> Int { statusBytes("VmRSS:") }
+
+    /// A size line of /proc/self/status ("VmHWM:  123 kB"), in bytes; 0 where it cannot be read.
+    func statusBytes(_ key: String) -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key) }),
               let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
         return kilobytes * 1024
     }
