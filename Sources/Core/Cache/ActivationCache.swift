@@ -223,9 +223,9 @@ public struct LayerFileSink: WordActivationSink {
             Result {
                 let writer = writers[slot]
                 try writer.close()
-                let data = try Data(contentsOf: writer.url, options: .alwaysMapped)
-                return .init(layer: layers[slot], file: writer.url.lastPathComponent, byteCount: data.count,
-                             contentHash: data.withUnsafeBytes { ContentHash.hex(ContentHash.xxh64($0)) })
+                let (hash, byteCount) = try ContentHash.ofFileWithSize(writer.url)
+                return .init(layer: layers[slot], file: writer.url.lastPathComponent, byteCount: byteCount,
+                             contentHash: ContentHash.hex(hash))
             }
         }.map { try $0.get() }
     }

@@ -23,11 +23,11 @@ public final class ActivationStore: @unchecked Sendable {
         }
         for entry in manifest.arrays + [manifest.wordsFile] {
             let url = directory.appendingPathComponent(entry.file)
-            guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else { throw CacheError.corrupted(url, reason: "missing") }
-            guard data.count == entry.byteCount else {
-                throw CacheError.corrupted(url, reason: "\(data.count) bytes, manifest says \(entry.byteCount)")
+            guard let (digest, byteCount) = try? ContentHash.ofFileWithSize(url) else { throw CacheError.corrupted(url, reason: "missing") }
+            guard byteCount == entry.byteCount else {
+                throw CacheError.corrupted(url, reason: "\(byteCount) bytes, manifest says \(entry.byteCount)")
             }
-            let hash = data.withUnsafeBytes { ContentHash.hex(ContentHash.xxh64($0)) }
+            let hash = ContentHash.hex(digest)
             guard hash == entry.contentHash else { throw CacheError.corrupted(url, reason: "content hash \(hash) ≠ \(entry.contentHash)") }
         }
         self.directory = directory
