@@ -94,11 +94,18 @@ public struct ContentHash: Sendable {
     /// file does not make it resident in this process).
     public static func ofFile(_ url: URL) throws -> String { hex(try ofFileWithSize(url).hash) }
 
+    /// A file that could not be read for hashing, with the system's reason.
+    public struct ReadError: Error, CustomStringConvertible {
+        public var url: URL
+        public var reason: String
+        public var description: String { "\(url.path): cannot read (\(reason))" }
+    }
+
     /// XXH64 of a file's bytes and its size in bytes.
     public static func ofFileWithSize(_ url: URL) throws -> (hash: UInt64, byteCount: Int) {
         let descriptor = open(url.path, O_RDONLY)
         guard descriptor >= 0 else {
-            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: url.path, NSLocalizedDescriptionKey: "cannot read \(url.path): \(String(cString: strerror(errno)))"])
+            throw ReadError(url: url, reason: String(cString: strerror(errno)))
         }
         defer { close(descriptor) }
         let chunk = 4 << 20
@@ -109,7 +116,7 @@ public struct ContentHash: Sendable {
             let count = read(descriptor, buffer.baseAddress! + filled, chunk - filled)
             if count < 0 && errno == EINTR { continue }
             guard count >= 0 else {
-                throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: url.path, NSLocalizedDescriptionKey: "cannot read \(url.path): \(String(cString: strerror(errno)))"])
+                    throw ReadError(url: url, reason: String(cString: strerror(errno)))
             }
             filled += count
             if count == 0 || filled == chunk {

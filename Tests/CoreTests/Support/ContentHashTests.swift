@@ -18,6 +18,8 @@ struct ContentHashTests {
             #expect(count == size)
             #expect(hash == bytes.withUnsafeBytes { ContentHash.xxh64($0) }, "size \(size)")
         }
-        #expect(throws: (any Error).self) { try ContentHash.ofFile(folder.appendingPathComponent("absent.bin")) }
+        let absent = folder.appendingPathComponent("absent.bin")
+        let error = #expect(throws: ContentHash.ReadError.self) { try ContentHash.ofFile(absent) }
+        #expect(error?.description == "\(absent.path): cannot read (No such file or directory)")
     }
 }
