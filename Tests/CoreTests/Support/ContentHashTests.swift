@@ -4,6 +4,13 @@ import Testing
 
 @Suite("Content hash")
 struct ContentHashTests {
+    @Test("xxh64 matches the reference implementation")
+    func xxh64() {
+        #expect(ContentHash.xxh64("") == 0xEF46_DB37_51D8_E999)
+        #expect(ContentHash.xxh64("abc") == 0x44BC_2CF5_AD77_0999)
+        #expect(ContentHash.xxh64("Neuron Workbench: the quick brown fox jumps over the lazy dog") == 0x2995_0AAD_D138_E6EF)
+    }
+
     @Test("a file hashed 4 MB at a time equals the one-shot hash of its bytes, at every tail length")
     func fileMatchesOneShot() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hash-\(UUID().uuidString)")
