@@ -60,7 +60,7 @@ struct ExtractionBenchmark {
                              repeats > 1 ? " — round \(round) of \(repeats)" : ""))
                 if let python, let (rate, peakBytes) = try runAnchor(python: python, model: folder, input: idsFile) {
                     anchor = max(anchor ?? 0, rate)
-                    anchorPeak = max(anchorPeak ?? 0, peakBytes)
+                    if let peakBytes { anchorPeak = max(anchorPeak ?? 0, peakBytes) }
                     print(String(format: "PyTorch    %@: %.0f tokens/s (%.1f s)", name, rate, Double(tokens) / rate))
                 }
                 sgemmBest = max(sgemmBest, measureSGEMM())
@@ -119,13 +119,13 @@ struct ExtractionBenchmark {
 
     /// Runs `scripts/bench_extract_pytorch.py`: its tokens/s and peak resident memory (model loading
     /// included); nil (with a note) when no usable Python is found.
-    func runAnchor(python: String, model: URL, input: URL) throws -> (Double, Int)? {
+    func runAnchor(python: String, model: URL, input: URL) throws -> (Double, Int?)? {
         print("PyTorch    running the anchor on the same ids …")
         guard let result = try PythonAnchor.run(python: python, script: "scripts/bench_extract_pytorch.py",
                                                 arguments: ["--model", model.path, "--input", input.path, "--threads", String(threads)]
                                                     + (writes ? ["--out", input.deletingLastPathComponent().appendingPathComponent("anchor-arrays").path] : [])),
               let rate = result["tokens_per_second"] as? Double else { return nil }
-        return (rate, (result["peak_rss_bytes"] as? Int) ?? 0)
+        return (rate, result["peak_rss_bytes"] as? Int)
     }
 
     /// A bert-base-sized checkpoint with mBERT's vocabulary size and random weights, made once.
