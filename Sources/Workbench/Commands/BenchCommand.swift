@@ -14,7 +14,8 @@ enum BenchCommand: Command {
         .npy files as the cache does) over the same treebank sentences for MiniLM and for a
         bert-base-sized model (12 × 768, mBERT's 119,547-row vocabulary, random weights), then
         runs the PyTorch anchor (transformers, length-sorted padded batches of 32) on the same
-        token ids, writing the same .npy files, and prints the ratio, sgemm efficiency and peak
+        token ids, writing the same .npy files, and prints the ratio (each side's best round), each
+        round's own ratio (ours over the PyTorch run right after it), sgemm efficiency and peak
         resident memory.
 
           --treebank FILE    CoNLL-U file (default: UD_English-EWT dev under the UD root)

@@ -36,7 +36,7 @@ struct ExtractionBenchmark {
         let idsFile = work.appendingPathComponent("ids.json")
         try writeAnchorInput(sentences, to: idsFile)
 
-        var rows: [[String]] = [["model", "ours tok/s", "PyTorch tok/s", "ratio", "% of sgemm", "peak RSS", "weights", "loaded", "extraction adds", "PyTorch peak RSS"]]
+        var rows: [[String]] = [["model", "ours tok/s", "PyTorch tok/s", "ratio", "round ratios", "% of sgemm", "peak RSS", "weights", "loaded", "extraction adds", "PyTorch peak RSS"]]
         for name in models {
             let folder: URL
             switch name {
@@ -53,15 +53,20 @@ struct ExtractionBenchmark {
             // Rounds alternate ours and PyTorch, and each side keeps its best: a slow spell on a
             // shared machine then lowers one round, not one side.
             var ours = 0.0, anchor: Double?, anchorPeak: Int?, sgemmBest = sgemm
+            // Each round's ratio, ours over the PyTorch run right after it: how far a busy machine
+            // moves the ratio from round to round.
+            var roundRatios: [Double] = []
             for round in 1...repeats {
                 let rate = try timeOurs(encoder, sentences, work: work)
                 ours = max(ours, rate)
                 print(String(format: "ours       %@: %.0f tokens/s (%.1f s)%@", name, rate, Double(tokens) / rate,
                              repeats > 1 ? " — round \(round) of \(repeats)" : ""))
-                if let python, let (rate, peakBytes) = try runAnchor(python: python, model: folder, input: idsFile) {
-                    anchor = max(anchor ?? 0, rate)
+                if let python, let (anchorRate, peakBytes) = try runAnchor(python: python, model: folder, input: idsFile) {
+                    anchor = max(anchor ?? 0, anchorRate)
                     if let peakBytes { anchorPeak = max(anchorPeak ?? 0, peakBytes) }
-                    print(String(format: "PyTorch    %@: %.0f tokens/s (%.1f s)", name, rate, Double(tokens) / rate))
+                    roundRatios.append(rate / anchorRate)
+                    print(String(format: "PyTorch    %@: %.0f tokens/s (%.1f s); this round's ratio %.2f×",
+                                 name, anchorRate, Double(tokens) / anchorRate, rate / anchorRate))
                 }
                 sgemmBest = max(sgemmBest, measureSGEMM())
             }
@@ -70,7 +75,8 @@ struct ExtractionBenchmark {
             let efficiency = ours * flopsPerToken / (sgemmBest * 1e9) * 100
             let anchorText = anchor.map { String(format: "%.0f", $0) } ?? "—"
             let ratioText = anchor.map { String(format: "%.2f×", ours / $0) } ?? "—"
-            rows.append([name, String(format: "%.0f", ours), anchorText, ratioText, String(format: "%.0f%%", efficiency),
+            let roundsText = roundRatios.isEmpty ? "—" : roundRatios.map { String(format: "%.2f", $0) }.joined(separator: ", ")
+            rows.append([name, String(format: "%.0f", ours), anchorText, ratioText, roundsText, String(format: "%.0f%%", efficiency),
                          formatBytes(peak), formatBytes(weightBytes), formatBytes(loaded), formatBytes(max(0, peak - loaded)),
                          anchorPeak.map(formatBytes) ?? "—"])
         }
