@@ -25,7 +25,7 @@ enum BenchCommand: Command {
                              (default: $NEURON_PYTHON, else .venv/bin/python)
           --no-anchor        skip PyTorch
           --threads N        threads for both sides (default: 2)
-          --repeats N        alternating rounds of ours and PyTorch, best of each (default: 2)
+          --repeats N        alternating rounds of ours and PyTorch, best of each (default: 3)
           --no-write         neither side writes the .npy files: forward passes and word means only
           --batch-tokens N   most tokens in one of our packed batches (default: 1024)
           --workers N        our batches in flight, each on single-threaded BLAS (default:
@@ -52,7 +52,7 @@ enum BenchCommand: Command {
         let python = try arguments.option("python")
         let threads = try arguments.intOption("threads", default: 2)
         let workers = try arguments.intOption("workers", default: ProcessInfo.processInfo.activeProcessorCount)
-        let repeats = try arguments.intOption("repeats", default: 2)
+        let repeats = try arguments.intOption("repeats", default: 3)
         guard repeats >= 1 else { throw UsageError("--repeats expects at least 1, got \(repeats)") }
         let batchTokens = try arguments.option("batch-tokens").map { text -> Int in
             guard let value = Int(text), value > 0 else { throw UsageError("--batch-tokens expects a positive integer, got '\(text)'") }
