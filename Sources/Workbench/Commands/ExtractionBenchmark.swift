@@ -36,7 +36,7 @@ struct ExtractionBenchmark {
         let idsFile = work.appendingPathComponent("ids.json")
         try writeAnchorInput(sentences, to: idsFile)
 
-        var rows: [[String]] = [["model", "ours tok/s", "PyTorch tok/s", "ratio", "round ratios", "% of sgemm", "peak RSS", "weights", "loaded", "extraction adds", "PyTorch peak RSS"]]
+        var rows: [[String]] = [["model", "ours tok/s", "PyTorch tok/s", "ratio", "round ratios", "% of sgemm: ours", "PyTorch", "peak RSS", "weights", "loaded", "extraction adds", "PyTorch peak RSS"]]
         for name in models {
             let folder: URL
             switch name {
@@ -72,11 +72,13 @@ struct ExtractionBenchmark {
             }
             let peak = peakMemoryBytes()
             let flopsPerToken = linearFlopsPerToken(encoder.config, meanLength: Double(tokens) / Double(sentences.count))
+            // Both sides' share of the in-run sgemm rate: how far either is from the float32 cap.
             let efficiency = ours * flopsPerToken / (sgemmBest * 1e9) * 100
+            let anchorEfficiency = anchor.map { String(format: "%.0f%%", $0 * flopsPerToken / (sgemmBest * 1e9) * 100) } ?? "—"
             let anchorText = anchor.map { String(format: "%.0f", $0) } ?? "—"
             let ratioText = anchor.map { String(format: "%.2f×", ours / $0) } ?? "—"
             let roundsText = roundRatios.isEmpty ? "—" : roundRatios.map { String(format: "%.2f", $0) }.joined(separator: ", ")
-            rows.append([name, String(format: "%.0f", ours), anchorText, ratioText, roundsText, String(format: "%.0f%%", efficiency),
+            rows.append([name, String(format: "%.0f", ours), anchorText, ratioText, roundsText, String(format: "%.0f%%", efficiency), anchorEfficiency,
                          formatBytes(peak), formatBytes(weightBytes), formatBytes(loaded), formatBytes(max(0, peak - loaded)),
                          anchorPeak.map(formatBytes) ?? "—"])
         }
