@@ -49,7 +49,7 @@ public struct ActivationCache: Sendable {
         let modelHash = ContentHash.combine(try folder.definingFiles.map { $0.lastPathComponent + ":" + (try ContentHash.ofFile($0)) })
         var corpusHashes: [String] = []
         for url in request.corpusFiles {
-            guard FileManager.default.fileExists(atPath: url.path) else { throw CacheError.missing(url) }
+            guard FileManager.default.fileExists(atPath: url.path) else { throw CoNLLUError.unreadable(file: url.path, reason: "no such file") }
             corpusHashes.append(try ContentHash.ofFile(url))
         }
         let key = ContentHash.combine(["activations-v\(ActivationManifest.currentFormat)", modelHash] + corpusHashes

@@ -164,4 +164,15 @@ struct ActivationCacheTests {
         defer { scratch.remove() }
         #expect(throws: CheckpointError.self) { try scratch.cache.directory(for: request(scratch, layers: [3])) }
     }
+
+    @Test("a treebank path that does not exist is named as a missing file")
+    func missingTreebank() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let absent = scratch.folder.appendingPathComponent("absent.conllu")
+        var missing = request(scratch)
+        missing.corpusFiles = [absent]
+        let error = #expect(throws: CoNLLUError.self) { try scratch.cache.directory(for: missing) }
+        #expect(error?.description == "\(absent.path): cannot read CoNLL-U file: no such file")
+    }
 }
