@@ -79,7 +79,7 @@ public struct Study: Sendable, CustomStringConvertible {
             FileHandle.standardError.write(Data("\ninterrupted: stopped cleanly; finished configs are kept and a rerun resumes\n".utf8))
             exit(130)
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("error: \(ErrorMessage.text(for: error))\n".utf8))
             exit(1)
         }
     }

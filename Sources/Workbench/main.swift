@@ -66,6 +66,6 @@ do {
     FileHandle.standardError.write(Data("\ninterrupted: stopped cleanly; nothing partial was kept\n".utf8))
     exit(130)
 } catch {
-    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    FileHandle.standardError.write(Data("error: \(ErrorMessage.text(for: error))\n".utf8))
     exit(error is UsageError ? 64 : 1)
 }

@@ -38,6 +38,13 @@ public struct ActivationCache: Sendable {
             .appendingPathComponent(".cache/neuron-workbench/activations", isDirectory: true)
     }
 
+    /// Creates a folder (and its parents), or says which one could not be made and why.
+    static func makeFolder(_ url: URL) throws {
+        do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
+            throw CacheError.cannotWrite(url, reason: ErrorMessage.reason(error))
+        }
+    }
+
     /// The cache folder a request maps to (whether or not it exists yet).
     public func directory(for request: ExtractionRequest) throws -> (url: URL, key: String, layers: [Int], modelHash: String, corpusHashes: [String]) {
         let folder = try CheckpointFolder(url: request.modelFolder)
@@ -83,14 +90,16 @@ public struct ActivationCache: Sendable {
             log("reusing cached activations \(wider.directory.path) (layers \(wider.manifest.layers.map(String.init).joined(separator: ",")))")
             return wider
         }
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try Self.makeFolder(root)
         removeAbandonedPartials()
         let partial = root.appendingPathComponent(target.url.lastPathComponent + ".partial-\(getpid())", isDirectory: true)
         try? FileManager.default.removeItem(at: partial)
-        try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
+        try Self.makeFolder(partial)
         do {
             try build(request, target: target, into: partial, showProgress: showProgress, shouldStop: shouldStop, log: log)
-            try FileManager.default.moveItem(at: partial, to: target.url)
+            do { try FileManager.default.moveItem(at: partial, to: target.url) } catch {
+                throw CacheError.cannotWrite(target.url, reason: ErrorMessage.reason(error))
+            }
         } catch {
             try? FileManager.default.removeItem(at: partial)
             throw error

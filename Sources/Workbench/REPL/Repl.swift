@@ -50,7 +50,7 @@ enum Repl {
         } catch is CancellationError {
             FileHandle.standardError.write(Data("cancelled\n".utf8))
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("error: \(ErrorMessage.text(for: error))\n".utf8))
         }
         return false
     }

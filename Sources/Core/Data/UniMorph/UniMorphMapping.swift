@@ -53,7 +53,8 @@ public struct UniMorphMapping: Sendable {
         do {
             text = try String(contentsOf: table, encoding: .utf8)
         } catch {
-            throw UniMorphError.unreadable(file: table.lastPathComponent, reason: error.localizedDescription)
+            throw UniMorphError.unreadable(file: table.path, reason: FileManager.default.fileExists(atPath: table.path)
+                ? error.localizedDescription : "no such file (the shared data folder is found by --shared or NEURON_SHARED)")
         }
         return UniMorphMapping(rows: try parseTable(text, fileName: table.lastPathComponent), tagSet: tagSet)
     }

@@ -70,7 +70,8 @@ extension UniMorphTagSet {
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw UniMorphError.unreadable(file: url.lastPathComponent, reason: error.localizedDescription)
+            throw UniMorphError.unreadable(file: url.path, reason: FileManager.default.fileExists(atPath: url.path)
+                ? error.localizedDescription : "no such file (the shared data folder is found by --shared or NEURON_SHARED)")
         }
         return try parse(text, fileName: url.lastPathComponent)
     }
