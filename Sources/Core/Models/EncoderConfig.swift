@@ -36,8 +36,15 @@ public struct EncoderConfig: Decodable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        modelType = try c.decode(String.self, forKey: .modelType)
         architectures = try c.decodeIfPresent([String].self, forKey: .architectures) ?? []
+        if let modelType = try c.decodeIfPresent(String.self, forKey: .modelType) {
+            self.modelType = modelType
+        } else if let inferred = architectures.lazy.compactMap(Self.modelType(ofArchitecture:)).first {
+            // Configs written by older conversion scripts name only the class ("BertForMaskedLM").
+            modelType = inferred
+        } else {
+            modelType = try c.decode(String.self, forKey: .modelType)   // throws "missing key model_type"
+        }
         vocabSize = try c.decode(Int.self, forKey: .vocabSize)
         hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
         layerCount = try c.decode(Int.self, forKey: .layerCount)
@@ -58,6 +65,12 @@ public struct EncoderConfig: Decodable, Sendable, Equatable {
     public static func load(from url: URL) throws -> EncoderConfig {
         let data: Data
         do { data = try Data(contentsOf: url) } catch { throw CheckpointError.missingFile(url) }
+        // The architecture first: a GPT-2 or Gemma config lacks BERT's keys, and "missing key
+        // hidden_size" would hide the real problem.
+        if let kind = try? JSONDecoder().decode(ModelKind.self, from: data), let modelType = kind.modelType,
+           !supportedModelTypes.contains(modelType) {
+            throw CheckpointError.unsupportedArchitecture(url, modelType: modelType, supported: supportedModelTypes)
+        }
         let config: EncoderConfig
         do { config = try JSONDecoder().decode(EncoderConfig.self, from: data) } catch let error as DecodingError {
             throw CheckpointError.malformedConfig(url, reason: Self.explain(error))
@@ -66,6 +79,19 @@ public struct EncoderConfig: Decodable, Sendable, Equatable {
         }
         try config.validate(url)
         return config
+    }
+
+    /// The `model_type` a transformers class name implies ("XLMRobertaForMaskedLM" → "xlm-roberta").
+    static func modelType(ofArchitecture name: String) -> String? {
+        for (prefix, type) in [("XLMRoberta", "xlm-roberta"), ("Camembert", "camembert"), ("Roberta", "roberta"), ("Bert", "bert")]
+        where name.hasPrefix(prefix) { return type }
+        return nil
+    }
+
+    /// Only `model_type`, read before the rest of the config.
+    struct ModelKind: Decodable {
+        var modelType: String?
+        enum CodingKeys: String, CodingKey { case modelType = "model_type" }
     }
 
     /// BERT or RoBERTa conventions (position ids, key prefixes).

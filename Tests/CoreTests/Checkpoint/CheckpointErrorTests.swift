@@ -79,6 +79,7 @@ struct CheckpointErrorTests {
         (#"{"model_type": "bert", "vocab_size": 10}"#, "missing key \"hidden_size\""),
         (#"{"model_type": "bert", "vocab_size": "many", "hidden_size": 4}"#, "vocab_size"),
         (#"{"model_type": "gpt2", "vocab_size": 10, "hidden_size": 4, "num_hidden_layers": 1, "num_attention_heads": 1, "intermediate_size": 4}"#, "model_type 'gpt2' is not supported"),
+        (#"{"model_type": "gemma3_text", "vocab_size": 262144, "num_hidden_layers": 18}"#, "model_type 'gemma3_text' is not supported"),
         (#"{"model_type": "bert", "vocab_size": 10, "hidden_size": 6, "num_hidden_layers": 1, "num_attention_heads": 4, "intermediate_size": 4}"#, "not a multiple"),
         (#"{"model_type": "bert", "vocab_size": 10, "hidden_size": 4, "num_hidden_layers": 1, "num_attention_heads": 1, "intermediate_size": 4, "position_embedding_type": "relative_key"}"#, "position_embedding_type"),
     ])
@@ -89,6 +90,24 @@ struct CheckpointErrorTests {
         let error = try #require(loadError(folder))
         #expect(error.description.contains("config.json"), "\(error)")
         #expect(error.description.contains(message), "\(error)")
+    }
+
+    @Test("a config without model_type is read by its architectures entry")
+    func modelTypeFromArchitectures() throws {
+        let folder = try scratchCopy()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("config.json")
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        json["model_type"] = nil
+        json["architectures"] = ["BertForMaskedLM"]
+        try JSONSerialization.data(withJSONObject: json).write(to: url)
+        #expect(try EncoderConfig.load(from: url).modelType == "bert")
+        #expect(EncoderConfig.modelType(ofArchitecture: "XLMRobertaForMaskedLM") == "xlm-roberta")
+        #expect(EncoderConfig.modelType(ofArchitecture: "GPT2LMHeadModel") == nil)
+        json["architectures"] = nil
+        try JSONSerialization.data(withJSONObject: json).write(to: url)
+        let error = try #require(loadError(folder))
+        #expect(error.description.contains("missing key \"model_type\""), "\(error)")
     }
 
     @Test("a PyTorch pickle checkpoint says how to convert it")
