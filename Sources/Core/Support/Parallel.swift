@@ -1,6 +1,6 @@
 import Foundation
 
-/// Data-parallel loops over the machine's cores.
+/// Data-parallel loops over the machine's cores, on `WorkerPool`'s long-lived threads.
 public enum Parallel {
     /// `body(i)` for i in 0..<count on all cores; results in index order.
     ///
@@ -12,8 +12,9 @@ public enum Parallel {
         slots.initialize(repeating: nil)
         defer { slots.deallocate() }
         let box = SlotBox(slots: slots)
-        DispatchQueue.concurrentPerform(iterations: count) { index in
-            box.slots[index] = body(index)
+        let queue = ItemQueue(count: count)
+        WorkerPool.shared.perform(width: count) { _ in
+            while let index = queue.next() { box.slots[index] = body(index) }
         }
         return slots.map { $0! }
     }
@@ -26,7 +27,7 @@ public enum Parallel {
     public static func drain(_ count: Int, workers: Int, _ body: @Sendable (Int) -> Bool) {
         guard count > 0 else { return }
         let queue = ItemQueue(count: count)
-        DispatchQueue.concurrentPerform(iterations: max(1, min(workers, count))) { _ in
+        WorkerPool.shared.perform(width: max(1, min(workers, count))) { _ in
             while let item = queue.next() {
                 if !body(item) { queue.stop(); return }
             }

@@ -25,6 +25,31 @@ struct ParallelTests {
         #expect(seen.items.count < 20 && seen.items.contains(10))
     }
 
+    @Test("work runs on the caller or the pool's long-lived threads, never on fresh ones")
+    func poolThreads() {
+        final class Placement: @unchecked Sendable {
+            let lock = NSLock()
+            let caller = pthread_self()
+            var others = 0, othersInPool = 0
+            func add() {
+                guard pthread_equal(pthread_self(), caller) == 0 else { return }
+                lock.lock(); others += 1; if WorkerPool.isPoolThread { othersInPool += 1 }; lock.unlock()
+            }
+        }
+        let seen = Placement()
+        for _ in 0..<3 {
+            Parallel.drain(64, workers: 2) { _ in seen.add(); usleep(200); return true }
+            _ = Parallel.map(64) { index -> Int in seen.add(); return index }
+        }
+        #expect(seen.others == seen.othersInPool, "\(seen.others) items on other threads, \(seen.othersInPool) of them in the pool")
+    }
+
+    @Test("a parallel loop inside a parallel loop finishes (it runs on its caller)")
+    func nested() {
+        let sums = Parallel.map(8) { outer in Parallel.map(8) { outer * $0 }.reduce(0, +) }
+        #expect(sums == (0..<8).map { $0 * 28 })
+    }
+
     @Test("map returns results in index order")
     func mapOrder() {
         #expect(Parallel.map(50) { $0 * $0 } == (0..<50).map { $0 * $0 })
