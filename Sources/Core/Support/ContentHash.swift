@@ -115,9 +115,7 @@ public struct ContentHash: Sendable {
         while true {
             let count = read(descriptor, buffer.baseAddress! + filled, chunk - filled)
             if count < 0 && errno == EINTR { continue }
-            guard count >= 0 else {
-                    throw ReadError(url: url, reason: String(cString: strerror(errno)))
-            }
+            guard count >= 0 else { throw ReadError(url: url, reason: String(cString: strerror(errno))) }
             filled += count
             if count == 0 || filled == chunk {
                 let stripes = filled / 32 * 32

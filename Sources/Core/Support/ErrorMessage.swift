@@ -19,14 +19,15 @@ public enum ErrorMessage {
     /// A short reason for a failed file operation: the POSIX message underneath Foundation's error,
     /// else the error's own description.
     public static func reason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? any Error
+        return posixMessage(error) ?? underlying.flatMap(posixMessage) ?? nsError.localizedDescription
+    }
+
+    /// strerror's text for a POSIX error, nil for any other.
+    static func posixMessage(_ error: any Error) -> String? {
         if let posix = error as? POSIXError { return String(cString: strerror(posix.code.rawValue)) }
         let nsError = error as NSError
-        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? any Error {
-            if let posix = underlying as? POSIXError { return String(cString: strerror(posix.code.rawValue)) }
-            let underlyingError = underlying as NSError
-            if underlyingError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(underlyingError.code))) }
-        }
-        return nsError.localizedDescription
+        return nsError.domain == NSPOSIXErrorDomain ? String(cString: strerror(Int32(nsError.code))) : nil
     }
 }

@@ -95,4 +95,12 @@ struct UniMorphMappingTests {
         #expect(mapping.analyse(upos: "PUNCT", features: [:]).values.isEmpty)
         #expect(mapping.analyse(upos: nil, features: ["Tense": "Pqp"]).drops.map(\.reason) == [.crossDimension])
     }
+
+    @Test("a missing table names its full path and how the shared folder is found")
+    func missingTable() {
+        let absent = URL(fileURLWithPath: "/nonexistent/shared/data/unimorph-tags.yaml")
+        let error = #expect(throws: UniMorphError.self) { try UniMorphMapping.load(table: absent, tags: absent) }
+        #expect(error?.description == "/nonexistent/shared/data/unimorph-tags.yaml: cannot read UniMorph table: "
+                + "no such file (the shared data folder is found by --shared or NEURON_SHARED)")
+    }
 }

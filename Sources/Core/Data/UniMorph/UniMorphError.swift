@@ -23,4 +23,11 @@ public enum UniMorphError: Error, CustomStringConvertible, Equatable {
             return "unknown attribute '\(name)'; known: \(known.joined(separator: ", "))"
         }
     }
+
+    /// A table file that could not be read: its full path, and where the shared folder comes from
+    /// when the file is simply absent.
+    static func unreadable(_ url: URL, _ error: any Error) -> UniMorphError {
+        .unreadable(file: url.path, reason: FileManager.default.fileExists(atPath: url.path)
+            ? error.localizedDescription : "no such file (the shared data folder is found by --shared or NEURON_SHARED)")
+    }
 }

@@ -53,8 +53,7 @@ public struct UniMorphMapping: Sendable {
         do {
             text = try String(contentsOf: table, encoding: .utf8)
         } catch {
-            throw UniMorphError.unreadable(file: table.path, reason: FileManager.default.fileExists(atPath: table.path)
-                ? error.localizedDescription : "no such file (the shared data folder is found by --shared or NEURON_SHARED)")
+            throw UniMorphError.unreadable(table, error)
         }
         return UniMorphMapping(rows: try parseTable(text, fileName: table.lastPathComponent), tagSet: tagSet)
     }

@@ -70,8 +70,7 @@ extension UniMorphTagSet {
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw UniMorphError.unreadable(file: url.path, reason: FileManager.default.fileExists(atPath: url.path)
-                ? error.localizedDescription : "no such file (the shared data folder is found by --shared or NEURON_SHARED)")
+            throw UniMorphError.unreadable(url, error)
         }
         return try parse(text, fileName: url.lastPathComponent)
     }
