@@ -35,20 +35,33 @@ public struct Attribute: Sendable, Hashable, CustomStringConvertible, Expressibl
 }
 
 /// The attributes probed in every language: `Attributes(.number, .gender, .tense)`. Several lines add up.
+/// `Attributes(Attribute.all, whereFound: true)` asks for every attribute the data supports: those
+/// found in no language are noted in the plan and left out instead of refused.
 public struct Attributes: StudyComponent {
     public static let componentName = "Attributes"
     public var attributes: [Attribute]
+    /// Leave out, with a note, the attributes that no language's data supports.
+    public var whereFound: Bool
 
     /// `Attributes(.number, .gender)`.
-    public init(_ attributes: Attribute...) { self.attributes = attributes }
-    /// `Attributes(Attribute.all)`.
-    public init(_ attributes: [Attribute]) { self.attributes = attributes }
+    public init(_ attributes: Attribute...) {
+        self.attributes = attributes
+        whereFound = false
+    }
+    /// `Attributes(Attribute.all)`, `Attributes(Attribute.all, whereFound: true)`.
+    public init(_ attributes: [Attribute], whereFound: Bool = false) {
+        self.attributes = attributes
+        self.whereFound = whereFound
+    }
 
     public func apply(to study: inout StudyDescription) {
         for attribute in attributes where !study.attributes.contains(attribute.name) { study.attributes.append(attribute.name) }
+        if whereFound { study.attributesWhereFound = true }
     }
     public func problems() -> [StudyError] {
         attributes.isEmpty ? [.invalidValue(component: "Attributes", problem: "lists no attribute")] : []
     }
-    public var description: String { "Attributes(\(attributes.map(\.description).joined(separator: ", ")))" }
+    public var description: String {
+        "Attributes(" + attributes.map(\.description).joined(separator: ", ") + (whereFound ? ", whereFound: true)" : ")")
+    }
 }
