@@ -18,7 +18,9 @@ import Foundation
 /// ```
 public struct Study: Sendable, CustomStringConvertible {
     public var name: String
-    /// The lines of the study, in order; later lines of the same kind extend or replace earlier ones.
+    /// The lines of the study, in order. Within one block, `Languages`, `Attributes`, `Intervene`
+    /// and `Report` lines add up (so `for` loops can build them); a study names one `Model`; any
+    /// other line replaces an earlier one of its kind. ``with(_:)`` overrides a preset.
     public var components: [any StudyComponent]
 
     /// - Parameters:
@@ -34,9 +36,17 @@ public struct Study: Sendable, CustomStringConvertible {
         self.components = components
     }
 
-    /// A copy with more lines: `Study.antverg2022.with { Layers(7) }`.
+    /// A copy with some lines overridden: every kind of component the block names replaces this
+    /// study's lines of that kind, and the kinds it does not name are kept.
+    ///
+    /// `Study.antverg2022.with { Model(.minilm); Layers(2, 4, 6) }` is the preset on MiniLM's layers;
+    /// `.with { Languages(.english) }` studies English alone; `.with { Intervene(.ablate) }` keeps
+    /// only the ablation sweep.
     public func with(@StudyBuilder _ content: () -> [any StudyComponent]) -> Study {
-        Study(name, components: components + content())
+        let overrides = content()
+        let replaced = Set(overrides.map { type(of: $0).componentName })
+        let kept = components.filter { !replaced.contains(type(of: $0).componentName) }
+        return Study(name, components: kept + overrides)
     }
 
     /// A copy under another name.

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Testing
 
@@ -42,6 +43,49 @@ struct RunCommandTests {
         #expect(merged.status == 0, "\(merged.errors)")
         #expect(try String(contentsOf: root.appendingPathComponent("merged/curves.csv"), encoding: .utf8)
                 == String(contentsOf: root.appendingPathComponent("out/curves.csv"), encoding: .utf8))
+    }
+
+    /// `scripts/studies`.
+    static let shippedStudies = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/studies")
+
+    /// Shipped studies on a model that nobody has here, and the catalog name each one asks for.
+    static let bringYourOwnModel = ["antverg2022.swift": "mbert", "durrani2020.swift": "bert"]
+
+    @Test("every shipped study plans with --dry-run; those on a model nobody has here say where to place it, and nothing else")
+    func shippedStudiesPlan() throws {
+        let scripts = try FileManager.default.contentsOfDirectory(atPath: Self.shippedStudies.path)
+            .filter { $0.hasSuffix(".swift") }.sorted()
+        #expect(scripts.count >= 5, "\(scripts)")
+        for (name, _) in Self.bringYourOwnModel { #expect(scripts.contains(name), "\(name) is listed but not shipped") }
+        let minilm = ModelCatalog.defaultModel
+        guard FileManager.default.fileExists(atPath: minilm.appendingPathComponent("config.json").path) else {
+            Issue.record("the default model is not installed at \(minilm.path): run scripts/setup")
+            return
+        }
+        // A models root that holds only what set-up installs, whatever else this machine has.
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("shipped-\(UUID().uuidString)")
+        let models = root.appendingPathComponent("models")
+        try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createSymbolicLink(at: models.appendingPathComponent(minilm.lastPathComponent), withDestinationURL: minilm)
+        let environment = ["NEURON_MODELS": models.path]
+        let common = ["--shared", ProbeCommandTests.shared.path, "--cache", root.appendingPathComponent("cache").path]
+        for script in scripts {
+            let result = try WorkbenchProcess.run(["run", Self.shippedStudies.appendingPathComponent(script).path, "--dry-run"] + common,
+                                                  environment: environment)
+            // The runner says it is compiling; anything else on standard error is the study's.
+            let errors = result.errors.split(separator: "\n").filter { !$0.hasPrefix("compiling \(script)") }.map(String.init)
+            if let model = Self.bringYourOwnModel[script] {
+                let folder = models.appendingPathComponent(ModelCatalog.knownModels.first { $0.name == model }!.folder).path
+                #expect(result.status == 1, "\(script): \(result.output) \(result.errors)")
+                #expect(errors == ["error: \(StudyError.modelNotFound(name: model, folder: folder))"], "\(script): \(result.errors)")
+            } else {
+                #expect(result.status == 0, "\(script): \(result.errors)")
+                #expect(result.output.contains("configs"), "\(script): \(result.output)")
+                #expect(errors.isEmpty, "\(script): \(result.errors)")
+            }
+        }
     }
 
     @Test("a study with a problem ends with one error line, and a script that does not compile says so")

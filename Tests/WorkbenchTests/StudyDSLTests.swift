@@ -68,6 +68,30 @@ struct StudyDSLTests {
         #expect(throws: StudyError.self) { try empty.plan(shared: Self.shared) }
     }
 
+    @Test("`.with` overrides a preset: each kind it names replaces the preset's lines of that kind")
+    func presetOverrides() throws {
+        let minilm = Study.antverg2022.with { Model(.minilm); Layers(2, 4, 6) }
+        #expect(minilm.problems.isEmpty, "\(minilm.problems)")
+        #expect(minilm.settings.model == "minilm")
+        #expect(minilm.settings.layers == [2, 4, 6])
+        #expect(minilm.settings.languages == Study.antverg2022.settings.languages)
+        #expect(minilm.settings.interventions == Study.antverg2022.settings.interventions)
+        #expect(minilm.components.filter { $0 is Model }.count == 1)
+        let english = Study.antverg2022.with { Languages(.english); Attributes(.number) }
+        #expect(english.settings.languages == ["English"])
+        #expect(english.settings.attributes == ["Number"])
+        let ablation = Study.antverg2022.with { Intervene(.ablate) }
+        #expect(ablation.settings.interventions == [StudyIntervention(edit: .ablate, neuronCounts: [], attributes: [])])
+        let durrani = Study.durrani2020.named("d").with { Model(.local(Self.tiny)); Layers(0...2, concatenated: true); Languages(.spanish) }
+        #expect(durrani.problems.isEmpty, "\(durrani.problems)")
+        #expect(durrani.name == "d")
+        let plan = try durrani.with { Attributes(.number) }.plan(shared: Self.shared)
+        #expect(plan.configs.contains { $0.name == "Spanish Number L1" }, "\(plan.configs.map(\.name))")
+        // Within one block a study still names one model.
+        let both = Study("two") { Model(.minilm); Model(.mbert); Languages(.english); Attributes(.number); Layers(1) }
+        #expect(both.problems.contains { $0.description.contains("two models") })
+    }
+
     @Test("planning checks the model's layers and the data's attributes")
     func planningErrors() throws {
         let beyond = Study("l") { Model(.local(Self.tiny)); Languages(.spanish); Attributes(.number); Layers(1, 3) }

@@ -10,6 +10,9 @@ public struct StudyDescription: Sendable, Codable, Hashable {
     public var languages: [String] = []
     /// UniMorph attributes by name or slug (`Number`, `gender`, `pos`, …).
     public var attributes: [String] = []
+    /// Attributes that no language's data supports are noted in the plan and left out instead of
+    /// refused (the presets' "every attribute at hand"); a study where none is found is still refused.
+    public var attributesWhereFound = false
     /// Hidden states probed one at a time (0 = embeddings).
     public var layers: [Int] = []
     /// Also probe the layers side by side (Durrani et al. §5).

@@ -122,7 +122,10 @@ public struct StudyPlanner: Sendable {
             }
         }
         for attribute in attributes where !attributeFound.contains(attribute) {
-            throw StudyError.attributeInNoLanguage(attribute: attribute.rawValue, languages: languages, minTypes: study.minTypes)
+            guard study.attributesWhereFound, !attributeFound.isEmpty else {
+                throw StudyError.attributeInNoLanguage(attribute: attribute.rawValue, languages: languages, minTypes: study.minTypes)
+            }
+            notes.append("\(attribute): in no language with 2+ values of \(study.minTypes)+ word types per split — left out")
         }
         return StudyPlan(study: study, modelFolder: modelFolder, layerCount: encoder.layerCount, hiddenSize: encoder.hiddenSize,
                          configs: configs, notes: notes, data: data)

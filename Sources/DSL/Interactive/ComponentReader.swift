@@ -37,7 +37,8 @@ public enum ComponentReader {
         case "Languages":
             component = Languages(try reader.rest(nonEmpty: "a language") { try language($0) })
         case "Attributes":
-            component = Attributes(try reader.rest(nonEmpty: "an attribute") { try attribute($0) })
+            let whereFound = try reader.labeled("whereFound") { try boolean($0) } ?? false
+            component = Attributes(try reader.rest(nonEmpty: "an attribute") { try attribute($0) }, whereFound: whereFound)
         case "Layers":
             let concatenated = try reader.labeled("concatenated") { try boolean($0) } ?? false
             let layers = try reader.rest(nonEmpty: "a layer") { try integers($0) }.flatMap { $0 }
