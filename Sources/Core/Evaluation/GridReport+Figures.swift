@@ -2,33 +2,21 @@ import Foundation
 
 /// The figures of a probing grid, drawn with the Plotting module (Antverg Fig. 1 and 3; Durrani Fig. 1–2).
 extension GridReport {
-    static let rankingColors: [String: PlotColor] = [
-        "linear": Palette.color(0), "gaussian": Palette.color(1), "probeless": Palette.color(2), "random": Palette.color(3),
-    ]
-
     /// Accuracy (or selectivity) against k: one panel per classifier; colour = ranking, solid =
     /// top-to-bottom, dotted = bottom-to-top, dashed = random (as Antverg & Belinkov Fig. 3).
     public static func curvesFigure(_ result: ConfigResult, selectivity: Bool = false) -> FigureGrid {
         let classifiers = ProbeKind.allCases.filter { classifier in result.curves.contains { $0.classifier == classifier } }
         let charts = classifiers.map { classifier -> LineChart in
             let series = result.curves.filter { $0.classifier == classifier }.compactMap { curve -> LineChart.Series? in
-                let base = curve.ranking.replacingOccurrences(of: "↑", with: "")
-                let values = selectivity ? curve.selectivity : curve.accuracy
-                guard let values else { return nil }
-                let dash: DashStyle = base == "random" ? .dashed : (curve.ranking.hasSuffix("↑") ? .dotted : .solid)
-                return LineChart.Series(curve.ranking, x: curve.neuronCounts.map(Double.init), y: values.map { $0 * 100 },
-                                        color: rankingColors[base] ?? .grey, dash: dash)
+                guard let values = selectivity ? curve.selectivity : curve.accuracy else { return nil }
+                return RankingStyle.series(curve.ranking, x: curve.neuronCounts.map(Double.init), y: values.map { $0 * 100 })
             }
             return LineChart(title: classifier == .linear ? "Linear probe" : "Gaussian probe",
                              x: Axis("neurons (k)"), y: Axis(selectivity ? "selectivity (points)" : "test accuracy (%)"),
                              series: series)
         }
-        let present = Set(result.curves.map { $0.ranking.replacingOccurrences(of: "↑", with: "") })
-        let legend: [LegendEntry] = ["linear", "gaussian", "probeless", "random"].filter(present.contains).map { .line($0, color: rankingColors[$0]!) }
-            + [.line("top-to-bottom", color: .grey), .line("bottom-to-top", color: .grey, dash: .dotted),
-               .line("random order", color: .grey, dash: .dashed)]
         return FigureGrid(charts, title: "\(result.config.name) — \(selectivity ? "selectivity" : "accuracy") by ranking",
-                          legendEntries: legend)
+                          legendEntries: RankingStyle.legend(for: result.curves.map(\.ranking)))
     }
 
     /// Top-100 overlaps between the rankings of one config (Fig. 1).
@@ -45,8 +33,12 @@ extension GridReport {
     public func clusterFigure() -> ScatterPlot? {
         guard !clusters.isEmpty else { return nil }
         let count = (clusters.map(\.cluster).max() ?? 0) + 1
+        // Labels that would overlap are left out of the figure; the legend counts each cluster's
+        // configs and report.md lists them.
+        let sizes = (0..<count).map { cluster in clusters.filter { $0.cluster == cluster }.count }
         return ScatterPlot(points: clusters.map { .init(x: $0.x, y: $0.y, category: $0.cluster, label: $0.config) },
-                           categories: (0..<count).map { "cluster \($0)" }, title: "Configs by their accuracy curves (K-means, t-SNE)",
+                           categories: sizes.enumerated().map { "cluster \($0.offset) (\($0.element) config\($0.element == 1 ? "" : "s"))" },
+                           title: "Configs by their accuracy curves (K-means, t-SNE)",
                            x: Axis("t-SNE 1"), y: Axis("t-SNE 2"))
     }
 

@@ -90,19 +90,19 @@ public struct InterventionReport: Sendable {
         text.contains(",") || text.contains("\"") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 
-    /// Error rate (solid) and CLWV (dashed) against k, one colour per ranking (Fig. 4).
-    public static func figure(_ result: InterventionResult) -> LineChart {
-        var series: [LineChart.Series] = []
-        for (index, curve) in result.curves.enumerated() {
-            let x = curve.neuronCounts.map(Double.init)
-            let name = curve.ranking.hasSuffix("↑") ? curve.ranking.replacingOccurrences(of: "↑", with: " btt") : (curve.ranking == "random" ? "random" : curve.ranking + " ttb")
-            series.append(.init(name + " error", x: x, y: curve.errorRate, color: Palette.color(index)))
-            series.append(.init(name + " CLWV", x: x, y: curve.clwv, color: Palette.color(index), dash: .dashed))
-        }
+    /// Error rate and CLWV against k side by side (Fig. 4): colour = ranking, solid = top-to-bottom,
+    /// dotted = bottom-to-top, dashed = random, one shared legend.
+    public static func figure(_ result: InterventionResult) -> FigureGrid {
         let note = result.head == ReadoutHead.label ? " — \(ReadoutHead.label)" : ""
-        return LineChart(title: "\(result.configName), \(result.editName) (\(result.analyser))",
-                         x: Axis("neurons modified (k)\(note)"),
-                         y: Axis("error (solid), CLWV (dashed)", range: 0...1), series: series)
+        func panel(_ title: String, _ values: (InterventionCurve) -> [Double]) -> LineChart {
+            let series = result.curves.map { curve in
+                RankingStyle.series(curve.ranking, x: curve.neuronCounts.map(Double.init), y: values(curve))
+            }
+            return LineChart(title: title, x: Axis("neurons modified (k)"), y: Axis(title, range: 0...1), series: series)
+        }
+        return FigureGrid([panel("error rate", \.errorRate), panel("CLWV", \.clwv)],
+                          title: "\(result.configName), \(result.editName) (\(result.analyser))\(note)",
+                          legendEntries: RankingStyle.legend(for: result.curves.map(\.ranking)))
     }
 
     /// A file-name-safe name of a result.

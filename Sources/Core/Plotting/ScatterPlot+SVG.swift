@@ -12,8 +12,7 @@ extension ScatterPlot {
     }
 
     func render(into svg: inout SVGCanvas, bounds: PlotRect, id: String, legend position: LegendPosition) {
-        let frame = CartesianFrame(in: bounds, title: title, x: .numeric(drawnXAxis, xExtent), yAxis: drawnYAxis, yData: yExtent,
-                                   legend: resolvedLegendEntries, legendPosition: position)
+        let frame = self.frame(in: bounds, legend: position)
         frame.drawGrid(into: &svg)
         let clipID = "\(id)-clip"
         svg.clipRect(id: clipID, frame.plot.expanded(by: markerSize))
@@ -25,13 +24,32 @@ extension ScatterPlot {
         frame.drawDecorations(into: &svg)
     }
 
+    func frame(in bounds: PlotRect, legend position: LegendPosition) -> CartesianFrame {
+        CartesianFrame(in: bounds, title: title, x: .numeric(drawnXAxis, xExtent), yAxis: drawnYAxis, yData: yExtent,
+                       legend: resolvedLegendEntries, legendPosition: position)
+    }
+
+    /// The labels `svg()` draws, with their boxes.
+    func drawnLabels() -> [(label: String, box: PlotRect, size: Double)] {
+        labelPlacements(frame: frame(in: PlotRect(x: 0, y: 0, width: width, height: height), legend: legend))
+    }
+
     /// Point labels, drawn after all markers. Each label takes whichever of eight places around
-    /// its point overlaps least with the markers, the labels placed so far and the plot edges.
+    /// its point overlaps least with the markers, the labels placed so far and the plot edges; a
+    /// label that would cover one already drawn is left out (dense plots keep the legible ones).
     private func drawLabels(into svg: inout SVGCanvas, frame: CartesianFrame) {
+        for (label, box, size) in labelPlacements(frame: frame) {
+            svg.text(label, x: box.x, y: box.y + size * 0.8, size: size, fill: .ink)
+        }
+    }
+
+    /// The labels drawn and their boxes, in drawing order (see `drawLabels`).
+    func labelPlacements(frame: CartesianFrame) -> [(label: String, box: PlotRect, size: Double)] {
         let font = 9.5
         let located = points.filter { $0.x.isFinite && $0.y.isFinite }.map { (frame.x($0.x), frame.y($0.y), $0.label) }
         let half = markerSize / 2
         var obstacles = located.map { PlotRect(x: $0.0 - half, y: $0.1 - half, width: markerSize, height: markerSize) }
+        var placed: [(label: String, box: PlotRect, size: Double)] = []
         func overlap(_ a: PlotRect, _ b: PlotRect) -> Double {
             max(0, min(a.maxX, b.maxX) - max(a.x, b.x)) * max(0, min(a.maxY, b.maxY) - max(a.y, b.y))
         }
@@ -54,8 +72,10 @@ extension ScatterPlot {
                 cost += (width * height - overlap(box, frame.plot)) * 4       // outside the plot area
                 if cost < bestCost - 1e-9 { best = box; bestCost = cost }
             }
+            if placed.contains(where: { overlap($0.box, best) > 0 }) { continue }
             obstacles.append(best)
-            svg.text(label, x: best.x, y: best.y + font * 0.8, size: font, fill: .ink)
+            placed.append((label, best, font))
         }
+        return placed
     }
 }
