@@ -87,4 +87,11 @@ struct SentencePieceBPETokenizerTests {
         let tokenizer = Self.tokenizer([("a", 0, .normal), ("aa", 0, .normal)], ranking: .pieceOrder)
         #expect(tokenizer.encode(text: "aaa").tokens == ["<bos>", "aa", "a"])
     }
+
+    @Test("pieces compare byte for byte: cafe\u{301} does not find café")
+    func canonicalEquivalents() {
+        let tokenizer = Self.tokenizer([("e", 0, .normal), ("\u{301}", 0, .normal), ("\u{E9}", 0, .normal)], ranking: .pieceOrder)
+        #expect(tokenizer.encode(text: "e\u{301}").ids == [2, 4, 5])
+        #expect(tokenizer.encode(text: "\u{E9}").ids == [2, 6])
+    }
 }
