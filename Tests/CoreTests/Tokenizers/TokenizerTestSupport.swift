@@ -57,3 +57,35 @@ enum TokenizerTestSupport {
         return sentences
     }
 }
+
+extension TokenizerTestSupport {
+    /// The models folder: `$NEURON_MODELS`, else `~/.cache/neuron-workbench/models`.
+    static var modelsFolder: URL {
+        if let path = ProcessInfo.processInfo.environment["NEURON_MODELS"] {
+            return URL(fileURLWithPath: path, isDirectory: true)
+        }
+        return FileManager.default.homeDirectoryForCurrentUser
+            .appendingPathComponent(".cache/neuron-workbench/models", isDirectory: true)
+    }
+
+    /// The real Gemma 3 270M GGUF that `scripts/setup` assembles, or `nil` when it is not installed.
+    static var gemmaGGUF: URL? {
+        let file = modelsFolder.appendingPathComponent("gemma-3-270m/gemma-3-270m-q4_k_m.gguf")
+        return FileManager.default.fileExists(atPath: file.path) ? file : nil
+    }
+
+    /// The `# text =` line of every sentence of a CoNLL-U file, by `sent_id`.
+    static func treebankTexts(_ url: URL) throws -> [String: String] {
+        var texts: [String: String] = [:]
+        var sentID = ""
+        for line in try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = line.hasSuffix("\r") ? line.dropLast() : line
+            if line.hasPrefix("# sent_id = ") {
+                sentID = String(line.dropFirst("# sent_id = ".count))
+            } else if line.hasPrefix("# text = "), texts[sentID] == nil {
+                texts[sentID] = String(line.dropFirst("# text = ".count))
+            }
+        }
+        return texts
+    }
+}
