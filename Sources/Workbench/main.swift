@@ -11,6 +11,8 @@ let commands: [any Command.Type] = [
     RunCommand.self,
     MergeCommand.self,
     InterventionCommand.self,
+    NextCommand.self,
+    AgreeCommand.self,
 ]
 
 @MainActor func printHelp() {

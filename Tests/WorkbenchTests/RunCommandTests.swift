@@ -56,7 +56,7 @@ struct RunCommandTests {
     func shippedStudiesPlan() throws {
         let scripts = try FileManager.default.contentsOfDirectory(atPath: Self.shippedStudies.path)
             .filter { $0.hasSuffix(".swift") }.sorted()
-        #expect(scripts.count >= 5, "\(scripts)")
+        #expect(scripts.count >= 6, "\(scripts)")
         for (name, _) in Self.bringYourOwnModel { #expect(scripts.contains(name), "\(name) is listed but not shipped") }
         let minilm = ModelCatalog.defaultModel
         guard FileManager.default.fileExists(atPath: minilm.appendingPathComponent("config.json").path) else {
@@ -69,6 +69,13 @@ struct RunCommandTests {
         try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
         try FileManager.default.createSymbolicLink(at: models.appendingPathComponent(minilm.lastPathComponent), withDestinationURL: minilm)
+        let gemma = ModelCatalog.resolve("gemma3")
+        guard FileManager.default.fileExists(atPath: gemma.path) else {
+            Issue.record("Gemma 3 is not installed at \(gemma.path): run scripts/setup")
+            return
+        }
+        try FileManager.default.createSymbolicLink(at: models.appendingPathComponent(gemma.deletingLastPathComponent().lastPathComponent),
+                                                   withDestinationURL: gemma.deletingLastPathComponent())
         let environment = ["NEURON_MODELS": models.path]
         let common = ["--shared", ProbeCommandTests.shared.path, "--cache", root.appendingPathComponent("cache").path]
         for script in scripts {
@@ -77,7 +84,7 @@ struct RunCommandTests {
             // The runner says it is compiling; anything else on standard error is the study's.
             let errors = result.errors.split(separator: "\n").filter { !$0.hasPrefix("compiling \(script)") }.map(String.init)
             if let model = Self.bringYourOwnModel[script] {
-                let folder = models.appendingPathComponent(ModelCatalog.knownModels.first { $0.name == model }!.folder).path
+                let folder = models.appendingPathComponent(ModelCatalog.knownModels.first { $0.name == model }!.path).path
                 #expect(result.status == 1, "\(script): \(result.output) \(result.errors)")
                 #expect(errors == ["error: \(StudyError.modelNotFound(name: model, folder: folder))"], "\(script): \(result.errors)")
             } else {

@@ -102,8 +102,20 @@ struct StudyDSLTests {
         }
         let missing = Study("m") { Model(.local("/no/such/model")); Languages(.english); Attributes(.number); Layers(1) }
         #expect(throws: StudyError.modelNotFound(name: "/no/such/model", folder: "/no/such/model")) { try missing.plan(shared: Self.shared) }
-        let gemma = Study("g") { Model(.gemma3); Languages(.english); Attributes(.number); Layers(1) }
-        #expect { try gemma.plan(shared: Self.shared) } throws: { ($0 as? StudyError)?.description.contains("causal LM") == true }
+        let gemma = Study("g") { Model(.gemma3); Languages(.english); Attributes(.number); Layers(1, 18) }
+        if FileManager.default.fileExists(atPath: ModelCatalog.resolve("gemma3").path) {
+            let plan = try gemma.plan(shared: Self.shared)
+            #expect(plan.layerCount == 18 && plan.hiddenSize == 640)
+            #expect(plan.configs.map(\.name) == ["English Number L1", "English Number L18"])
+            #expect(throws: StudyError.layerBeyondModel(layer: 19, model: "gemma3", layerCount: 18)) {
+                try gemma.with { Layers(19) }.plan(shared: Self.shared)
+            }
+            #expect { try gemma.with { Intervene(.ablate) }.plan(shared: Self.shared) } throws: {
+                ($0 as? StudyError)?.description.contains("masked-LM head") == true
+            }
+        } else {
+            #expect { try gemma.plan(shared: Self.shared) } throws: { ($0 as? StudyError)?.description.contains("expected a GGUF file") == true }
+        }
     }
 
     @Test("the plan lists language × attribute × layer (× intervention) in a fixed order; shards partition it")

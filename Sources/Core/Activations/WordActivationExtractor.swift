@@ -10,10 +10,10 @@ public protocol WordActivationSink: SendableMetatype {
     mutating func write(layerSlot: Int, firstRow: Int, vectors: UnsafeBufferPointer<Float>) throws
 }
 
-/// Runs an encoder over tokenized sentences in length-sorted packed batches and hands each word's
+/// Runs a model over tokenized sentences in length-sorted packed batches and hands each word's
 /// vector (mean / first / last of its subwords) at the selected hidden states to a sink.
 public struct WordActivationExtractor: Sendable {
-    public var encoder: TransformerEncoder
+    public var encoder: any LanguageModel
     /// Hidden-state indices to keep (0 = embeddings).
     public var layers: [Int]
     public var aggregation: WordAggregation
@@ -25,7 +25,7 @@ public struct WordActivationExtractor: Sendable {
     /// Batches run at once (default: one per core).
     public var workers: Int
 
-    public init(encoder: TransformerEncoder, layers: [Int], aggregation: WordAggregation = .mean,
+    public init(encoder: any LanguageModel, layers: [Int], aggregation: WordAggregation = .mean,
                 maxBatchTokens: Int = 1024, maxBatchSentences: Int = 64,
                 workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
         precondition(layers.allSatisfy { (0..<encoder.hiddenStateCount).contains($0) },
@@ -71,7 +71,7 @@ public struct WordActivationExtractor: Sendable {
                 Parallel.drain(batches.count, workers: workerCount) { item in
                     if shared.failed || callbacks.stop() { shared.fail(CancellationError()); return false }
                     let (vectors, tokens) = run(batches[item], sentences)
-                    shared.emit(vectors, batch: batches[item], sentences: sentences, firstRows: firstRows, width: encoder.config.hiddenSize)
+                    shared.emit(vectors, batch: batches[item], sentences: sentences, firstRows: firstRows, width: encoder.hiddenSize)
                     callbacks.report(batches[item].count, tokens)
                     return true
                 }
@@ -84,7 +84,7 @@ public struct WordActivationExtractor: Sendable {
     /// Word vectors of one batch: per layer slot, the batch's words in order × hidden.
     private func run(_ batchIndices: [Int], _ sentences: [TokenizedSentence]) -> ([[Float]], Int) {
         let batch = PackedBatch(sequences: batchIndices.map { sentences[$0].ids })
-        let width = encoder.config.hiddenSize
+        let width = encoder.hiddenSize
         let wordCount = batchIndices.reduce(0) { $0 + sentences[$1].wordSpans.count }
         var vectors = [[Float]](repeating: [], count: layers.count)
         let slotOfLayer = Dictionary(uniqueKeysWithValues: layers.enumerated().map { ($1, $0) })

@@ -1,16 +1,19 @@
 import Foundation
 
-/// What to extract: a model folder, treebank files, hidden states, aggregation and storage type.
+/// What to extract: a model (a Hugging Face folder or a GGUF file), treebank files, hidden states,
+/// aggregation and storage type.
 public struct ExtractionRequest: Sendable {
+    /// The model's folder or file (see ``ModelSource``).
     public var modelFolder: URL
     public var corpusFiles: [URL]
     /// Hidden-state indices (0 = embeddings); nil means all of them.
     public var layers: [Int]?
-    public var aggregation: WordAggregation
+    /// nil: the model's default (``ModelSource/defaultAggregation``: mean for encoders, last subword for causal models).
+    public var aggregation: WordAggregation?
     public var dtype: NumpyArrayFile.ScalarType
 
     public init(modelFolder: URL, corpusFiles: [URL], layers: [Int]? = nil,
-                aggregation: WordAggregation = .mean, dtype: NumpyArrayFile.ScalarType = .float32) {
+                aggregation: WordAggregation? = nil, dtype: NumpyArrayFile.ScalarType = .float32) {
         self.modelFolder = modelFolder
         self.corpusFiles = corpusFiles
         self.layers = layers
@@ -45,24 +48,36 @@ public struct ActivationCache: Sendable {
         }
     }
 
+    /// Where a request's extraction lives, and what its key was made from.
+    public struct Target: Sendable {
+        public var url: URL
+        public var key: String
+        public var source: ModelSource
+        public var layers: [Int]
+        public var aggregation: WordAggregation
+        public var modelHash: String
+        public var corpusHashes: [String]
+    }
+
     /// The cache folder a request maps to (whether or not it exists yet).
-    public func directory(for request: ExtractionRequest) throws -> (url: URL, key: String, layers: [Int], modelHash: String, corpusHashes: [String]) {
-        let folder = try CheckpointFolder(url: request.modelFolder)
-        let config = try EncoderConfig.load(from: folder.configURL)
-        let layers = request.layers ?? Array(0...config.layerCount)
-        for layer in layers where !(0...config.layerCount).contains(layer) {
-            throw CheckpointError.unsupportedSetting(folder.configURL, key: "layer", value: "\(layer) (the model has hidden states 0...\(config.layerCount))")
+    public func directory(for request: ExtractionRequest) throws -> Target {
+        let source = try ModelSource(url: request.modelFolder)
+        let layerCount = try source.shape().layerCount
+        let layers = request.layers ?? Array(0...layerCount)
+        for layer in layers where !(0...layerCount).contains(layer) {
+            throw CheckpointError.unsupportedSetting(source.url, key: "layer", value: "\(layer) (the model has hidden states 0...\(layerCount))")
         }
-        let modelHash = ContentHash.combine(try folder.definingFiles.map { $0.lastPathComponent + ":" + (try ContentHash.ofFile($0)) })
+        let aggregation = request.aggregation ?? source.defaultAggregation
+        let modelHash = try source.contentHash()
         var corpusHashes: [String] = []
         for url in request.corpusFiles {
             guard FileManager.default.fileExists(atPath: url.path) else { throw CoNLLUError.unreadable(file: url.path, reason: "no such file") }
             corpusHashes.append(try ContentHash.ofFile(url))
         }
         let key = ContentHash.combine(["activations-v\(ActivationManifest.currentFormat)", modelHash] + corpusHashes
-            + [layers.map(String.init).joined(separator: ","), request.aggregation.rawValue, request.dtype.rawValue])
-        let name = request.modelFolder.standardizedFileURL.lastPathComponent + "-" + key
-        return (root.appendingPathComponent(name, isDirectory: true), key, layers, modelHash, corpusHashes)
+            + [layers.map(String.init).joined(separator: ","), aggregation.rawValue, request.dtype.rawValue])
+        return Target(url: root.appendingPathComponent(source.name + "-" + key, isDirectory: true), key: key, source: source,
+                      layers: layers, aggregation: aggregation, modelHash: modelHash, corpusHashes: corpusHashes)
     }
 
     /// The cached activations for a request, built now if absent or corrupted.
@@ -109,9 +124,9 @@ public struct ActivationCache: Sendable {
 
     /// A cached extraction of the same model and corpus with more layers than asked for, if any
     /// (a study of layer 4 reads the cache a study of layers 2, 4, 6 wrote).
-    func widerStore(for request: ExtractionRequest, target: (url: URL, key: String, layers: [Int], modelHash: String, corpusHashes: [String])) -> ActivationStore? {
+    func widerStore(for request: ExtractionRequest, target: Target) -> ActivationStore? {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: root.path) else { return nil }
-        let prefix = request.modelFolder.standardizedFileURL.lastPathComponent + "-"
+        let prefix = target.source.name + "-"
         for name in names.sorted() where name.hasPrefix(prefix) && !name.contains(".partial-") {
             let folder = root.appendingPathComponent(name, isDirectory: true)
             guard let data = try? Data(contentsOf: folder.appendingPathComponent("manifest.json")),
@@ -119,7 +134,7 @@ public struct ActivationCache: Sendable {
                   manifest.format == ActivationManifest.currentFormat,
                   manifest.model.contentHash == target.modelHash,
                   manifest.corpus.map(\.contentHash) == target.corpusHashes,
-                  manifest.aggregation == request.aggregation, manifest.dtype == request.dtype,
+                  manifest.aggregation == target.aggregation, manifest.dtype == request.dtype,
                   Set(target.layers).isSubset(of: manifest.layers) else { continue }
             if let store = try? ActivationStore(directory: folder) { return store }
         }
@@ -137,11 +152,11 @@ public struct ActivationCache: Sendable {
         }
     }
 
-    private func build(_ request: ExtractionRequest, target: (url: URL, key: String, layers: [Int], modelHash: String, corpusHashes: [String]),
+    private func build(_ request: ExtractionRequest, target: Target,
                        into folder: URL, showProgress: Bool, shouldStop: () -> Bool, log: (String) -> Void) throws {
         let started = Date()
-        let encoder = try TransformerEncoder.load(from: request.modelFolder)
-        let tokenizer = try TokenizerLoader.load(folder: request.modelFolder)
+        let encoder = try target.source.loadModel()
+        let tokenizer = try target.source.loadTokenizer()
         let files = try request.corpusFiles.map { try CoNLLUReader.read($0) }
 
         var sentences: [TokenizedSentence] = [], firstRows: [Int] = [], entries: [ActivationManifest.Sentence] = []
@@ -169,9 +184,9 @@ public struct ActivationCache: Sendable {
         let substituted = sentences.reduce(0) { $0 + $1.substitutedWords }
         if substituted > 0 { log("\(substituted) word(s) had no token; the unknown token stands in for them") }
 
-        let width = encoder.config.hiddenSize
+        let width = encoder.hiddenSize
         var sink = try LayerFileSink(folder: folder, layers: target.layers, rows: rows, width: width, type: request.dtype)
-        let extractor = WordActivationExtractor(encoder: encoder, layers: target.layers, aggregation: request.aggregation)
+        let extractor = WordActivationExtractor(encoder: encoder, layers: target.layers, aggregation: target.aggregation)
         let totalTokens = sentences.reduce(0) { $0 + $1.ids.count }
         let bar = ProgressBar("extracting", total: sentences.count, unit: "sentences", throughputUnit: "tokens",
                               throughputTotal: totalTokens, quiet: !showProgress)
@@ -188,14 +203,14 @@ public struct ActivationCache: Sendable {
 
         let manifest = ActivationManifest(
             format: ActivationManifest.currentFormat, key: target.key,
-            model: .init(path: request.modelFolder.path, name: request.modelFolder.standardizedFileURL.lastPathComponent,
-                         contentHash: target.modelHash, modelType: encoder.config.modelType,
+            model: .init(path: target.source.url.path, name: target.source.name,
+                         contentHash: target.modelHash, modelType: encoder.architecture,
                          hiddenSize: width, hiddenStateCount: encoder.hiddenStateCount),
             corpus: files.enumerated().map { index, file in
                 .init(path: file.url.path, name: file.name, contentHash: target.corpusHashes[index],
                       sentenceCount: file.sentences.count, wordCount: file.wordCount)
             },
-            layers: target.layers, aggregation: request.aggregation, dtype: request.dtype, rowCount: rows,
+            layers: target.layers, aggregation: target.aggregation, dtype: request.dtype, rowCount: rows,
             sentences: entries, skipped: skipped, substitutedWords: substituted, arrays: arrays,
             wordsFile: .init(layer: -1, file: "words.tsv", byteCount: wordsData.count,
                              contentHash: wordsData.withUnsafeBytes { ContentHash.hex(ContentHash.xxh64($0)) }),

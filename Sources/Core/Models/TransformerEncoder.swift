@@ -47,7 +47,9 @@ struct EncoderLayer: Sendable {
     var outputNormWeight: Tensor, outputNormBias: Tensor
 
     /// - Parameter hidden: [tokens, hidden] → [tokens, hidden]
-    func callAsFunction(_ hidden: Tensor, batch: PackedBatch, headCount: Int, epsilon: Float, tanhGELU: Bool) -> Tensor {
+    /// - Parameter mlp: sees and may change the MLP's inner activation (after GELU) [tokens, intermediate].
+    func callAsFunction(_ hidden: Tensor, batch: PackedBatch, headCount: Int, epsilon: Float, tanhGELU: Bool,
+                        mlp: ((inout Tensor) -> Void)? = nil) -> Tensor {
         let width = hidden.columns, headSize = width / headCount
         let qkv = hidden.linear(weight: qkvWeight, bias: qkvBias)   // [tokens, 3·hidden]
         let scale = 1 / Float(headSize).squareRoot()
@@ -81,6 +83,7 @@ struct EncoderLayer: Sendable {
                                 gamma: attentionNormWeight, beta: attentionNormBias, epsilon: epsilon)
         var intermediate = attended.linear(weight: intermediateWeight, bias: nil)
         if tanhGELU { intermediate.applyTanhGELU(addingRowBias: intermediateBias) } else { intermediate.applyGELU(addingRowBias: intermediateBias) }
+        mlp?(&intermediate)
         var output = intermediate.linear(weight: outputWeight, bias: nil)
         output.layerNormalize(addingRowBias: outputBias, residual: attended,
                               gamma: outputNormWeight, beta: outputNormBias, epsilon: epsilon)
@@ -116,8 +119,6 @@ public struct TransformerEncoder: Sendable {
     let layers: [EncoderLayer]
     let head: MaskedLMHead?
 
-    /// Number of hidden states: embeddings plus one per layer.
-    public var hiddenStateCount: Int { layers.count + 1 }
     /// Whether masked-LM logits are available.
     public var hasMaskedLMHead: Bool { head != nil }
     public var maxSequenceLength: Int { config.maxSequenceLength }
@@ -133,47 +134,10 @@ public struct TransformerEncoder: Sendable {
     }
 
     /// Runs layer `index` (1-based, as hidden-state numbering) on hidden state `index − 1`.
-    public func applyLayer(_ index: Int, to hidden: Tensor, batch: PackedBatch) -> Tensor {
+    public func applyLayer(_ index: Int, to hidden: Tensor, batch: PackedBatch, mlp: ((inout Tensor) -> Void)? = nil) -> Tensor {
         precondition(index >= 1 && index <= layers.count, "layer \(index) outside 1...\(layers.count)")
         return layers[index - 1](hidden, batch: batch, headCount: config.headCount,
-                                 epsilon: config.layerNormEpsilon, tanhGELU: usesTanhGELU)
-    }
-
-    /// Runs the whole encoder, handing every requested hidden state to `visit` as soon as it exists.
-    ///
-    /// - Parameters:
-    ///   - upTo: the last hidden state to compute (defaults to all).
-    ///   - visit: called with (hidden-state index, [tokens, hidden]).
-    public func forward(_ batch: PackedBatch, upTo last: Int? = nil, visit: (Int, Tensor) -> Void) {
-        let end = last ?? layers.count
-        var hidden = embed(batch)
-        visit(0, hidden)
-        if end == 0 { return }
-        for index in 1...end {
-            hidden = applyLayer(index, to: hidden, batch: batch)
-            visit(index, hidden)
-        }
-    }
-
-    /// The second half of a split run (Antverg & Belinkov §4): layers `layer + 1 … L` applied to an
-    /// (edited) hidden state `layer`. With no edit, `continueForward(from: l, embed-and-run-to-l)`
-    /// equals the full forward pass.
-    ///
-    /// - Returns: the final hidden state [tokens, hidden]
-    public func continueForward(from layer: Int, hidden: Tensor, batch: PackedBatch) -> Tensor {
-        precondition(layer >= 0 && layer <= layers.count, "layer \(layer) outside 0...\(layers.count)")
-        var state = hidden
-        if layer < layers.count {
-            for index in (layer + 1)...layers.count { state = applyLayer(index, to: state, batch: batch) }
-        }
-        return state
-    }
-
-    /// Every hidden state of a batch. - Returns: `hiddenStateCount` tensors [tokens, hidden]
-    public func hiddenStates(_ batch: PackedBatch) -> [Tensor] {
-        var states: [Tensor] = []
-        forward(batch) { _, hidden in states.append(hidden) }
-        return states
+                                 epsilon: config.layerNormEpsilon, tanhGELU: usesTanhGELU, mlp: mlp)
     }
 
     /// Masked-LM logits for chosen rows of a final hidden state. - Returns: [rows, vocab]
@@ -191,5 +155,23 @@ public struct TransformerEncoder: Sendable {
             selected = finalHidden
         }
         return head(selected, epsilon: config.layerNormEpsilon, tanhGELU: usesTanhGELU)
+    }
+}
+
+extension TransformerEncoder: LanguageModel {
+    public var architecture: String { config.modelType }
+    public var summary: String {
+        "\(config.modelType), \(layers.count) × \(config.hiddenSize)" + (hasMaskedLMHead ? ", masked-LM head" : ", no masked-LM head")
+    }
+    public var hiddenSize: Int { config.hiddenSize }
+    public var mlpSize: Int { config.intermediateSize }
+    public var layerCount: Int { layers.count }
+    public var vocabularySize: Int { embeddings.words.rows }
+    public var objective: PredictionObjective { .maskedToken }
+    public var hasOutputHead: Bool { hasMaskedLMHead }
+
+    public func logits(_ lastHidden: Tensor, rows: [Int]?, vocabulary: [Int]?) -> Tensor? {
+        guard let logits = maskedLMLogits(lastHidden, rows: rows) else { return nil }
+        return vocabulary.map { logits.selectingColumns($0) } ?? logits
     }
 }

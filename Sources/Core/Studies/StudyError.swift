@@ -30,6 +30,9 @@ public enum StudyError: Error, CustomStringConvertible, Equatable {
         case .invalidValue(let component, let problem):
             return "\(component): \(problem)"
         case .modelNotFound(let name, let folder):
+            if folder.lowercased().hasSuffix(".gguf") {
+                return "model '\(name)' not found: expected a GGUF file at \(folder) — run scripts/setup, set NEURON_MODELS, or use .local(\"/path/to/model.gguf\")"
+            }
             return "model '\(name)' not found: expected a Hugging Face folder at \(folder) (config.json, model.safetensors, tokenizer) — place it there, set NEURON_MODELS, or use .local(\"/path\")"
         case .unsupportedModel(let name, let reason):
             return "model '\(name)' cannot be studied yet: \(reason)"

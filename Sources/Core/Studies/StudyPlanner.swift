@@ -55,23 +55,20 @@ public struct StudyPlanner: Sendable {
 
     public init(shared: SharedData = SharedData()) { self.shared = shared }
 
-    /// The catalog names that are not BERT-style encoders in a Hugging Face folder.
-    static let unsupportedModels = [
-        "gemma3": "Gemma 3 is a causal LM in GGUF; this version studies BERT and XLM-R encoders from Hugging Face folders",
-    ]
-
     public func plan(_ study: StudyDescription) throws -> StudyPlan {
         if let first = study.problems().first { throw first }
         let modelName = study.model!
-        if let reason = Self.unsupportedModels[modelName.lowercased()] { throw StudyError.unsupportedModel(name: modelName, reason: reason) }
         let modelFolder = ModelCatalog.resolve(modelName)
-        let configFile = modelFolder.appendingPathComponent("config.json")
-        guard FileManager.default.fileExists(atPath: configFile.path) else {
+        guard let source = try? ModelSource(url: modelFolder) else {
             throw StudyError.modelNotFound(name: modelName, folder: modelFolder.path)
         }
-        let encoder = try EncoderConfig.load(from: configFile)
+        let encoder = try source.shape()
         if let layer = study.layers.first(where: { $0 > encoder.layerCount }) {
             throw StudyError.layerBeyondModel(layer: layer, model: modelName, layerCount: encoder.layerCount)
+        }
+        if source.objective == .nextToken, !study.interventions.isEmpty {
+            throw StudyError.unsupportedModel(name: modelName, reason: "intervention sweeps read a masked-LM head; on a causal model "
+                                              + "(\(source.name)) this version probes and ranks — remove the Intervene lines")
         }
         let registry = try CorpusRegistry.scan(shared.udRoot())
         let mapping = try UniMorphMapping.load(from: shared)
@@ -81,7 +78,7 @@ public struct StudyPlanner: Sendable {
         let data = StudyData(shared: shared)
         let layers = Array(Set(study.layers)).sorted()
         let targets: [Int?] = layers.map { Optional($0) } + (study.allLayersConcatenated ? [nil] : [])
-        let modelLabel = modelFolder.standardizedFileURL.lastPathComponent
+        let modelLabel = source.name
         var configs: [PlannedConfig] = []
         var notes: [String] = []
         var attributeFound = Set<UniMorphAttribute>()
@@ -145,7 +142,7 @@ public struct StudyPlanner: Sendable {
 
     /// Seconds for one intervention sweep: up to 100 test sentences through layers l+1…L and the head,
     /// for every k and each of the 7 rankings; ~300 sentence-runs/s measured for MiniLM (`bench intervene`).
-    static func interventionEstimate(_ intervention: StudyIntervention, examples: Int, encoder: EncoderConfig, layer: Int) -> Double {
+    static func interventionEstimate(_ intervention: StudyIntervention, examples: Int, encoder: ModelSource.Shape, layer: Int) -> Double {
         let sentences = Double(min(100, max(1, examples / 3)))
         let ticks = Double(intervention.neuronCounts.isEmpty ? encoder.hiddenSize / 10 + 1 : intervention.neuronCounts.count)
         let width = Double(encoder.hiddenSize) / 384

@@ -14,7 +14,7 @@ public struct Model: StudyComponent {
         case xlmr
         /// bert-base-cased (bring your own folder).
         case bert
-        /// Gemma 3 270M (a causal LM in GGUF: not studied by this version).
+        /// Gemma 3 270M, 18 × 640, a causal LM in GGUF (installed by scripts/setup; probing and rankings).
         case gemma3
         /// A Hugging Face folder (config.json, model.safetensors, tokenizer).
         case local(String)

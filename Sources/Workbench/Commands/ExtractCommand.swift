@@ -14,9 +14,11 @@ enum ExtractCommand: Command {
 
           TREEBANK.conllu    files to read, in order (default: every .conllu of UD_English-EWT
                              under the UD root)
-          --model NAME|DIR   minilm (default), mbert, xlmr, bert, or a Hugging Face folder
+          --model NAME|PATH  minilm (default), mbert, xlmr, bert, gemma3, a Hugging Face folder or a
+                             GGUF file
           --layers LIST      hidden states to keep, e.g. 0,3,6 (0 = embeddings; default: all)
-          --aggregation A    mean (default), first or last subword
+          --aggregation A    mean, first or last subword (default: mean for an encoder, last for a
+                             causal model, the one subword that has seen the whole word)
           --dtype T          float32 (default) or float16
           --ud-root DIR      where the UD treebanks are (default: $UD_ROOT or ../shared/ud)
           --cache DIR        cache root (default: $NEURON_CACHE or ~/.cache/neuron-workbench)
@@ -28,9 +30,11 @@ enum ExtractCommand: Command {
     static func run(_ arguments: inout ArgumentList) throws {
         let model = ModelCatalog.resolve(try arguments.option("model") ?? "minilm")
         let layers = try arguments.option("layers").flatMap(parseLayers)
-        let aggregationName = try arguments.option("aggregation") ?? "mean"
-        guard let aggregation = WordAggregation(rawValue: aggregationName) else {
-            throw UsageError("--aggregation must be mean, first or last, not '\(aggregationName)'")
+        let aggregation = try arguments.option("aggregation").map { name in
+            guard let aggregation = WordAggregation(rawValue: name) else {
+                throw UsageError("--aggregation must be mean, first or last, not '\(name)'")
+            }
+            return aggregation
         }
         let dtypeName = try arguments.option("dtype") ?? "float32"
         guard let dtype = NumpyArrayFile.ScalarType(rawValue: dtypeName) else {

@@ -15,7 +15,7 @@ enum ProbeCommand: Command {
         configs: Wilcoxon tests, K-means clusters with t-SNE, top-100 overlaps; and runs Durrani et
         al.'s λ search, ablation and minimal neuron sets. Results (report.md, JSON, CSV, figures) go to --out.
 
-          --model NAME|DIR     minilm (default), mbert, xlmr, bert, or a folder
+          --model NAME|PATH    minilm (default), mbert, xlmr, bert, gemma3, a folder or a GGUF file
           --languages LIST     e.g. English,Spanish,French (default)
           --attributes LIST    e.g. Number,Gender,Tense,"Part of Speech" (default)
           --layers LIST        hidden states, e.g. 2,4,6 (default: 2,4,6)

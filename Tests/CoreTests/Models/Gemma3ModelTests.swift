@@ -74,7 +74,7 @@ struct Gemma3ModelTests {
                     if difference >= tolerance { failures.append("\(sequence.id) hidden state \(index): \(difference)") }
                 }
             }
-            let logits = model.logits(states[states.count - 1])
+            let logits = model.logits(states[states.count - 1])!
             let expectedLogits = try reference.array(sequence, "logits")
             #expect(logits.shape == expectedLogits.shape)
             let difference = logits.scalars.withUnsafeBufferPointer { ours in
@@ -129,8 +129,8 @@ struct Gemma3ModelTests {
         let model = try Gemma3Model.load(from: Self.tinyURL)
         let ids = try DecoderReference.load("gemma3-tiny").sequences[4].ids
         let last = model.hiddenStates(PackedBatch(sequences: [ids])).last!
-        let full = model.logits(last)
-        let chosen = model.logits(last, rows: [ids.count - 1, 0], vocabulary: [7, 3, 250])
+        let full = model.logits(last)!
+        let chosen = model.logits(last, rows: [ids.count - 1, 0], vocabulary: [7, 3, 250])!
         #expect(chosen.shape == [2, 3])
         for (i, row) in [ids.count - 1, 0].enumerated() {
             for (j, entry) in [7, 3, 250].enumerated() { #expect(abs(chosen[i, j] - full[row, entry]) < 1e-5) }
@@ -157,7 +157,7 @@ struct Gemma3ModelTests {
                 let difference = ours.withUnsafeBufferPointer { o in theirs.withUnsafeBufferPointer { relativeDifference(o, $0) } }
                 #expect(difference < 1e-4, "\(sequence.id) hidden state \(index): \(difference)")
             }
-            let logits = model.logits(states[states.count - 1], rows: [last], vocabulary: vocabulary)
+            let logits = model.logits(states[states.count - 1], rows: [last], vocabulary: vocabulary)!
             let expectedLogits = try reference.array(sequence, "logits")
             for j in vocabulary.indices {
                 #expect(abs(logits[0, j] - expectedLogits[0, j]) < 2e-3, "\(sequence.id) logit \(j): \(logits[0, j]) vs \(expectedLogits[0, j])")

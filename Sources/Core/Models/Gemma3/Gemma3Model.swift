@@ -209,9 +209,6 @@ public struct Gemma3Model: Sendable {
     /// [hidden]
     let finalNorm: Tensor
 
-    /// Number of hidden states: embeddings plus one per block.
-    public var hiddenStateCount: Int { layers.count + 1 }
-    public var hiddenSize: Int { config.hiddenSize }
 
     init(config: Gemma3Config, embedding: Tensor, layers: [Gemma3Layer], finalNorm: Tensor) {
         self.config = config
@@ -289,55 +286,24 @@ public struct Gemma3Model: Sendable {
         }
     }
 
-    /// RoPE tables for a batch: (local, global).
-    func rotaryTables(for batch: PackedBatch) -> (local: RotaryTable, global: RotaryTable) {
-        let longest = (0..<batch.sequenceCount).map { batch.rows(of: $0).count }.max() ?? 0
-        return (RotaryTable(base: config.localRopeBase, scale: 1, headSize: config.headSize, positions: longest),
-                RotaryTable(base: config.globalRopeBase, scale: config.globalRopeScale, headSize: config.headSize, positions: longest))
-    }
-
-    /// Runs block `index` (1-based, as hidden-state numbering) on hidden state `index − 1`.
-    func applyLayer(_ index: Int, to hidden: Tensor, batch: PackedBatch, rotary: (local: RotaryTable, global: RotaryTable),
-                    editMLP: ((inout Tensor) -> Void)? = nil) -> Tensor {
+    /// Runs block `index` (1-based, as hidden-state numbering) on hidden state `index − 1`; `mlp`
+    /// sees and may change the GeGLU activation `gelu_tanh(gate) · up` [tokens, intermediate].
+    public func applyLayer(_ index: Int, to hidden: Tensor, batch: PackedBatch, mlp: ((inout Tensor) -> Void)? = nil) -> Tensor {
         precondition(index >= 1 && index <= layers.count, "layer \(index) outside 1...\(layers.count)")
         let global = config.isGlobal(layer: index - 1)
-        return layers[index - 1](hidden, batch: batch, config: config, rotary: global ? rotary.global : rotary.local,
-                                 window: global ? nil : config.slidingWindow, editMLP: editMLP)
-    }
-
-    /// Runs the model, handing every hidden state to `visit` as soon as it exists.
-    ///
-    /// - Parameters:
-    ///   - upTo: the last hidden state to compute (defaults to all).
-    ///   - visit: called with (hidden-state index, [tokens, hidden]).
-    public func forward(_ batch: PackedBatch, upTo last: Int? = nil, visit: (Int, Tensor) -> Void) {
-        for sequence in 0..<batch.sequenceCount {
-            precondition(batch.rows(of: sequence).count <= config.contextLength,
-                         "sequence \(sequence) has \(batch.rows(of: sequence).count) tokens; at most \(config.contextLength)")
-        }
-        let end = last ?? layers.count
-        let rotary = rotaryTables(for: batch)
-        var hidden = embed(batch)
-        visit(0, hidden)
-        if end == 0 { return }
-        for index in 1...end {
-            hidden = applyLayer(index, to: hidden, batch: batch, rotary: rotary)
-            visit(index, hidden)
-        }
-    }
-
-    /// Every hidden state of a batch. - Returns: `hiddenStateCount` tensors [tokens, hidden]
-    public func hiddenStates(_ batch: PackedBatch) -> [Tensor] {
-        var states: [Tensor] = []
-        forward(batch) { _, hidden in states.append(hidden) }
-        return states
+        let longest = (0..<batch.sequenceCount).map { batch.rows(of: $0).count }.max() ?? 0
+        let rotary = global
+            ? RotaryTable(base: config.globalRopeBase, scale: config.globalRopeScale, headSize: config.headSize, positions: longest)
+            : RotaryTable(base: config.localRopeBase, scale: 1, headSize: config.headSize, positions: longest)
+        return layers[index - 1](hidden, batch: batch, config: config, rotary: rotary,
+                                 window: global ? nil : config.slidingWindow, editMLP: mlp)
     }
 
     /// Next-token logits for chosen rows of the last hidden state, over chosen vocabulary entries
     /// (all when nil): final RMSNorm, then dot products with the tied embedding's rows.
     ///
     /// - Returns: [rows, vocabulary.count or vocab]
-    public func logits(_ lastHidden: Tensor, rows: [Int]? = nil, vocabulary: [Int]? = nil) -> Tensor {
+    public func logits(_ lastHidden: Tensor, rows: [Int]? = nil, vocabulary: [Int]? = nil) -> Tensor? {
         var selected = rows.map { lastHidden.selectingRows($0) } ?? lastHidden
         selected.rmsNormalize(weight: finalNorm, epsilon: config.rmsEpsilon)
         let head = vocabulary.map { embedding.selectingRows($0) } ?? embedding
@@ -347,4 +313,16 @@ public struct Gemma3Model: Sendable {
         }
         return logits
     }
+}
+
+extension Gemma3Model: LanguageModel {
+    public var architecture: String { "gemma3" }
+    public var summary: String { "gemma3, \(layers.count) × \(config.hiddenSize), causal LM with tied head (GGUF)" }
+    public var hiddenSize: Int { config.hiddenSize }
+    public var mlpSize: Int { config.intermediateSize }
+    public var layerCount: Int { layers.count }
+    public var maxSequenceLength: Int { config.contextLength }
+    public var vocabularySize: Int { config.vocabularySize }
+    public var objective: PredictionObjective { .nextToken }
+    public var hasOutputHead: Bool { true }
 }

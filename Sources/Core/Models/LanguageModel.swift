@@ -1,0 +1,151 @@
+import Foundation
+
+/// What a model is trained to predict: it decides which rows a readout or an edit uses.
+public enum PredictionObjective: String, Sendable, Codable, Hashable {
+    /// A masked token from both sides (BERT, XLM-R): a word is read at its own subwords.
+    case maskedToken
+    /// The next token from the left (Gemma, the LSTM): a word is read at its last subword, and what
+    /// it makes the model expect shows at the positions after it.
+    case nextToken
+}
+
+/// A named place where a hidden state can be read or edited, as TransformerLens' hook points:
+/// `.residual(3)` is hidden state 3 (the residual stream after block 3; 0 is the embedding output),
+/// `.mlp(3)` the inner activation of block 3's MLP after its nonlinearity (the units most neuron
+/// papers mean).
+public enum ModelSite: Hashable, Sendable, Codable, CustomStringConvertible {
+    case residual(Int)
+    case mlp(Int)
+
+    /// The block whose run produces the site (0 for the embedding output).
+    public var layer: Int {
+        switch self {
+        case .residual(let layer), .mlp(let layer): return layer
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .residual(let layer): return "residual \(layer)"
+        case .mlp(let layer): return "mlp \(layer)"
+        }
+    }
+}
+
+/// A change of the state at a site, applied during a run (ablation, translation, a learned mask):
+/// it receives the state [tokens, width] and the batch it belongs to.
+public typealias SiteEdit = @Sendable (inout Tensor, PackedBatch) -> Void
+
+/// A language model as the engine sees it: every architecture (BERT-family encoders, Gemma 3, …)
+/// conforms, and extraction, caching, sweeps and studies use only this.
+///
+/// A model is a stack: state 0 from a batch (``embed(_:)``), state `l` from state `l − 1`
+/// (``applyLayer(_:to:batch:mlp:)``), and logits for chosen rows and vocabulary entries. The run
+/// loop (``run(_:from:upTo:edits:visit:)``) is written once, here.
+public protocol LanguageModel: Sendable {
+    /// The architecture's name (`bert`, `xlm-roberta`, `gemma3`).
+    var architecture: String { get }
+    /// One line: architecture, size, head.
+    var summary: String { get }
+    /// Width of the residual stream.
+    var hiddenSize: Int { get }
+    /// Width of each block's MLP inner activation.
+    var mlpSize: Int { get }
+    /// Blocks; hidden states are 0…layerCount.
+    var layerCount: Int { get }
+    /// Longest sequence, special tokens included.
+    var maxSequenceLength: Int { get }
+    /// Rows of the output head.
+    var vocabularySize: Int { get }
+    var objective: PredictionObjective { get }
+    /// Whether ``logits(_:rows:vocabulary:)`` has a pretrained head to use.
+    var hasOutputHead: Bool { get }
+
+    /// Hidden state 0 of a batch. - Returns: [tokens, hidden]
+    func embed(_ batch: PackedBatch) -> Tensor
+    /// Block `index` (1-based) on hidden state `index − 1`; `mlp`, when given, sees and may change
+    /// the block's MLP inner activation [tokens, mlpSize] before the down projection.
+    func applyLayer(_ index: Int, to hidden: Tensor, batch: PackedBatch, mlp: ((inout Tensor) -> Void)?) -> Tensor
+    /// Output logits for chosen rows of the last hidden state (all when nil) over chosen vocabulary
+    /// entries (all when nil); nil without a head. - Returns: [rows, entries]
+    func logits(_ lastHidden: Tensor, rows: [Int]?, vocabulary: [Int]?) -> Tensor?
+}
+
+extension LanguageModel {
+    /// Embeddings plus one state per block.
+    public var hiddenStateCount: Int { layerCount + 1 }
+
+    /// The one run loop: from a batch's embedding (or from a given hidden state), through blocks up
+    /// to `last`, applying `edits` at their sites and handing every state it passes to `visit`.
+    ///
+    /// - Parameters:
+    ///   - start: begin after this hidden state (a split run: Antverg & Belinkov §4); nil embeds the batch.
+    ///   - last: the last hidden state to compute (default: all).
+    ///   - edits: changes applied at sites as the run reaches them (`.residual(l)` before state l is
+    ///     visited and passed on; `.mlp(l)` inside block l).
+    ///   - visit: called with every residual state computed (after its edit) and, for blocks with an
+    ///     `.mlp` edit or when `visitMLP` is true, with the MLP activation (after its edit).
+    /// - Returns: the last hidden state.
+    @discardableResult
+    public func run(_ batch: PackedBatch, from start: (layer: Int, state: Tensor)? = nil, upTo last: Int? = nil,
+                    edits: [ModelSite: SiteEdit] = [:], visitMLP: Bool = false,
+                    visit: (ModelSite, Tensor) -> Void = { _, _ in }) -> Tensor {
+        let end = last ?? layerCount
+        precondition(end >= 0 && end <= layerCount, "last hidden state \(end) outside 0...\(layerCount)")
+        for sequence in 0..<batch.sequenceCount {
+            precondition(batch.rows(of: sequence).count <= maxSequenceLength,
+                         "sequence \(sequence) has \(batch.rows(of: sequence).count) tokens; at most \(maxSequenceLength)")
+        }
+        var hidden: Tensor
+        let first: Int
+        if let start {
+            precondition(start.layer >= 0 && start.layer <= end, "start state \(start.layer) outside 0...\(end)")
+            precondition(start.state.shape == [batch.tokenCount, hiddenSize],
+                         "start state \(start.state.shape) vs [\(batch.tokenCount), \(hiddenSize)]")
+            hidden = start.state
+            first = start.layer + 1
+        } else {
+            hidden = embed(batch)
+            edits[.residual(0)]?(&hidden, batch)
+            visit(.residual(0), hidden)
+            first = 1
+        }
+        guard first <= end else { return hidden }
+        // The MLP hook is an optional (so escaping) closure; it never outlives this call.
+        return withoutActuallyEscaping(visit) { visit in
+            for index in first...end {
+                let mlpEdit = edits[.mlp(index)]
+                let seesMLP = mlpEdit != nil || visitMLP
+                hidden = applyLayer(index, to: hidden, batch: batch, mlp: seesMLP ? { inner in
+                    mlpEdit?(&inner, batch)
+                    visit(.mlp(index), inner)
+                } : nil)
+                edits[.residual(index)]?(&hidden, batch)
+                visit(.residual(index), hidden)
+            }
+            return hidden
+        }
+    }
+
+    /// Runs the model, handing every hidden state to `visit` as soon as it exists.
+    ///
+    /// - Parameter visit: called with (hidden-state index, [tokens, hidden]).
+    public func forward(_ batch: PackedBatch, upTo last: Int? = nil, visit: (Int, Tensor) -> Void) {
+        run(batch, upTo: last) { site, state in
+            if case .residual(let layer) = site { visit(layer, state) }
+        }
+    }
+
+    /// The second half of a split run: blocks `layer + 1 … L` applied to an (edited) hidden state
+    /// `layer`. With no edit it equals the full forward pass. - Returns: the last hidden state
+    public func continueForward(from layer: Int, hidden: Tensor, batch: PackedBatch) -> Tensor {
+        run(batch, from: (layer, hidden))
+    }
+
+    /// Every hidden state of a batch. - Returns: `hiddenStateCount` tensors [tokens, hidden]
+    public func hiddenStates(_ batch: PackedBatch) -> [Tensor] {
+        var states: [Tensor] = []
+        forward(batch) { _, hidden in states.append(hidden) }
+        return states
+    }
+}
