@@ -5,7 +5,9 @@ Everything comes from the `gguf` Python package (llama.cpp's own reader/writer):
 `gguf.GGUFReader` to read them back for the JSON. Seeded, so a rerun rewrites the same bytes.
 See Tests/CoreTests/Fixtures/README.md (section "gguf/").
 """
+import collections
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -194,6 +196,48 @@ def describe(path: Path) -> dict:
     }
 
 
+GEMMA = Path(os.environ.get("GEMMA_GGUF", Path.home() / ".cache/neuron-workbench/models/gemma-3-270m/gemma-3-270m-q4_k_m.gguf"))
+GEMMA_KEYS = ["general.architecture", "gemma3.context_length", "gemma3.embedding_length", "gemma3.block_count",
+              "gemma3.feed_forward_length", "gemma3.attention.head_count", "gemma3.attention.head_count_kv",
+              "gemma3.attention.key_length", "gemma3.attention.value_length",
+              "gemma3.attention.layer_norm_rms_epsilon", "gemma3.attention.sliding_window", "gemma3.rope.freq_base",
+              "tokenizer.ggml.model", "tokenizer.ggml.bos_token_id", "tokenizer.ggml.eos_token_id",
+              "tokenizer.ggml.unknown_token_id", "tokenizer.ggml.padding_token_id", "tokenizer.ggml.add_bos_token",
+              "tokenizer.ggml.add_space_prefix"]
+
+
+def describe_gemma(path: Path) -> dict:
+    """Facts about the real Gemma 3 270M Q4_K_M file for an optional Swift test (no weights stored)."""
+    reader = gguf.GGUFReader(str(path))
+    data = np.memmap(path, dtype=np.uint8, mode="r")
+    metadata = {}
+    for key in GEMMA_KEYS:
+        field = reader.fields[key]
+        key_length = int.from_bytes(data[field.offset:field.offset + 8].tobytes(), "little")
+        metadata[key], _ = decode_value(data[field.offset:field.offset + 8 + key_length + 4 + 4096].tobytes(), 8 + key_length + 4, V(field.types[0]))
+    tokens = reader.fields["tokenizer.ggml.tokens"].contents()
+    samples = []
+    seen = set()
+    for tensor in reader.tensors:
+        if tensor.tensor_type.name in seen and tensor.name != "output_norm.weight":
+            continue
+        seen.add(tensor.tensor_type.name)
+        rows = tensor.data.reshape(-1, tensor.data.shape[-1]) if tensor.data.ndim > 1 else tensor.data.reshape(1, -1)
+        chosen = sorted({0, min(2, rows.shape[0] - 1), rows.shape[0] - 1})
+        values = np.asarray(dequantize(np.ascontiguousarray(rows[chosen]), tensor.tensor_type), dtype=np.float32)
+        entry = {"name": tensor.name, "type": tensor.tensor_type.name, "dims": [int(d) for d in tensor.shape],
+                 "rows": chosen, "row_heads": [[float(v).hex() for v in row[:8]] for row in values.reshape(len(chosen), -1)],
+                 "row_sums": [float(row.astype(np.float64).sum()) for row in values.reshape(len(chosen), -1)]}
+        if tensor.n_bytes < 8 << 20:
+            entry["sum"] = float(np.asarray(dequantize(tensor.data, tensor.tensor_type), dtype=np.float64).sum())
+        samples.append(entry)
+    return {"file": path.name, "file_size": int(path.stat().st_size), "tensor_count": len(reader.tensors),
+            "type_counts": dict(collections.Counter(t.tensor_type.name for t in reader.tensors)),
+            "metadata_count": len([k for k in reader.fields if not k.startswith("GGUF.")]),
+            "metadata": metadata, "token_count": len(tokens), "tokens_head": [str(t) for t in tokens[:8]],
+            "tensors": samples}
+
+
 def main() -> None:
     if OUT.exists():
         shutil.rmtree(OUT)
@@ -205,6 +249,10 @@ def main() -> None:
     manifest = {"gguf_version": package_version(),
                 "numpy_version": np.__version__, "blocks": blocks, "files": [tiny, aligned]}
     (OUT / "expected.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+    if GEMMA.exists():
+        (OUT / "gemma3-270m-q4_k_m.json").write_text(json.dumps(describe_gemma(GEMMA), indent=1, ensure_ascii=False) + "\n")
+    else:
+        print(f"{GEMMA} not found: gemma3-270m-q4_k_m.json not written (set GEMMA_GGUF)", file=sys.stderr)
     total = sum(p.stat().st_size for p in OUT.iterdir())
     print(f"wrote {len(list(OUT.iterdir()))} files, {total} bytes, to {OUT.relative_to(ROOT)}", file=sys.stderr)
 
