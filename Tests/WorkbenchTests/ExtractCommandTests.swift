@@ -33,7 +33,7 @@ struct ExtractCommandTests {
                          folder.appendingPathComponent("tiny.conllu").path]
         let first = try WorkbenchProcess.run(arguments + ["--export", folder.appendingPathComponent("out").path])
         #expect(first.status == 0, "\(first.errors)")
-        #expect(first.output.contains("words      5 rows; layers 0,2"), "\(first.output)")
+        #expect(first.output.contains("words      5 rows × 16; residual layers 0,2"), "\(first.output)")
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/layer-02.npy").path))
         let second = try WorkbenchProcess.run(arguments)
         #expect(second.status == 0)

@@ -14,8 +14,10 @@ public protocol WordActivationSink: SendableMetatype {
 /// vector (mean / first / last of its subwords) at the selected hidden states to a sink.
 public struct WordActivationExtractor: Sendable {
     public var encoder: any LanguageModel
-    /// Hidden-state indices to keep (0 = embeddings).
+    /// Hidden-state indices to keep (0 = embeddings), or blocks whose MLP units to keep.
     public var layers: [Int]
+    /// The residual stream or each block's MLP inner activation.
+    public var site: SiteKind
     public var aggregation: WordAggregation
     /// Most tokens in one packed batch. 1,024 per core runs sgemm as fast here as 2,048
     /// (`scripts/bench-sgemm.c`: ~153 GFLOP/s per core either way) with half the memory in flight.
@@ -25,18 +27,22 @@ public struct WordActivationExtractor: Sendable {
     /// Batches run at once (default: one per core).
     public var workers: Int
 
-    public init(encoder: any LanguageModel, layers: [Int], aggregation: WordAggregation = .mean,
+    public init(encoder: any LanguageModel, layers: [Int], site: SiteKind = .residual, aggregation: WordAggregation = .mean,
                 maxBatchTokens: Int = 1024, maxBatchSentences: Int = 64,
                 workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
-        precondition(layers.allSatisfy { (0..<encoder.hiddenStateCount).contains($0) },
-                     "layers \(layers) outside 0..<\(encoder.hiddenStateCount)")
+        let valid = site.layers(layerCount: encoder.layerCount)
+        precondition(layers.allSatisfy { valid.contains($0) }, "\(site) layers \(layers) outside \(valid)")
         self.encoder = encoder
+        self.site = site
         self.layers = layers
         self.aggregation = aggregation
         self.maxBatchTokens = maxBatchTokens
         self.maxBatchSentences = maxBatchSentences
         self.workers = workers
     }
+
+    /// Values per word vector: the hidden size, or the MLP's width.
+    public var width: Int { site == .residual ? encoder.hiddenSize : encoder.mlpSize }
 
     /// Sentence indices in batches of similar length, longest batches first.
     public func batches(_ sentences: [TokenizedSentence]) -> [[Int]] {
@@ -71,7 +77,7 @@ public struct WordActivationExtractor: Sendable {
                 Parallel.drain(batches.count, workers: workerCount) { item in
                     if shared.failed || callbacks.stop() { shared.fail(CancellationError()); return false }
                     let (vectors, tokens) = run(batches[item], sentences)
-                    shared.emit(vectors, batch: batches[item], sentences: sentences, firstRows: firstRows, width: encoder.hiddenSize)
+                    shared.emit(vectors, batch: batches[item], sentences: sentences, firstRows: firstRows, width: width)
                     callbacks.report(batches[item].count, tokens)
                     return true
                 }
@@ -84,12 +90,12 @@ public struct WordActivationExtractor: Sendable {
     /// Word vectors of one batch: per layer slot, the batch's words in order × hidden.
     private func run(_ batchIndices: [Int], _ sentences: [TokenizedSentence]) -> ([[Float]], Int) {
         let batch = PackedBatch(sequences: batchIndices.map { sentences[$0].ids })
-        let width = encoder.hiddenSize
+        let width = self.width
         let wordCount = batchIndices.reduce(0) { $0 + sentences[$1].wordSpans.count }
         var vectors = [[Float]](repeating: [], count: layers.count)
         let slotOfLayer = Dictionary(uniqueKeysWithValues: layers.enumerated().map { ($1, $0) })
-        encoder.forward(batch, upTo: layers.max() ?? 0) { layer, hidden in
-            guard let slot = slotOfLayer[layer] else { return }
+        encoder.run(batch, upTo: layers.max() ?? 0, visitMLP: site == .mlp) { visited, hidden in
+            guard visited == site.site(visited.layer), let slot = slotOfLayer[visited.layer] else { return }
             vectors[slot] = [Float](unsafeUninitializedCapacity: wordCount * width) { out, initialized in
                 hidden.scalars.withUnsafeBufferPointer { states in
                     var word = 0

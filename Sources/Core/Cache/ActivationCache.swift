@@ -8,12 +8,15 @@ public struct ExtractionRequest: Sendable {
     public var corpusFiles: [URL]
     /// Hidden-state indices (0 = embeddings); nil means all of them.
     public var layers: [Int]?
+    /// Where the layers are read: the residual stream (hidden states) or each block's MLP units.
+    public var site: SiteKind
     /// nil: the model's default (``ModelSource/defaultAggregation``: mean for encoders, last subword for causal models).
     public var aggregation: WordAggregation?
     public var dtype: NumpyArrayFile.ScalarType
 
-    public init(modelFolder: URL, corpusFiles: [URL], layers: [Int]? = nil,
+    public init(modelFolder: URL, corpusFiles: [URL], layers: [Int]? = nil, site: SiteKind = .residual,
                 aggregation: WordAggregation? = nil, dtype: NumpyArrayFile.ScalarType = .float32) {
+        self.site = site
         self.modelFolder = modelFolder
         self.corpusFiles = corpusFiles
         self.layers = layers
@@ -63,9 +66,11 @@ public struct ActivationCache: Sendable {
     public func directory(for request: ExtractionRequest) throws -> Target {
         let source = try ModelSource(url: request.modelFolder)
         let layerCount = try source.shape().layerCount
-        let layers = request.layers ?? Array(0...layerCount)
-        for layer in layers where !(0...layerCount).contains(layer) {
-            throw CheckpointError.unsupportedSetting(source.url, key: "layer", value: "\(layer) (the model has hidden states 0...\(layerCount))")
+        let valid = request.site.layers(layerCount: layerCount)
+        let layers = request.layers ?? Array(valid)
+        for layer in layers where !valid.contains(layer) {
+            let what = request.site == .residual ? "hidden states" : "MLP sites in blocks"
+            throw CheckpointError.unsupportedSetting(source.url, key: "layer", value: "\(layer) (the model has \(what) \(valid.lowerBound)...\(valid.upperBound))")
         }
         let aggregation = request.aggregation ?? source.defaultAggregation
         let modelHash = try source.contentHash()
@@ -75,7 +80,8 @@ public struct ActivationCache: Sendable {
             corpusHashes.append(try ContentHash.ofFile(url))
         }
         let key = ContentHash.combine(["activations-v\(ActivationManifest.currentFormat)", modelHash] + corpusHashes
-            + [layers.map(String.init).joined(separator: ","), aggregation.rawValue, request.dtype.rawValue])
+            + [layers.map(String.init).joined(separator: ","), aggregation.rawValue, request.dtype.rawValue]
+            + (request.site == .residual ? [] : ["site=\(request.site.rawValue)"]))
         return Target(url: root.appendingPathComponent(source.name + "-" + key, isDirectory: true), key: key, source: source,
                       layers: layers, aggregation: aggregation, modelHash: modelHash, corpusHashes: corpusHashes)
     }
@@ -135,6 +141,7 @@ public struct ActivationCache: Sendable {
                   manifest.model.contentHash == target.modelHash,
                   manifest.corpus.map(\.contentHash) == target.corpusHashes,
                   manifest.aggregation == target.aggregation, manifest.dtype == request.dtype,
+                  (manifest.site ?? .residual) == request.site,
                   Set(target.layers).isSubset(of: manifest.layers) else { continue }
             if let store = try? ActivationStore(directory: folder) { return store }
         }
@@ -184,9 +191,9 @@ public struct ActivationCache: Sendable {
         let substituted = sentences.reduce(0) { $0 + $1.substitutedWords }
         if substituted > 0 { log("\(substituted) word(s) had no token; the unknown token stands in for them") }
 
-        let width = encoder.hiddenSize
+        let width = request.site == .residual ? encoder.hiddenSize : encoder.mlpSize
         var sink = try LayerFileSink(folder: folder, layers: target.layers, rows: rows, width: width, type: request.dtype)
-        let extractor = WordActivationExtractor(encoder: encoder, layers: target.layers, aggregation: target.aggregation)
+        let extractor = WordActivationExtractor(encoder: encoder, layers: target.layers, site: request.site, aggregation: target.aggregation)
         let totalTokens = sentences.reduce(0) { $0 + $1.ids.count }
         let bar = ProgressBar("extracting", total: sentences.count, unit: "sentences", throughputUnit: "tokens",
                               throughputTotal: totalTokens, quiet: !showProgress)
@@ -210,7 +217,7 @@ public struct ActivationCache: Sendable {
                 .init(path: file.url.path, name: file.name, contentHash: target.corpusHashes[index],
                       sentenceCount: file.sentences.count, wordCount: file.wordCount)
             },
-            layers: target.layers, aggregation: target.aggregation, dtype: request.dtype, rowCount: rows,
+            layers: target.layers, site: request.site, rowWidth: width, aggregation: target.aggregation, dtype: request.dtype, rowCount: rows,
             sentences: entries, skipped: skipped, substitutedWords: substituted, arrays: arrays,
             wordsFile: .init(layer: -1, file: "words.tsv", byteCount: wordsData.count,
                              contentHash: wordsData.withUnsafeBytes { ContentHash.hex(ContentHash.xxh64($0)) }),

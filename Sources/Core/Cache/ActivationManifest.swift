@@ -56,6 +56,10 @@ public struct ActivationManifest: Codable, Sendable {
     public var model: Model
     public var corpus: [CorpusFile]
     public var layers: [Int]
+    /// The kind of site the layers are read at; nil (manifests before sites): the residual stream.
+    public var site: SiteKind?
+    /// Values per row; nil: the model's hidden size (the residual stream).
+    public var rowWidth: Int?
     public var aggregation: WordAggregation
     public var dtype: NumpyArrayFile.ScalarType
     public var rowCount: Int

@@ -42,7 +42,7 @@ public final class ActivationStore: @unchecked Sendable {
     static func sentenceKey(_ fileName: String, _ sentenceID: String) -> String { fileName + "\u{1F}" + sentenceID }
 
     public var rowCount: Int { manifest.rowCount }
-    public var width: Int { manifest.model.hiddenSize }
+    public var width: Int { manifest.rowWidth ?? manifest.model.hiddenSize }
     public var layers: [Int] { manifest.layers }
 
     /// Row of a sentence's first word, or nil when the sentence was skipped or is not in the cache.

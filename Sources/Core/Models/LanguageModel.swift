@@ -32,6 +32,20 @@ public enum ModelSite: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 }
 
+/// Which kind of site a cache or a study reads, at every layer it names.
+public enum SiteKind: String, Sendable, Codable, Hashable, CaseIterable {
+    /// Hidden states 0…L: the residual stream.
+    case residual
+    /// Blocks 1…L: the MLP's inner activation after its nonlinearity.
+    case mlp
+
+    /// The site of this kind at `layer`.
+    public func site(_ layer: Int) -> ModelSite { self == .residual ? .residual(layer) : .mlp(layer) }
+
+    /// The layers that have a site of this kind in a model of `layerCount` blocks.
+    public func layers(layerCount: Int) -> ClosedRange<Int> { self == .residual ? 0...layerCount : 1...max(1, layerCount) }
+}
+
 /// A change of the state at a site, applied during a run (ablation, translation, a learned mask):
 /// it receives the state [tokens, width] and the batch it belongs to.
 public typealias SiteEdit = @Sendable (inout Tensor, PackedBatch) -> Void

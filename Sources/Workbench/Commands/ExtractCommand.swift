@@ -17,6 +17,8 @@ enum ExtractCommand: Command {
           --model NAME|PATH  minilm (default), mbert, xlmr, bert, gemma3, a Hugging Face folder or a
                              GGUF file
           --layers LIST      hidden states to keep, e.g. 0,3,6 (0 = embeddings; default: all)
+          --site S           residual (default: the hidden states) or mlp (each listed block's
+                             MLP units after the nonlinearity; blocks 1…L)
           --aggregation A    mean, first or last subword (default: mean for an encoder, last for a
                              causal model, the one subword that has seen the whole word)
           --dtype T          float32 (default) or float16
@@ -30,6 +32,8 @@ enum ExtractCommand: Command {
     static func run(_ arguments: inout ArgumentList) throws {
         let model = ModelCatalog.resolve(try arguments.option("model") ?? "minilm")
         let layers = try arguments.option("layers").flatMap(parseLayers)
+        let siteName = try arguments.option("site") ?? "residual"
+        guard let site = SiteKind(rawValue: siteName) else { throw UsageError("--site must be residual or mlp, not '\(siteName)'") }
         let aggregation = try arguments.option("aggregation").map { name in
             guard let aggregation = WordAggregation(rawValue: name) else {
                 throw UsageError("--aggregation must be mean, first or last, not '\(name)'")
@@ -48,12 +52,13 @@ enum ExtractCommand: Command {
         if files.isEmpty { files = try defaultTreebank(udRoot: udRoot) }
 
         let cache = cacheRoot.map { ActivationCache(root: URL(fileURLWithPath: $0).appendingPathComponent("activations")) } ?? ActivationCache()
-        let request = ExtractionRequest(modelFolder: model, corpusFiles: files, layers: layers, aggregation: aggregation, dtype: dtype)
+        let request = ExtractionRequest(modelFolder: model, corpusFiles: files, layers: layers, site: site,
+                                        aggregation: aggregation, dtype: dtype)
         let store = try cache.activations(for: request, showProgress: !quiet, log: { print($0) })
         let manifest = store.manifest
         print("model      \(manifest.model.name) (\(manifest.model.modelType), \(manifest.model.hiddenStateCount) hidden states × \(manifest.model.hiddenSize))")
         for file in manifest.corpus { print("treebank   \(file.name): \(file.sentenceCount) sentences, \(file.wordCount) words") }
-        print("words      \(manifest.rowCount) rows; layers \(manifest.layers.map(String.init).joined(separator: ",")); \(manifest.aggregation.rawValue) of subwords; \(manifest.dtype.rawValue)")
+        print("words      \(manifest.rowCount) rows × \(store.width); \((manifest.site ?? .residual).rawValue) layers \(manifest.layers.map(String.init).joined(separator: ",")); \(manifest.aggregation.rawValue) of subwords; \(manifest.dtype.rawValue)")
         if !manifest.skipped.isEmpty { print("skipped    \(manifest.skipped.count) sentence(s) over the model's length limit") }
         print(String(format: "extraction %.1f s, %.0f tokens/s (when built)", manifest.provenance.seconds, manifest.provenance.tokensPerSecond))
         print("cache      \(store.directory.path)")

@@ -71,6 +71,35 @@ struct ActivationCacheTests {
         }
     }
 
+    @Test("the cache holds MLP units too, under their own key: each row is the word's mean of the block's inner activation")
+    func mlpSite() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        for (location, aggregation) in [(Fixtures.url("models/bert-cased-tiny"), WordAggregation.mean),
+                                        (Fixtures.url("models/gemma3-tiny/model.gguf"), .last)] {
+            let source = try ModelSource(url: location)
+            let residual = ExtractionRequest(modelFolder: location, corpusFiles: [scratch.treebank], layers: [1])
+            let mlp = ExtractionRequest(modelFolder: location, corpusFiles: [scratch.treebank], layers: [1], site: .mlp)
+            #expect(try scratch.cache.directory(for: residual).url != scratch.cache.directory(for: mlp).url)
+            #expect(try scratch.cache.directory(for: residual).aggregation == aggregation)
+            let store = try scratch.cache.activations(for: mlp, showProgress: false)
+            let model = try source.loadModel()
+            #expect(store.width == model.mlpSize && store.manifest.site == .mlp)
+            let sentence = TokenizedSentence(fileIndex: 0, id: "a1", words: ["The", "cats", "sleep", "."], tokenizer: try source.loadTokenizer())
+            var inner = Tensor(zeros: [0])
+            model.run(PackedBatch(sequences: [sentence.ids]), upTo: 1, visitMLP: true) { site, state in if site == .mlp(1) { inner = state } }
+            let span = sentence.wordSpans[1]
+            let cached = try store.rows([1], layer: 1)
+            for j in 0..<model.mlpSize {
+                let expected = aggregation == .last ? inner[span.upperBound - 1, j] : span.map { inner[$0, j] }.reduce(0, +) / Float(span.count)
+                #expect(abs(cached[0, j] - expected) < 1e-4 * max(1, abs(expected)), "\(source.name) unit \(j)")
+            }
+            // No MLP before the first block.
+            let zero = ExtractionRequest(modelFolder: location, corpusFiles: [scratch.treebank], layers: [0], site: .mlp)
+            #expect { try scratch.cache.directory(for: zero) } throws: { "\($0)".contains("MLP sites in blocks 1...") }
+        }
+    }
+
     @Test("a second request reuses the cache without recomputing")
     func reuse() throws {
         let scratch = try Scratch()
