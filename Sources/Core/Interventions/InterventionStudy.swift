@@ -62,11 +62,13 @@ public struct InterventionStudy: Sendable {
         let mapping = try UniMorphMapping.load(from: shared)
         let modelURL = ModelCatalog.resolve(settings.model)
         let attributes = try settings.attributes.map { try UniMorphAttribute.parse($0, among: UniMorphAttribute.studied) }
-        let encoder = try TransformerEncoder.load(from: modelURL)
-        let tokenizer = try TokenizerLoader.load(folder: modelURL)
+        let source = try ModelSource(url: modelURL)
+        guard source.objective == .maskedToken else { throw InterventionError.causalModel(source.name) }
+        let model = try source.loadModel()
+        let tokenizer = try source.loadTokenizer()
         let layers = Array(Set(settings.layers)).sorted()
-        for layer in layers where !(0..<encoder.hiddenStateCount).contains(layer) {
-            throw InterventionError.layerOutOfRange(layer, hiddenStates: encoder.hiddenStateCount)
+        for layer in layers where !(0..<model.hiddenStateCount).contains(layer) {
+            throw InterventionError.layerOutOfRange(layer, hiddenStates: model.hiddenStateCount)
         }
         guard !settings.analysers.isEmpty else { throw InterventionError.noAnalyser }
         var results: [InterventionResult] = []
@@ -79,7 +81,7 @@ public struct InterventionStudy: Sendable {
                 }
             }
             let store = try activationCache.activations(for: ExtractionRequest(modelFolder: modelURL, corpusFiles: corpus.fileURLs, layers: layers), log: log)
-            let (head, headFile) = try predictionHead(encoder: encoder, tokenizer: tokenizer, corpus: corpus, modelURL: modelURL, store: store, log: log)
+            let (head, headFile) = try predictionHead(model: model, tokenizer: tokenizer, corpus: corpus, modelURL: modelURL, store: store, log: log)
             let settingsForDatasets = DatasetSettings(minTypes: settings.minTypes, attributes: attributes)
             for attribute in attributes {
                 let dataset = corpus.dataset(for: attribute, mapping: mapping, settings: settingsForDatasets)
@@ -94,9 +96,9 @@ public struct InterventionStudy: Sendable {
                     return index
                 }
                 let test = interventionSentences(corpus: corpus, dataset: dataset, split: .test, tokenizer: tokenizer,
-                                                 maxLength: encoder.maxSequenceLength, excluding: target)
+                                                 maxLength: model.maxSequenceLength, excluding: target)
                 let dev = settings.betaSweep.isEmpty ? nil : interventionSentences(corpus: corpus, dataset: dataset, split: .dev, tokenizer: tokenizer,
-                                                                                   maxLength: encoder.maxSequenceLength, excluding: target)
+                                                                                   maxLength: model.maxSequenceLength, excluding: target)
                 for layer in layers {
                     let started = Date()
                     let data = try ProbingData.load(store: store, dataset: dataset, layers: [layer])
@@ -106,9 +108,9 @@ public struct InterventionStudy: Sendable {
                     let directions = InterventionSweep.directions(means: means, target: target)
                     let scorers = analysers.map { InterventionScorer(analyser: $0, attribute: attribute, labels: dataset.labels, tokenizer: tokenizer) }
                     let scorer = scorers[0]
-                    let context = Context(encoder: encoder, head: head, scorer: scorer, directions: directions, layer: layer,
-                                          ticks: settings.neuronCounts.map { Array(Set($0.filter { $0 <= encoder.config.hiddenSize })).sorted() }
-                                              ?? InterventionSweep.Settings.ticks(neuronCount: encoder.config.hiddenSize, step: settings.step))
+                    let context = Context(model: model, head: head, scorer: scorer, directions: directions, layer: layer,
+                                          ticks: settings.neuronCounts.map { Array(Set($0.filter { $0 <= model.hiddenSize })).sorted() }
+                                              ?? InterventionSweep.Settings.ticks(neuronCount: model.hiddenSize, step: settings.step))
                     log(String(format: "%@ %@ layer %d: q(z) and rankings from %d train words (%.1f s); %d test sentences, %d relevant words",
                                corpus.language, attribute.rawValue, layer, data.train.count, Date().timeIntervalSince(started), test.sentences.count,
                                test.gold.count))
@@ -153,11 +155,11 @@ public struct InterventionStudy: Sendable {
 
     /// The model's own masked-LM head, or a readout head fitted on the corpus' training split
     /// (cached beside the activation cache) when the model has none.
-    public func predictionHead(encoder: TransformerEncoder, tokenizer: any Tokenizer, corpus: LanguageCorpus, modelURL: URL,
+    public func predictionHead(model: any LanguageModel, tokenizer: any Tokenizer, corpus: LanguageCorpus, modelURL: URL,
                                store: ActivationStore, log: (String) -> Void) throws -> (PredictionHead, URL?) {
-        guard !encoder.hasMaskedLMHead else { return (.pretrained, nil) }
+        guard !(model.hasOutputHead && model.objective == .maskedToken) else { return (.pretrained, nil) }
         let fitted = try ReadoutHead.cached(
-            encoder: encoder, modelName: modelURL.standardizedFileURL.lastPathComponent, modelHash: store.manifest.model.contentHash,
+            model: model, modelName: modelURL.standardizedFileURL.lastPathComponent, modelHash: store.manifest.model.contentHash,
             train: sentences(of: corpus, split: .train, tokenizer: tokenizer), heldOut: sentences(of: corpus, split: .dev, tokenizer: tokenizer),
             settings: settings.readout, folder: readoutFolder, log: log)
         return (.fitted(fitted.head), fitted.url)
@@ -165,7 +167,7 @@ public struct InterventionStudy: Sendable {
 
     /// What every sweep of one config shares.
     struct Context {
-        var encoder: TransformerEncoder
+        var model: any LanguageModel
         var head: PredictionHead
         var scorer: InterventionScorer
         var directions: [[Float]]
@@ -191,7 +193,7 @@ public struct InterventionStudy: Sendable {
     func predict(_ edit: NeuronEdit, sentences: SplitSentences, rankings: [NeuronRanking], context: Context) throws -> SweepPredictions {
         var sweepSettings = InterventionSweep.Settings(layer: context.layer, edit: edit, neuronCounts: context.ticks)
         sweepSettings.workers = ProcessInfo.processInfo.activeProcessorCount
-        let sweep = InterventionSweep(encoder: context.encoder, head: context.head, settings: sweepSettings)
+        let sweep = InterventionSweep(model: context.model, head: context.head, settings: sweepSettings)
         let bar = ProgressBar("    \(edit.name)", total: sentences.sentences.count, unit: "sentences")
         let predictions = try sweep.run(sentences.sentences, rankings: rankings.map(\.order), directions: context.directions,
                                         shouldStop: { Interruption.requested }, progress: { bar.advance(by: $0) })
@@ -297,9 +299,13 @@ public enum InterventionError: Error, CustomStringConvertible, Equatable {
     case layerOutOfRange(Int, hiddenStates: Int)
     case unknownTarget(String, attribute: String, labels: [String])
     case noAnalyser
+    case causalModel(String)
 
     public var description: String {
         switch self {
+        case .causalModel(let name):
+            return "\(name) is a causal LM: Antverg & Belinkov's interventions read a masked-LM prediction at the edited word itself; "
+                + "use workbench next or workbench agree for a causal model's behaviour"
         case .layerOutOfRange(let layer, let count): return "layer \(layer): the model has hidden states 0…\(count - 1)"
         case .unknownTarget(let value, let attribute, let labels):
             return "target value '\(value)' is not a label of \(attribute) (labels: \(labels.joined(separator: ", ")))"

@@ -34,11 +34,11 @@ public enum PredictionHead: Sendable {
     }
 
     /// Logits of chosen rows of a final hidden state. - Returns: [rows, vocab]
-    func logits(_ encoder: TransformerEncoder, finalHidden: Tensor, rows: [Int]) -> Tensor {
+    func logits(_ model: any LanguageModel, finalHidden: Tensor, rows: [Int]) -> Tensor {
         switch self {
         case .pretrained:
-            guard let logits = encoder.maskedLMLogits(finalHidden, rows: rows) else {
-                preconditionFailure("PredictionHead.pretrained on a model without a masked-LM head")
+            guard let logits = model.logits(finalHidden, rows: rows, vocabulary: nil) else {
+                preconditionFailure("PredictionHead.pretrained on a model without an output head")
             }
             return logits
         case .fitted(let head):
@@ -62,10 +62,11 @@ public struct SweepPredictions: Sendable {
 
 /// Split-forward interventions (Antverg & Belinkov §4): run layers 1…l once per batch, edit the
 /// top-k neurons of every subword of every relevant word, run layers l+1…L and the head, and take
-/// the argmax at the edited subwords — for every ranking and every k.
+/// the argmax at the edited subwords — for every ranking and every k. The edit is a ``SiteEdit``
+/// at `.residual(l)` applied by the model's one run loop.
 ///
 /// ```swift
-/// let sweep = InterventionSweep(encoder: model, head: .pretrained,
+/// let sweep = InterventionSweep(model: model, head: .pretrained,
 ///                               settings: .init(layer: 2, edit: .translate(beta: 8), neuronCounts: Array(stride(from: 0, through: 384, by: 10))))
 /// let predictions = sweep.run(sentences, rankings: [probeless, probeless.bottomToTop], means: q)
 /// ```
@@ -100,15 +101,20 @@ public struct InterventionSweep: Sendable {
         }
     }
 
-    public var encoder: TransformerEncoder
+    public var model: any LanguageModel
     public var head: PredictionHead
     public var settings: Settings
 
-    public init(encoder: TransformerEncoder, head: PredictionHead, settings: Settings) {
-        precondition(settings.layer >= 0 && settings.layer < encoder.hiddenStateCount,
-                     "layer \(settings.layer) outside 0..<\(encoder.hiddenStateCount)")
-        if case .pretrained = head { precondition(encoder.hasMaskedLMHead, "the model has no masked-LM head: fit a readout head") }
-        self.encoder = encoder
+    /// - Precondition: the layer is one of the model's hidden states; a pretrained head is a
+    ///   masked-LM head (it predicts the token at the edited position itself).
+    public init(model: any LanguageModel, head: PredictionHead, settings: Settings) {
+        precondition(settings.layer >= 0 && settings.layer < model.hiddenStateCount,
+                     "layer \(settings.layer) outside 0..<\(model.hiddenStateCount)")
+        if case .pretrained = head {
+            precondition(model.hasOutputHead && model.objective == .maskedToken,
+                         "the model has no masked-LM head: fit a readout head")
+        }
+        self.model = model
         self.head = head
         self.settings = settings
     }
@@ -131,7 +137,7 @@ public struct InterventionSweep: Sendable {
     ///   - progress: called after each batch with its sentence count
     public func run(_ sentences: [InterventionSentence], rankings: [[Int]], directions: [[Float]],
                     shouldStop: () -> Bool = { false }, progress: @escaping @Sendable (Int) -> Void = { _ in }) throws -> SweepPredictions {
-        let width = encoder.config.hiddenSize
+        let width = model.hiddenSize
         for ranking in rankings { precondition(ranking.count == width, "ranking of \(ranking.count) neurons, model width \(width)") }
         // Global word numbering in sentence order.
         var wordOffsets: [Int] = [], words: [(sentence: Int, word: InterventionWord)] = [], original: [[Int]] = []
@@ -145,7 +151,6 @@ public struct InterventionSweep: Sendable {
         let offsets = wordOffsets
         let batches = self.batches(sentences)
         let ticks = settings.neuronCounts
-        let scales = rankings.map { ranking in (0..<ranking.count).map { Float(settings.edit.scale(rank: $0, neuronCount: ranking.count)) } }
         let box = ResultBox(rankings: rankings.count, ticks: ticks.count, words: words.count)
         let workerCount = max(1, min(settings.workers, batches.count))
         let threads = BLAS.threadCount
@@ -156,7 +161,7 @@ public struct InterventionSweep: Sendable {
             Parallel.drain(batches.count, workers: workerCount) { item in
                 if stop.check() { return false }
                 let tokens = runBatch(batches[item], sentences: sentences, wordOffsets: offsets, rankings: rankings,
-                                      scales: scales, directions: directions, ticks: ticks, into: box)
+                                      directions: directions, ticks: ticks, into: box)
                 box.addTokens(tokens)
                 progress(batches[item].count)
                 return true
@@ -174,9 +179,8 @@ public struct InterventionSweep: Sendable {
 
     /// One batch through every ranking and k. - Returns: tokens run through the upper layers.
     private func runBatch(_ batchIndices: [Int], sentences: [InterventionSentence], wordOffsets: [Int], rankings: [[Int]],
-                          scales: [[Float]], directions: [[Float]], ticks: [Int], into box: ResultBox) -> Int {
+                          directions: [[Float]], ticks: [Int], into box: ResultBox) -> Int {
         let batch = PackedBatch(sequences: batchIndices.map { sentences[$0].tokens.ids })
-        let width = encoder.config.hiddenSize
         // Edited rows: (row, label) per subword; prediction rows and their (global word, subword count).
         var editRows: [(row: Int, label: Int)] = []
         var predictionRows: [Int] = []
@@ -192,17 +196,15 @@ public struct InterventionSweep: Sendable {
                 wordSlices.append((wordOffsets[sentenceIndex] + offset, span.count))
             }
         }
-        func lower() -> Tensor {
-            var middle = Tensor(zeros: [0])
-            encoder.forward(batch, upTo: settings.layer) { index, hidden in if index == settings.layer { middle = hidden } }
-            return middle
-        }
-        let reused = settings.reuseLowerLayers ? lower() : nil
+        let site = ModelSite.residual(settings.layer)
+        let lowerState = settings.reuseLowerLayers ? model.run(batch, upTo: settings.layer) : nil
         var tokens = 0
-        func predict(_ hidden: Tensor) -> [[Int]] {
-            let final = encoder.continueForward(from: settings.layer, hidden: hidden, batch: batch)
+        func predict(_ edit: @escaping SiteEdit) -> [[Int]] {
+            // Split: layers l+1…L from the stored state; naive: the whole model again.
+            let final = lowerState.map { model.run(batch, from: (settings.layer, $0), edits: [site: edit]) }
+                ?? model.run(batch, edits: [site: edit])
             tokens += batch.tokenCount
-            let argmax = ReadoutHead.argmax(head.logits(encoder, finalHidden: final, rows: predictionRows))
+            let argmax = ReadoutHead.argmax(head.logits(model, finalHidden: final, rows: predictionRows))
             var start = 0
             return wordSlices.map { slice in
                 defer { start += slice.count }
@@ -217,22 +219,7 @@ public struct InterventionSweep: Sendable {
                 if count == 0, let unedited {
                     result = unedited
                 } else {
-                    var hidden = reused ?? lower()
-                    if count > 0 {
-                        hidden.scalars.withUnsafeMutableBufferPointer { states in
-                            for (row, label) in editRows {
-                                let vector = states.baseAddress! + row * width
-                                for rank in 0..<count {
-                                    let neuron = ranking[rank]
-                                    switch settings.edit {
-                                    case .ablate: vector[neuron] = 0
-                                    case .translate, .translateUnscaled: vector[neuron] += scales[r][rank] * directions[label][neuron]
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    result = predict(hidden)
+                    result = predict(settings.edit.siteEdit(ranking: ranking, k: count, rows: editRows, directions: directions))
                     if count == 0 { unedited = result }
                 }
                 box.store(ranking: r, tick: t, words: wordSlices.map(\.word), predictions: result)

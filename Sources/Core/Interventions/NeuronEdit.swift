@@ -35,21 +35,31 @@ public enum NeuronEdit: Sendable, Hashable, Codable {
         }
     }
 
-    /// Applies the edit in place to one token's hidden vector.
+    /// The edit as a change at a model site, for the run loop: the top-k neurons of `ranking`
+    /// changed in each of `rows` of the state, each row moved along its label's direction.
     ///
     /// - Parameters:
-    ///   - vector: the hidden state of one subword, [hidden]
     ///   - ranking: neurons, most relevant first; only `ranking.prefix(k)` change
-    ///   - direction: q(z') − q(z) per neuron (ignored by `.ablate`)
-    public func apply(to vector: UnsafeMutableBufferPointer<Float>, ranking: [Int], k: Int, direction: [Float]) {
+    ///   - rows: (row of the packed batch, label) per edited token
+    ///   - directions: per label, q(z') − q(z) per neuron (ignored by `.ablate`)
+    public func siteEdit(ranking: [Int], k: Int, rows: [(row: Int, label: Int)], directions: [[Float]]) -> SiteEdit {
         let count = min(k, ranking.count)
-        for rank in 0..<count {
-            let neuron = ranking[rank]
-            switch self {
-            case .ablate:
-                vector[neuron] = 0
-            case .translate, .translateUnscaled:
-                vector[neuron] += Float(scale(rank: rank, neuronCount: ranking.count)) * direction[neuron]
+        let top = Array(ranking.prefix(count))
+        let scales = (0..<count).map { Float(scale(rank: $0, neuronCount: ranking.count)) }
+        let ablates = self == .ablate
+        return { state, _ in
+            guard count > 0 else { return }
+            let width = state.columns
+            state.scalars.withUnsafeMutableBufferPointer { states in
+                for (row, label) in rows {
+                    let vector = states.baseAddress! + row * width
+                    if ablates {
+                        for neuron in top { vector[neuron] = 0 }
+                    } else {
+                        let direction = directions[label]
+                        for rank in 0..<count { vector[top[rank]] += scales[rank] * direction[top[rank]] }
+                    }
+                }
             }
         }
     }

@@ -3,19 +3,18 @@ import Foundation
 extension ReadoutHead {
     /// The training material of a head: final hidden states of the words' tokens (special tokens
     /// left out) of the first sentences, up to `maxTokens`, and their input ids.
-    static func material(encoder: TransformerEncoder, sentences: [TokenizedSentence], maxTokens: Int) -> (hidden: Tensor, ids: [Int]) {
+    static func material(model: any LanguageModel, sentences: [TokenizedSentence], maxTokens: Int) -> (hidden: Tensor, ids: [Int]) {
         var chosen: [TokenizedSentence] = [], count = 0
-        for sentence in sentences where count < maxTokens && sentence.ids.count <= encoder.maxSequenceLength {
+        for sentence in sentences where count < maxTokens && sentence.ids.count <= model.maxSequenceLength {
             chosen.append(sentence)
             count += sentence.wordSpans.reduce(0) { $0 + $1.count }
         }
-        let width = encoder.config.hiddenSize
+        let width = model.hiddenSize
         let groups = stride(from: 0, to: chosen.count, by: 32).map { Array(chosen[$0..<min(chosen.count, $0 + 32)]) }
         let parts = Parallel.map(groups.count) { index -> ([Float], [Int]) in
             let group = groups[index]
             let batch = PackedBatch(sequences: group.map(\.ids))
-            let states = encoder.hiddenStates(batch)
-            let final = states[states.count - 1]
+            let final = model.run(batch)
             var rows: [Int] = [], ids: [Int] = []
             for (position, sentence) in group.enumerated() {
                 for span in sentence.wordSpans {
@@ -35,32 +34,32 @@ extension ReadoutHead {
     ///
     /// The key hashes the model's files (`modelHash`), the training token ids and the settings.
     /// - Returns: the head and the file it lives in.
-    public static func cached(encoder: TransformerEncoder, modelName: String, modelHash: String, train: [TokenizedSentence],
+    public static func cached(model: any LanguageModel, modelName: String, modelHash: String, train: [TokenizedSentence],
                               heldOut: [TokenizedSentence], settings: Settings, folder: URL,
                               log: (String) -> Void = { _ in }) throws -> (head: ReadoutHead, url: URL) {
-        let material = Self.material(encoder: encoder, sentences: train, maxTokens: settings.maxTokens)
+        let material = Self.material(model: model, sentences: train, maxTokens: settings.maxTokens)
         let idsDigest = ContentHash.hex(ContentHash.xxh64(material.ids.map(String.init).joined(separator: ",")))
         let key = ContentHash.combine(["readout-head-v1", modelHash, idsDigest, String(describing: settings)])
         let url = folder.appendingPathComponent("\(modelName)-\(key).safetensors")
         if FileManager.default.fileExists(atPath: url.path) {
             do {
                 let file = try SafeTensorsFile(url: url)
-                let weight = settings.tied ? encoder.embeddings.words : try file.tensor("decoder.weight")
+                let weight = settings.tied ? model.tokenEmbeddings : try file.tensor("decoder.weight")
                 let scores = try file.tensor("accuracy").scalars
                 log("reusing readout head \(url.path)")
                 return (ReadoutHead(normWeight: try file.tensor("norm.weight").scalars, normBias: try file.tensor("norm.bias").scalars,
                                     decoderWeight: weight, decoderBias: try file.tensor("decoder.bias").scalars, tied: settings.tied,
-                                    epsilon: encoder.config.layerNormEpsilon, heldOutAccuracy: Double(scores[1]),
+                                    epsilon: model.normEpsilon, heldOutAccuracy: Double(scores[1]),
                                     trainAccuracy: Double(scores[0])), url)
             } catch {
                 log("refitting readout head: \(error)")
             }
         }
         let started = Date()
-        let held = Self.material(encoder: encoder, sentences: heldOut, maxTokens: settings.evaluationTokens)
+        let held = Self.material(model: model, sentences: heldOut, maxTokens: settings.evaluationTokens)
         log("fitting a readout head (\(settings.tied ? "tied" : "untied")) on \(material.ids.count) training tokens …")
-        let head = fit(hidden: material.hidden, targets: material.ids, embeddings: encoder.embeddings.words,
-                       epsilon: encoder.config.layerNormEpsilon, settings: settings, heldOut: (held.hidden, held.ids))
+        let head = fit(hidden: material.hidden, targets: material.ids, embeddings: model.tokenEmbeddings,
+                       epsilon: model.normEpsilon, settings: settings, heldOut: (held.hidden, held.ids))
         log(String(format: "readout head: reproduces %.1f%% of training tokens, %.1f%% of %d held-out tokens (%.0f s) — %@",
                    100 * head.trainAccuracy, 100 * head.heldOutAccuracy, held.ids.count, Date().timeIntervalSince(started), ReadoutHead.label))
         var tensors: [String: Tensor] = [

@@ -74,6 +74,10 @@ public protocol LanguageModel: Sendable {
     var objective: PredictionObjective { get }
     /// Whether ``logits(_:rows:vocabulary:)`` has a pretrained head to use.
     var hasOutputHead: Bool { get }
+    /// The input token embeddings, [vocabularySize, hiddenSize] (what a tied readout head reuses).
+    var tokenEmbeddings: Tensor { get }
+    /// The epsilon of the model's own normalisations (a fitted readout head's LayerNorm uses it).
+    var normEpsilon: Float { get }
 
     /// Hidden state 0 of a batch. - Returns: [tokens, hidden]
     func embed(_ batch: PackedBatch) -> Tensor
@@ -93,7 +97,8 @@ extension LanguageModel {
     /// to `last`, applying `edits` at their sites and handing every state it passes to `visit`.
     ///
     /// - Parameters:
-    ///   - start: begin after this hidden state (a split run: Antverg & Belinkov §4); nil embeds the batch.
+    ///   - start: begin from this hidden state (a split run: Antverg & Belinkov §4), applying the edit
+    ///     at its site first (it is not visited); nil embeds the batch.
     ///   - last: the last hidden state to compute (default: all).
     ///   - edits: changes applied at sites as the run reaches them (`.residual(l)` before state l is
     ///     visited and passed on; `.mlp(l)` inside block l).
@@ -117,6 +122,7 @@ extension LanguageModel {
             precondition(start.state.shape == [batch.tokenCount, hiddenSize],
                          "start state \(start.state.shape) vs [\(batch.tokenCount), \(hiddenSize)]")
             hidden = start.state
+            edits[.residual(start.layer)]?(&hidden, batch)
             first = start.layer + 1
         } else {
             hidden = embed(batch)

@@ -169,6 +169,8 @@ extension TransformerEncoder: LanguageModel {
     public var vocabularySize: Int { embeddings.words.rows }
     public var objective: PredictionObjective { .maskedToken }
     public var hasOutputHead: Bool { hasMaskedLMHead }
+    public var tokenEmbeddings: Tensor { embeddings.words }
+    public var normEpsilon: Float { config.layerNormEpsilon }
 
     public func logits(_ lastHidden: Tensor, rows: [Int]?, vocabulary: [Int]?) -> Tensor? {
         guard let logits = maskedLMLogits(lastHidden, rows: rows) else { return nil }

@@ -24,24 +24,26 @@ struct InterventionBenchmark {
         let registry = try CorpusRegistry.scan(shared.udRoot())
         let mapping = try UniMorphMapping.load(from: shared)
         let modelURL = ModelCatalog.resolve(model)
-        let encoder = try TransformerEncoder.load(from: modelURL)
-        let tokenizer = try TokenizerLoader.load(folder: modelURL)
+        let source = try ModelSource(url: modelURL)
+        guard source.objective == .maskedToken else { throw InterventionError.causalModel(source.name) }
+        let model = try source.loadModel()
+        let tokenizer = try source.loadTokenizer()
         let corpus = try LanguageCorpus.load(language: language, from: registry)
         let store = try ActivationCache().activations(for: ExtractionRequest(modelFolder: modelURL, corpusFiles: corpus.fileURLs, layers: [layer]),
                                                       log: { print($0) })
-        let (head, _) = try study.predictionHead(encoder: encoder, tokenizer: tokenizer, corpus: corpus, modelURL: modelURL, store: store, log: { print($0) })
+        let (head, _) = try study.predictionHead(model: model, tokenizer: tokenizer, corpus: corpus, modelURL: modelURL, store: store, log: { print($0) })
         let parsed = try UniMorphAttribute.parse(attribute, among: UniMorphAttribute.studied)
         let dataset = corpus.dataset(for: parsed, mapping: mapping)
         let data = try ProbingData.load(store: store, dataset: dataset, layers: [layer])
         let rankings = study.rankings(data)   // probeless, probeless↑, random
         let means = ProbelessRanking.classMeans(features: data.train.features, labels: data.train.labels, classCount: data.classCount).map { $0.map(Float.init) }
         let test = study.interventionSentences(corpus: corpus, dataset: dataset, split: .test, tokenizer: tokenizer,
-                                               maxLength: encoder.maxSequenceLength, excluding: nil)
-        let ticks = InterventionSweep.Settings.ticks(neuronCount: encoder.config.hiddenSize, step: 10)
+                                               maxLength: model.maxSequenceLength, excluding: nil)
+        let ticks = InterventionSweep.Settings.ticks(neuronCount: model.hiddenSize, step: 10)
         let tokens = test.sentences.reduce(0) { $0 + $1.tokens.ids.count }
         print("config     \(modelURL.lastPathComponent) \(corpus.language) \(parsed) layer \(layer), \(edit.name); "
               + "\(test.sentences.count) test sentences (\(tokens) tokens, \(test.gold.count) words); \(rankings.map(\.name).joined(separator: ", ")); "
-              + "k = 0…\(encoder.config.hiddenSize) step 10 (\(ticks.count) ticks); \(head.label)")
+              + "k = 0…\(model.hiddenSize) step 10 (\(ticks.count) ticks); \(head.label)")
         // Alternating runs, best of `repeats` each: a neighbour's burst of work on a shared machine
         // then hits both sides alike.
         var timings = [Double.infinity, Double.infinity]
@@ -50,7 +52,7 @@ struct InterventionBenchmark {
             for (side, reuse) in [true, false].enumerated() {
                 var sweepSettings = InterventionSweep.Settings(layer: layer, edit: edit, neuronCounts: ticks)
                 sweepSettings.reuseLowerLayers = reuse
-                let sweep = InterventionSweep(encoder: encoder, head: head, settings: sweepSettings)
+                let sweep = InterventionSweep(model: model, head: head, settings: sweepSettings)
                 let start = Date()
                 let predictions = try sweep.run(test.sentences, rankings: rankings.map(\.order), directions: InterventionSweep.directions(means: means))
                 let seconds = Date().timeIntervalSince(start)

@@ -15,17 +15,20 @@ struct InterventionRuleTests {
         #expect(NeuronEdit.translateUnscaled(beta: 8).scale(rank: 500, neuronCount: 768) == 8)
     }
 
-    @Test("only the top-k neurons change")
+    @Test("only the top-k neurons change, in the edited rows only, each along its label's direction")
     func apply() {
-        var vector: [Float] = [1, 1, 1, 1]
-        let direction: [Float] = [1, 2, 3, 4]
-        vector.withUnsafeMutableBufferPointer { NeuronEdit.ablate.apply(to: $0, ranking: [3, 1, 0, 2], k: 2, direction: direction) }
-        #expect(vector == [1, 0, 1, 0])
-        vector = [1, 1, 1, 1]
-        vector.withUnsafeMutableBufferPointer {
-            NeuronEdit.translateUnscaled(beta: 2).apply(to: $0, ranking: [3, 1, 0, 2], k: 1, direction: direction)
-        }
-        #expect(vector == [1, 1, 1, 9])
+        let directions: [[Float]] = [[1, 2, 3, 4], [-1, -1, -1, -1]]
+        let ones = Tensor(shape: [3, 4], scalars: Array(repeating: 1, count: 12))
+        let batch = PackedBatch(sequences: [[1, 2, 3]])
+        var state = ones
+        NeuronEdit.ablate.siteEdit(ranking: [3, 1, 0, 2], k: 2, rows: [(0, 0), (2, 1)], directions: directions)(&state, batch)
+        #expect(state.scalars == [1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 0])
+        state = ones
+        NeuronEdit.translateUnscaled(beta: 2).siteEdit(ranking: [3, 1, 0, 2], k: 1, rows: [(0, 0), (1, 1)], directions: directions)(&state, batch)
+        #expect(state.scalars == [1, 1, 1, 9, 1, 1, 1, -1, 1, 1, 1, 1])
+        state = ones
+        NeuronEdit.translate(beta: 8).siteEdit(ranking: [3, 1, 0, 2], k: 0, rows: [(0, 0)], directions: directions)(&state, batch)
+        #expect(state == ones, "k = 0 changes nothing")
     }
 
     @Test("saturation on hand-made curves", arguments: [

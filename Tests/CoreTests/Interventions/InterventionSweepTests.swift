@@ -53,7 +53,7 @@ struct InterventionSweepTests {
     @Test("k = 0 reproduces the unedited model's argmax at the relevant subwords", arguments: [0, 1, 2])
     func unedited(layer: Int) throws {
         let (model, sentences, means) = try Self.setup()
-        let sweep = InterventionSweep(encoder: model, head: .pretrained,
+        let sweep = InterventionSweep(model: model, head: .pretrained,
                                       settings: .init(layer: layer, edit: .translate(beta: 8), neuronCounts: [0]))
         let ranking = Array((0..<16).reversed())
         let predictions = try sweep.run(sentences, rankings: [ranking], directions: InterventionSweep.directions(means: means))
@@ -75,12 +75,16 @@ struct InterventionSweepTests {
         let directions = InterventionSweep.directions(means: means)
         var settings = InterventionSweep.Settings(layer: layer, edit: edit, neuronCounts: [0, k, 16])
         settings.maxBatchSentences = 2   // two batches, one with two sentences packed
-        let predictions = try InterventionSweep(encoder: model, head: .pretrained, settings: settings)
+        let predictions = try InterventionSweep(model: model, head: .pretrained, settings: settings)
             .run(sentences, rankings: [ranking], directions: directions)
         for (tick, count) in [(1, k), (2, 16)] {
             let expected = sentences.flatMap { sentence in
                 Self.byHand(model, sentence, layer: layer) { vector, label in
-                    edit.apply(to: &vector, ranking: ranking, k: count, direction: directions[label])
+                    for rank in 0..<count {
+                        let neuron = ranking[rank]
+                        if edit == .ablate { vector[neuron] = 0 }
+                        else { vector[neuron] += Float(edit.scale(rank: rank, neuronCount: 16)) * directions[label][neuron] }
+                    }
                 }
             }
             #expect(predictions.predicted[0][tick] == expected, "k = \(count)")
@@ -97,10 +101,10 @@ struct InterventionSweepTests {
         #expect(settings.neuronCounts == [0, 5, 10, 15, 16])
         let rankings = [Array(0..<16), Array((0..<16).reversed())]
         let directions = InterventionSweep.directions(means: means)
-        let reused = try InterventionSweep(encoder: model, head: .pretrained, settings: settings).run(sentences, rankings: rankings, directions: directions)
+        let reused = try InterventionSweep(model: model, head: .pretrained, settings: settings).run(sentences, rankings: rankings, directions: directions)
         settings.reuseLowerLayers = false
         settings.workers = 1
-        let naive = try InterventionSweep(encoder: model, head: .pretrained, settings: settings).run(sentences, rankings: rankings, directions: directions)
+        let naive = try InterventionSweep(model: model, head: .pretrained, settings: settings).run(sentences, rankings: rankings, directions: directions)
         #expect(reused.predicted == naive.predicted)
         #expect(reused.tokensRun == naive.tokensRun)
     }
@@ -113,9 +117,3 @@ struct InterventionSweepTests {
     }
 }
 
-extension NeuronEdit {
-    /// The edit on an array (tests).
-    func apply(to vector: inout [Float], ranking: [Int], k: Int, direction: [Float]) {
-        vector.withUnsafeMutableBufferPointer { apply(to: $0, ranking: ranking, k: k, direction: direction) }
-    }
-}

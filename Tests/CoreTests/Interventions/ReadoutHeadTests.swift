@@ -39,18 +39,18 @@ struct ReadoutHeadTests {
         settings.epochs = 2
         settings.tied = false
         var messages: [String] = []
-        let first = try ReadoutHead.cached(encoder: model, modelName: "tiny", modelHash: "abc", train: sentences, heldOut: sentences,
+        let first = try ReadoutHead.cached(model: model, modelName: "tiny", modelHash: "abc", train: sentences, heldOut: sentences,
                                            settings: settings, folder: folder) { messages.append($0) }
         #expect(first.url.lastPathComponent.hasPrefix("tiny-"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == [first.url.lastPathComponent], "no partial file left")
-        let second = try ReadoutHead.cached(encoder: model, modelName: "tiny", modelHash: "abc", train: sentences, heldOut: sentences,
+        let second = try ReadoutHead.cached(model: model, modelName: "tiny", modelHash: "abc", train: sentences, heldOut: sentences,
                                             settings: settings, folder: folder) { messages.append($0) }
         #expect(messages.last?.hasPrefix("reusing readout head") == true, "\(messages)")
         #expect(second.url == first.url)
         #expect(second.head.normWeight == first.head.normWeight)
         #expect(second.head.decoderWeight == first.head.decoderWeight)
         #expect(second.head.heldOutAccuracy == Double(Float(first.head.heldOutAccuracy)))
-        let other = try ReadoutHead.cached(encoder: model, modelName: "tiny", modelHash: "other", train: sentences, heldOut: sentences,
+        let other = try ReadoutHead.cached(model: model, modelName: "tiny", modelHash: "other", train: sentences, heldOut: sentences,
                                            settings: settings, folder: folder)
         #expect(other.url != first.url, "another model, another key")
     }

@@ -325,4 +325,6 @@ extension Gemma3Model: LanguageModel {
     public var vocabularySize: Int { config.vocabularySize }
     public var objective: PredictionObjective { .nextToken }
     public var hasOutputHead: Bool { true }
+    public var tokenEmbeddings: Tensor { embedding }
+    public var normEpsilon: Float { config.rmsEpsilon }
 }
