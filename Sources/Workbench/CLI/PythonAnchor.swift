@@ -19,6 +19,7 @@ enum PythonAnchor {
         var environment = ProcessInfo.processInfo.environment
         environment["HF_HUB_OFFLINE"] = "1"
         environment["TRANSFORMERS_VERBOSITY"] = "error"
+        environment["TQDM_DISABLE"] = "1"
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output

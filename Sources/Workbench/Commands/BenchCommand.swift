@@ -4,11 +4,12 @@ import Foundation
 /// `workbench bench NAME`: speed benchmarks that print a ratio against their anchor, measured in the same run.
 enum BenchCommand: Command {
     static let name = "bench"
-    static let summary = "benchmarks with their anchors (extract, probe, intervene)"
+    static let summary = "benchmarks with their anchors (extract, probe, intervene, decoder)"
     static let usage = """
         usage: workbench bench extract [options]
                workbench bench probe [--layer N] [--max-k K] [--naive-k K] [--synthetic] [--python PATH] [--no-anchor]
                workbench bench intervene [--model M] [--language L] [--attribute A] [--layer N] [--max-sentences N] [--edit E]
+               workbench bench decoder [--model gemma3] [--lengths 128,512] [--prompts N] [--llama-bench PATH] [--no-llama] [--python PATH] [--no-anchor]
 
         Times word-activation extraction (every hidden state, mean over subwords, written to
         .npy files as the cache does) over the same treebank sentences for MiniLM and for a
@@ -40,6 +41,14 @@ enum BenchCommand: Command {
         and Random; test split; defaults: minilm, English, Number, layer 2, first 100 sentences,
         translate β = 8) with layers 1…l run once per batch, against re-running the whole model for
         every k, in the same run (alternating, best of 2 each): sentences/s and the ratio.
+
+        decoder: a GGUF causal model's prompt processing (default gemma3; prompts of --lengths tokens,
+        default 128,512, --prompts of each, default 4, cut from the running text of --treebank; every
+        hidden state kept, no logits) beside transformers (the same GGUF dequantised to float32, the
+        same ids, base model with every hidden state) and llama.cpp's `llama-bench -p … -n 0` on the
+        same file, all on --threads threads (default 2), best of --repeats rounds (default 3; ours
+        before and after the anchors); then the share of our time per stage. llama-bench is found by
+        --llama-bench, $LLAMA_BENCH or PATH (README: building the anchor).
         """
 
     static func run(_ arguments: inout ArgumentList) throws {
@@ -69,12 +78,32 @@ enum BenchCommand: Command {
         let maxK = try arguments.intOption("max-k", default: 150)
         let naiveK = try arguments.intOption("naive-k", default: 15)
         let synthetic = arguments.flag("synthetic")
-        let model = try arguments.option("model") ?? "minilm"
+        let modelOption = try arguments.option("model")
+        let model = modelOption ?? "minilm"
         let language = try arguments.option("language") ?? "English"
         let attribute = try arguments.option("attribute") ?? "Number"
         let maxSentences = try arguments.intOption("max-sentences", default: 100)
         let editName = try arguments.option("edit") ?? "translate"
+        let lengths = try arguments.options("lengths").map { text -> Int in
+            guard let value = Int(text), value >= 2 else { throw UsageError("--lengths expects token counts ≥ 2, got '\(text)'") }
+            return value
+        }
+        let promptCount = try arguments.intOption("prompts", default: 4)
+        let llamaBench = try arguments.option("llama-bench")
+        let noLlama = arguments.flag("no-llama")
         let names = try arguments.positionals()
+        if names == ["decoder"] {
+            guard promptCount >= 1 else { throw UsageError("--prompts expects at least 1, got \(promptCount)") }
+            try DecoderBenchmark(
+                model: modelOption ?? "gemma3",
+                treebank: treebank.map { URL(fileURLWithPath: $0) }
+                    ?? SharedData().udRoot().appendingPathComponent("UD_English-EWT/en_ewt-ud-dev.conllu"),
+                lengths: lengths.isEmpty ? [128, 512] : lengths, promptCount: promptCount,
+                python: noAnchor ? nil : (python ?? ProcessInfo.processInfo.environment["NEURON_PYTHON"] ?? ".venv/bin/python"),
+                llamaBench: llamaBench, skipLlama: noLlama || noAnchor, threads: threads, workers: workers, repeats: repeats
+            ).run()
+            return
+        }
         if names == ["intervene"] {
             try InterventionBenchmark(model: model, language: language, attribute: attribute, layer: chosenLayer ?? 2,
                                       maxSentences: maxSentences == 0 ? nil : maxSentences,
@@ -86,7 +115,7 @@ enum BenchCommand: Command {
             try ProbeBenchmark(layer: layer, maxK: maxK, naiveK: naiveK, python: anchorPython, synthetic: synthetic).run()
             return
         }
-        guard names == ["extract"] else { throw UsageError("usage: workbench bench extract|probe [options] (see workbench help bench)") }
+        guard names == ["extract"] else { throw UsageError("usage: workbench bench extract|probe|intervene|decoder [options] (see workbench help bench)") }
         try ExtractionBenchmark(
             treebank: treebank.map { URL(fileURLWithPath: $0) }
                 ?? SharedData().udRoot().appendingPathComponent("UD_English-EWT/en_ewt-ud-dev.conllu"),

@@ -20,7 +20,7 @@ struct ExtractionBenchmark {
         BLAS.setThreadCount(threads)
         print("machine    \(ProcessInfo.processInfo.activeProcessorCount) cores; OpenBLAS \(BLAS.coreName) kernels; ours: \(workers) batch(es) in flight, "
               + (workers > 1 ? "1 BLAS thread each" : "\(threads) BLAS threads") + "; PyTorch: \(threads) threads")
-        let sgemm = measureSGEMM()
+        let sgemm = BenchmarkMeasures.measureSGEMM()
         print(String(format: "sgemm      %.0f GFLOP/s (1024³, this run)", sgemm))
         let tokenizer = try TokenizerLoader.load(folder: ModelCatalog.defaultModel)
         var file = try CoNLLUReader.read(treebank)
@@ -48,8 +48,8 @@ struct ExtractionBenchmark {
             let weightBytes = parameterBytes(encoder.config)
             // The peak is taken from here: resident memory with the model loaded, then what the
             // extraction rounds add to it (batches in flight, the sink's buffers).
-            let loaded = residentMemoryBytes()
-            resetPeakMemory()
+            let loaded = BenchmarkMeasures.residentMemoryBytes()
+            BenchmarkMeasures.resetPeakMemory()
             // Rounds alternate ours and PyTorch, and each side keeps its best: a slow spell on a
             // shared machine then lowers one round, not one side.
             var ours = 0.0, anchor: Double?, anchorPeak: Int?, sgemmBest = sgemm
@@ -68,9 +68,9 @@ struct ExtractionBenchmark {
                     print(String(format: "PyTorch    %@: %.0f tokens/s (%.1f s); this round's ratio %.2f×",
                                  name, anchorRate, Double(tokens) / anchorRate, rate / anchorRate))
                 }
-                sgemmBest = max(sgemmBest, measureSGEMM())
+                sgemmBest = max(sgemmBest, BenchmarkMeasures.measureSGEMM())
             }
-            let peak = peakMemoryBytes()
+            let peak = BenchmarkMeasures.peakMemoryBytes()
             let flopsPerToken = linearFlopsPerToken(encoder.config, meanLength: Double(tokens) / Double(sentences.count))
             // Both sides' share of the in-run sgemm rate: how far either is from the float32 cap.
             let efficiency = ours * flopsPerToken / (sgemmBest * 1e9) * 100
@@ -79,8 +79,8 @@ struct ExtractionBenchmark {
             let ratioText = anchor.map { String(format: "%.2f×", ours / $0) } ?? "—"
             let roundsText = roundRatios.isEmpty ? "—" : roundRatios.map { String(format: "%.2f", $0) }.joined(separator: ", ")
             rows.append([name, String(format: "%.0f", ours), anchorText, ratioText, roundsText, String(format: "%.0f%%", efficiency), anchorEfficiency,
-                         formatBytes(peak), formatBytes(weightBytes), formatBytes(loaded), formatBytes(max(0, peak - loaded)),
-                         anchorPeak.map(formatBytes) ?? "—"])
+                         BenchmarkMeasures.formatBytes(peak), BenchmarkMeasures.formatBytes(weightBytes), BenchmarkMeasures.formatBytes(loaded), BenchmarkMeasures.formatBytes(max(0, peak - loaded)),
+                         anchorPeak.map(BenchmarkMeasures.formatBytes) ?? "—"])
         }
         print("")
         print(TextTable.render(rows))
@@ -185,25 +185,6 @@ struct ExtractionBenchmark {
         return folder
     }
 
-    /// sgemm throughput on 1024³ with `threads` BLAS threads: the fastest of 20 products into one
-    /// output buffer (no allocation inside the timing).
-    func measureSGEMM() -> Double {
-        let n = 1024
-        let a = (0..<(n * n)).map { Float($0 % 7) * 0.1 }
-        var c = [Float](repeating: 0, count: n * n)
-        var best = Double.infinity
-        a.withUnsafeBufferPointer { a in
-            c.withUnsafeMutableBufferPointer { c in
-                for _ in 0..<21 {
-                    let start = Date()
-                    BLAS.gemm(m: n, n: n, k: n, a: a.baseAddress!, lda: n, b: a.baseAddress!, ldb: n, c: c.baseAddress!, ldc: n)
-                    best = min(best, Date().timeIntervalSince(start))
-                }
-            }
-        }
-        return 2 * Double(n * n * n) / best / 1e9
-    }
-
     /// Multiply-adds ×2 of one token through the encoder: the four projections, the feed-forward
     /// block, and attention's two products at the corpus's mean sequence length.
     func linearFlopsPerToken(_ config: EncoderConfig, meanLength: Double) -> Double {
@@ -217,19 +198,4 @@ struct ExtractionBenchmark {
         return 4 * (embeddings + config.layerCount * (4 * h * h + 2 * h * i + 9 * h + i))
     }
 
-    func resetPeakMemory() { try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8) }
-
-    func peakMemoryBytes() -> Int { statusBytes("VmHWM:") }
-
-    func residentMemoryBytes() -> Int { statusBytes("VmRSS:") }
-
-    /// A size line of /proc/self/status ("VmHWM:  123 kB"), in bytes; 0 where it cannot be read.
-    func statusBytes(_ key: String) -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key) }),
-              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
-        return kilobytes * 1024
-    }
-
-    func formatBytes(_ bytes: Int) -> String { String(format: "%.0f MB", Double(bytes) / 1_000_000) }
 }

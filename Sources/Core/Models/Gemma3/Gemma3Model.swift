@@ -90,57 +90,61 @@ struct Gemma3Attention: Sendable {
     func callAsFunction(_ hidden: Tensor, batch: PackedBatch, config: Gemma3Config, rotary: RotaryTable, window: Int?) -> Tensor {
         let heads = config.headCount, kvHeads = config.keyValueHeadCount, size = config.headSize
         let stride = (heads + 2 * kvHeads) * size
-        var qkv = hidden.linear(weight: qkvWeight, bias: nil)   // [tokens, stride]
+        var qkv = StageClock.measure(.projections) { hidden.linear(weight: qkvWeight, bias: nil) }   // [tokens, stride]
         let group = heads / kvHeads
         let scale = 1 / Float(size).squareRoot()
         let longest = (0..<batch.sequenceCount).map { batch.rows(of: $0).count }.max() ?? 0
         var scores = [Float](repeating: 0, count: longest * longest)
         var context = Tensor(shape: [hidden.rows, heads * size]) { _ in }
-        queryNorm.scalars.withUnsafeBufferPointer { qn in
-            keyNorm.scalars.withUnsafeBufferPointer { kn in
-                qkv.scalars.withUnsafeMutableBufferPointer { buffer in
-                    let base = buffer.baseAddress!
-                    for sequence in 0..<batch.sequenceCount {
-                        for (position, row) in batch.rows(of: sequence).enumerated() {
-                            let r = base + row * stride
-                            for head in 0..<heads + kvHeads {
-                                let x = r + head * size
-                                rmsNormalize(x, count: size, weight: head < heads ? qn.baseAddress! : kn.baseAddress!, epsilon: config.rmsEpsilon)
-                                rotary.rotate(x, position: position)
+        StageClock.measure(.elementwise) {
+            queryNorm.scalars.withUnsafeBufferPointer { qn in
+                keyNorm.scalars.withUnsafeBufferPointer { kn in
+                    qkv.scalars.withUnsafeMutableBufferPointer { buffer in
+                        let base = buffer.baseAddress!
+                        for sequence in 0..<batch.sequenceCount {
+                            for (position, row) in batch.rows(of: sequence).enumerated() {
+                                let r = base + row * stride
+                                for head in 0..<heads + kvHeads {
+                                    let x = r + head * size
+                                    rmsNormalize(x, count: size, weight: head < heads ? qn.baseAddress! : kn.baseAddress!, epsilon: config.rmsEpsilon)
+                                    rotary.rotate(x, position: position)
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        qkv.scalars.withUnsafeBufferPointer { qkvBuffer in
-            context.scalars.withUnsafeMutableBufferPointer { contextBuffer in
-                scores.withUnsafeMutableBufferPointer { scoreBuffer in
-                    let q = qkvBuffer.baseAddress!, c = contextBuffer.baseAddress!, s = scoreBuffer.baseAddress!
-                    for sequence in 0..<batch.sequenceCount {
-                        let rows = batch.rows(of: sequence), length = rows.count
-                        for head in 0..<heads {
-                            let kvHead = head / group
-                            let query = q + rows.lowerBound * stride + head * size
-                            let key = q + rows.lowerBound * stride + (heads + kvHead) * size
-                            let value = q + rows.lowerBound * stride + (heads + kvHeads + kvHead) * size
-                            BLAS.gemm(transposeB: true, m: length, n: length, k: size, alpha: scale,
-                                      a: query, lda: stride, b: key, ldb: stride, c: s, ldc: length)
-                            for i in 0..<length {
-                                let first = window.map { max(0, i - $0 + 1) } ?? 0
-                                let line = s + i * length
-                                for j in 0..<first { line[j] = 0 }
-                                softmaxInPlace(line + first, count: i - first + 1)
-                                for j in (i + 1)..<max(i + 1, length) { line[j] = 0 }
+        StageClock.measure(.attention) {
+            qkv.scalars.withUnsafeBufferPointer { qkvBuffer in
+                context.scalars.withUnsafeMutableBufferPointer { contextBuffer in
+                    scores.withUnsafeMutableBufferPointer { scoreBuffer in
+                        let q = qkvBuffer.baseAddress!, c = contextBuffer.baseAddress!, s = scoreBuffer.baseAddress!
+                        for sequence in 0..<batch.sequenceCount {
+                            let rows = batch.rows(of: sequence), length = rows.count
+                            for head in 0..<heads {
+                                let kvHead = head / group
+                                let query = q + rows.lowerBound * stride + head * size
+                                let key = q + rows.lowerBound * stride + (heads + kvHead) * size
+                                let value = q + rows.lowerBound * stride + (heads + kvHeads + kvHead) * size
+                                BLAS.gemm(transposeB: true, m: length, n: length, k: size, alpha: scale,
+                                          a: query, lda: stride, b: key, ldb: stride, c: s, ldc: length)
+                                for i in 0..<length {
+                                    let first = window.map { max(0, i - $0 + 1) } ?? 0
+                                    let line = s + i * length
+                                    for j in 0..<first { line[j] = 0 }
+                                    softmaxInPlace(line + first, count: i - first + 1)
+                                    for j in (i + 1)..<max(i + 1, length) { line[j] = 0 }
+                                }
+                                BLAS.gemm(m: length, n: size, k: length, a: s, lda: length, b: value, ldb: stride,
+                                          c: c + rows.lowerBound * heads * size + head * size, ldc: heads * size)
                             }
-                            BLAS.gemm(m: length, n: size, k: length, a: s, lda: length, b: value, ldb: stride,
-                                      c: c + rows.lowerBound * heads * size + head * size, ldc: heads * size)
                         }
                     }
                 }
             }
         }
-        return context.linear(weight: outputWeight, bias: nil)
+        return StageClock.measure(.projections) { context.linear(weight: outputWeight, bias: nil) }
     }
 }
 
@@ -156,9 +160,9 @@ struct Gemma3Layer: Sendable {
 
     /// The MLP's inner activation `gelu_tanh(gate(x)) · up(x)`. - Returns: [tokens, intermediate]
     func mlpActivation(_ normalized: Tensor) -> Tensor {
-        let gateUp = normalized.linear(weight: gateUpWeight, bias: nil)
+        let gateUp = StageClock.measure(.projections) { normalized.linear(weight: gateUpWeight, bias: nil) }
         let width = gateUpWeight.rows / 2, rowCount = gateUp.rows
-        return Tensor(shape: [rowCount, width]) { out in
+        return StageClock.measure(.elementwise) { Tensor(shape: [rowCount, width]) { out in
             gateUp.scalars.withUnsafeBufferPointer { gu in
                 for row in 0..<rowCount {
                     let gate = gu.baseAddress! + row * 2 * width, up = gate + width, o = out.baseAddress! + row * width
@@ -172,7 +176,7 @@ struct Gemma3Layer: Sendable {
                     while i < width { o[i] = TanhGELU.scalar(gate[i]) * up[i]; i += 1 }
                 }
             }
-        }
+        } }
     }
 
     /// - Parameters:
@@ -182,15 +186,18 @@ struct Gemma3Layer: Sendable {
     func callAsFunction(_ hidden: Tensor, batch: PackedBatch, config: Gemma3Config, rotary: RotaryTable, window: Int?,
                         editMLP: ((inout Tensor) -> Void)? = nil) -> Tensor {
         var normalized = hidden
-        normalized.rmsNormalize(weight: attentionNorm, epsilon: config.rmsEpsilon)
+        StageClock.measure(.elementwise) { normalized.rmsNormalize(weight: attentionNorm, epsilon: config.rmsEpsilon) }
         var attended = attention(normalized, batch: batch, config: config, rotary: rotary, window: window)
-        attended.rmsNormalize(weight: postAttentionNorm, epsilon: config.rmsEpsilon, thenAdding: hidden)
         var mlpInput = attended
-        mlpInput.rmsNormalize(weight: feedForwardNorm, epsilon: config.rmsEpsilon)
+        StageClock.measure(.elementwise) {
+            attended.rmsNormalize(weight: postAttentionNorm, epsilon: config.rmsEpsilon, thenAdding: hidden)
+            mlpInput = attended
+            mlpInput.rmsNormalize(weight: feedForwardNorm, epsilon: config.rmsEpsilon)
+        }
         var inner = mlpActivation(mlpInput)
         editMLP?(&inner)
-        var output = inner.linear(weight: downWeight, bias: nil)
-        output.rmsNormalize(weight: postFeedForwardNorm, epsilon: config.rmsEpsilon, thenAdding: attended)
+        var output = StageClock.measure(.projections) { inner.linear(weight: downWeight, bias: nil) }
+        StageClock.measure(.elementwise) { output.rmsNormalize(weight: postFeedForwardNorm, epsilon: config.rmsEpsilon, thenAdding: attended) }
         return output
     }
 }
@@ -276,14 +283,14 @@ public struct Gemma3Model: Sendable {
     public func embed(_ batch: PackedBatch) -> Tensor {
         let width = config.hiddenSize
         let scale = Float(width).squareRoot()
-        return Tensor(shape: [batch.tokenCount, width]) { out in
+        return StageClock.measure(.embedding) { Tensor(shape: [batch.tokenCount, width]) { out in
             embedding.scalars.withUnsafeBufferPointer { e in
                 for (row, id) in batch.ids.enumerated() {
                     precondition(id >= 0 && id < config.vocabularySize, "token id \(id) outside 0..<\(config.vocabularySize)")
                     for i in 0..<width { out[row * width + i] = e[id * width + i] * scale }
                 }
             }
-        }
+        } }
     }
 
     /// Runs block `index` (1-based, as hidden-state numbering) on hidden state `index − 1`; `mlp`
