@@ -87,7 +87,9 @@ struct Gemma3Attention: Sendable {
     ///   - hidden: the normalised input [tokens, hidden]
     ///   - window: nil for global attention; else a position attends to at most this many (itself included).
     /// - Returns: [tokens, hidden], before the post-attention norm
-    func callAsFunction(_ hidden: Tensor, batch: PackedBatch, config: Gemma3Config, rotary: RotaryTable, window: Int?) -> Tensor {
+    ///   - trace: when given, receives what the pullback needs (the same computation, kept).
+    func callAsFunction(_ hidden: Tensor, batch: PackedBatch, config: Gemma3Config, rotary: RotaryTable, window: Int?,
+                        trace: Gemma3AttentionTrace? = nil) -> Tensor {
         let heads = config.headCount, kvHeads = config.keyValueHeadCount, size = config.headSize
         let stride = (heads + 2 * kvHeads) * size
         var qkv = StageClock.measure(.projections) { hidden.linear(weight: qkvWeight, bias: nil) }   // [tokens, stride]
@@ -96,6 +98,7 @@ struct Gemma3Attention: Sendable {
         let longest = (0..<batch.sequenceCount).map { batch.rows(of: $0).count }.max() ?? 0
         var scores = [Float](repeating: 0, count: longest * longest)
         var context = Tensor(shape: [hidden.rows, heads * size]) { _ in }
+        trace?.qkvBeforeNorm = qkv
         StageClock.measure(.elementwise) {
             queryNorm.scalars.withUnsafeBufferPointer { qn in
                 keyNorm.scalars.withUnsafeBufferPointer { kn in
@@ -136,6 +139,7 @@ struct Gemma3Attention: Sendable {
                                     softmaxInPlace(line + first, count: i - first + 1)
                                     for j in (i + 1)..<max(i + 1, length) { line[j] = 0 }
                                 }
+                                trace?.probabilities.append(Array(UnsafeBufferPointer(start: s, count: length * length)))
                                 BLAS.gemm(m: length, n: size, k: length, a: s, lda: length, b: value, ldb: stride,
                                           c: c + rows.lowerBound * heads * size + head * size, ldc: heads * size)
                             }
@@ -143,6 +147,10 @@ struct Gemma3Attention: Sendable {
                     }
                 }
             }
+        }
+        if let trace {
+            trace.qkv = qkv
+            trace.context = context
         }
         return StageClock.measure(.projections) { context.linear(weight: outputWeight, bias: nil) }
     }
@@ -159,8 +167,11 @@ struct Gemma3Layer: Sendable {
     var downWeight: Tensor
 
     /// The MLP's inner activation `gelu_tanh(gate(x)) · up(x)`. - Returns: [tokens, intermediate]
-    func mlpActivation(_ normalized: Tensor) -> Tensor {
+    ///
+    /// - Parameter keep: receives the gate and up projections [tokens, 2·intermediate] (for a pullback).
+    func mlpActivation(_ normalized: Tensor, gateUp keep: ((Tensor) -> Void)? = nil) -> Tensor {
         let gateUp = StageClock.measure(.projections) { normalized.linear(weight: gateUpWeight, bias: nil) }
+        keep?(gateUp)
         let width = gateUpWeight.rows / 2, rowCount = gateUp.rows
         return StageClock.measure(.elementwise) { Tensor(shape: [rowCount, width]) { out in
             gateUp.scalars.withUnsafeBufferPointer { gu in
@@ -183,20 +194,29 @@ struct Gemma3Layer: Sendable {
     ///   - hidden: the residual stream [tokens, hidden]
     ///   - editMLP: sees and may change the MLP's inner activation [tokens, intermediate]
     /// - Returns: the residual stream after the block
+    ///   - trace: when given, receives what the pullback needs (the same computation, kept).
     func callAsFunction(_ hidden: Tensor, batch: PackedBatch, config: Gemma3Config, rotary: RotaryTable, window: Int?,
-                        editMLP: ((inout Tensor) -> Void)? = nil) -> Tensor {
+                        editMLP: ((inout Tensor) -> Void)? = nil, trace: Gemma3LayerTrace? = nil) -> Tensor {
         var normalized = hidden
         StageClock.measure(.elementwise) { normalized.rmsNormalize(weight: attentionNorm, epsilon: config.rmsEpsilon) }
-        var attended = attention(normalized, batch: batch, config: config, rotary: rotary, window: window)
+        var attended = attention(normalized, batch: batch, config: config, rotary: rotary, window: window, trace: trace?.attention)
+        trace?.attentionOutput = attended
         var mlpInput = attended
         StageClock.measure(.elementwise) {
             attended.rmsNormalize(weight: postAttentionNorm, epsilon: config.rmsEpsilon, thenAdding: hidden)
             mlpInput = attended
             mlpInput.rmsNormalize(weight: feedForwardNorm, epsilon: config.rmsEpsilon)
         }
-        var inner = mlpActivation(mlpInput)
+        var inner = mlpActivation(mlpInput, gateUp: trace.map { trace in { trace.gateUp = $0 } })
         editMLP?(&inner)
         var output = StageClock.measure(.projections) { inner.linear(weight: downWeight, bias: nil) }
+        if let trace {
+            trace.input = hidden
+            trace.attended = attended
+            trace.mlpInput = mlpInput
+            trace.inner = inner
+            trace.down = output
+        }
         StageClock.measure(.elementwise) { output.rmsNormalize(weight: postFeedForwardNorm, epsilon: config.rmsEpsilon, thenAdding: attended) }
         return output
     }
@@ -296,6 +316,11 @@ public struct Gemma3Model: Sendable {
     /// Runs block `index` (1-based, as hidden-state numbering) on hidden state `index − 1`; `mlp`
     /// sees and may change the GeGLU activation `gelu_tanh(gate) · up` [tokens, intermediate].
     public func applyLayer(_ index: Int, to hidden: Tensor, batch: PackedBatch, mlp: ((inout Tensor) -> Void)? = nil) -> Tensor {
+        applyLayer(index, to: hidden, batch: batch, mlp: mlp, trace: nil)
+    }
+
+    /// ``applyLayer(_:to:batch:mlp:)``, keeping what the pullback needs in `trace`.
+    func applyLayer(_ index: Int, to hidden: Tensor, batch: PackedBatch, mlp: ((inout Tensor) -> Void)?, trace: Gemma3LayerTrace?) -> Tensor {
         precondition(index >= 1 && index <= layers.count, "layer \(index) outside 1...\(layers.count)")
         let global = config.isGlobal(layer: index - 1)
         let longest = (0..<batch.sequenceCount).map { batch.rows(of: $0).count }.max() ?? 0
@@ -303,7 +328,7 @@ public struct Gemma3Model: Sendable {
             ? RotaryTable(base: config.globalRopeBase, scale: config.globalRopeScale, headSize: config.headSize, positions: longest)
             : RotaryTable(base: config.localRopeBase, scale: 1, headSize: config.headSize, positions: longest)
         return layers[index - 1](hidden, batch: batch, config: config, rotary: rotary,
-                                 window: global ? nil : config.slidingWindow, editMLP: mlp)
+                                 window: global ? nil : config.slidingWindow, editMLP: mlp, trace: trace)
     }
 
     /// Next-token logits for chosen rows of the last hidden state, over chosen vocabulary entries
