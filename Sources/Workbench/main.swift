@@ -12,6 +12,7 @@ let commands: [any Command.Type] = [
     MergeCommand.self,
     InterventionCommand.self,
     NextCommand.self,
+    AttributeCommand.self,
     AgreeCommand.self,
 ]
 
