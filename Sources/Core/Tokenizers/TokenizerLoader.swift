@@ -105,26 +105,29 @@ public enum TokenizerLoader {
     /// Reads a WordPiece model; `unknownToken` replaces the file's `unk_token`, and
     /// `useDefaults` ignores its prefix and word-length options for `##` and 100.
     private static func parseWordPiece(_ json: TokenizerJSON, unknownToken: String? = nil, useDefaults: Bool = false) throws -> WordPieceModel {
-        let vocabJSON = try json.required("vocab")
-        guard case let .object(raw) = vocabJSON.value else { throw vocabJSON.invalid("an object of token: id") }
-        guard !raw.isEmpty else { throw TokenizerError.emptyVocabulary(file: json.file) }
-        var tokenToID: [String: Int] = [:]
-        tokenToID.reserveCapacity(raw.count)
-        for (token, value) in raw {
-            guard let id = TokenizerJSON.integer(value), id >= 0 else {
-                throw TokenizerError.invalidValue(file: json.file, key: vocabJSON.childPath(token), expected: "a non-negative integer id")
-            }
-            tokenToID[token] = id
-        }
+        let entries = try parseVocabulary(json)
         let unknown = try unknownToken ?? json.string("unk_token", default: "[UNK]")
-        guard let unknownID = tokenToID[unknown] else {
+        guard let unknownID = entries.last(where: { $0.token.utf8.elementsEqual(unknown.utf8) })?.id else {
             let key = unknownToken == nil ? json.childPath("unk_token") : "unk_token (tokenizer_config.json)"
             throw TokenizerError.unknownToken(file: json.file, key: key, token: unknown)
         }
         return WordPieceModel(
-            tokenToID: tokenToID, unknownID: unknownID,
+            entries: entries, unknownID: unknownID,
             continuationPrefix: useDefaults ? "##" : try json.string("continuing_subword_prefix", default: "##"),
             maxInputCharsPerWord: useDefaults ? 100 : try json.int("max_input_chars_per_word", default: 100))
+    }
+
+    /// The `vocab` object (token: id) of a WordPiece model, in file order.
+    private static func parseVocabulary(_ json: TokenizerJSON) throws -> [(token: String, id: Int)] {
+        let vocabJSON = try json.required("vocab")
+        guard case let .object(raw) = vocabJSON.value else { throw vocabJSON.invalid("an object of token: id") }
+        guard !raw.isEmpty else { throw TokenizerError.emptyVocabulary(file: json.file) }
+        return try raw.members.map { token, value in
+            guard let id = TokenizerJSON.integer(value), id >= 0 else {
+                throw TokenizerError.invalidValue(file: json.file, key: vocabJSON.childPath(token), expected: "a non-negative integer id")
+            }
+            return (token, id)
+        }
     }
 
     /// Reads a Unigram model; `unknownID` replaces the file's `unk_id` when given.
