@@ -3,8 +3,9 @@ import Foundation
 /// Loads the tokenizer of a Hugging Face checkpoint folder.
 ///
 /// `tokenizer.json` is preferred (WordPiece → ``WordPieceTokenizer``, Unigram →
-/// ``UnigramTokenizer``); without it, `vocab.txt` plus the optional `tokenizer_config.json` make a
-/// BERT tokenizer. When `tokenizer_config.json` names `BertTokenizer` or `XLMRobertaTokenizer`,
+/// ``UnigramTokenizer``, BPE → ``BPETokenizer``, WordLevel → ``WordLevelTokenizer``, each with the
+/// file's normalizer, pre-tokenizer and post-processor); without it, `vocab.txt` plus the optional
+/// `tokenizer_config.json` make a BERT tokenizer. When `tokenizer_config.json` names `BertTokenizer` or `XLMRobertaTokenizer`,
 /// the pipeline is rebuilt from the config exactly as transformers 5 does (see
 /// `TokenizerLoader+Transformers.swift`), so ids equal `AutoTokenizer`'s.
 public enum TokenizerLoader {
@@ -81,6 +82,20 @@ public enum TokenizerLoader {
                 postProcessor: postProcessor,
                 padID: try padID(json: json, config: config, vocabulary: model.tokenToID, addedTokens: addedTokens, fallbacks: ["<pad>"]))
             return UnigramTokenizer(pipeline: pipeline)
+        case "WordLevel":
+            let model = try parseWordLevel(modelJSON)
+            let pipeline = TokenizerPipeline(
+                normalizer: normalizer, preTokenizer: preTokenizer, model: model, addedTokens: addedTokens,
+                postProcessor: postProcessor,
+                padID: try padID(json: json, config: config, vocabulary: model.tokenToID, addedTokens: addedTokens, fallbacks: ["[PAD]", "<pad>"]))
+            return WordLevelTokenizer(pipeline: pipeline)
+        case "BPE":
+            let model = try parseBPE(modelJSON)
+            let pipeline = TokenizerPipeline(
+                normalizer: normalizer, preTokenizer: preTokenizer, model: model, addedTokens: addedTokens,
+                postProcessor: postProcessor,
+                padID: try padID(json: json, config: config, vocabulary: model.tokenToID, addedTokens: addedTokens, fallbacks: ["<pad>", "[PAD]"]))
+            return BPETokenizer(pipeline: pipeline)
         default:
             throw TokenizerError.unsupportedType(file: file, key: "model.type", type: type)
         }
@@ -117,7 +132,7 @@ public enum TokenizerLoader {
             maxInputCharsPerWord: useDefaults ? 100 : try json.int("max_input_chars_per_word", default: 100))
     }
 
-    /// The `vocab` object (token: id) of a WordPiece model, in file order.
+    /// The `vocab` object (token: id) of a WordPiece, WordLevel or BPE model, in file order.
     private static func parseVocabulary(_ json: TokenizerJSON) throws -> [(token: String, id: Int)] {
         let vocabJSON = try json.required("vocab")
         guard case let .object(raw) = vocabJSON.value else { throw vocabJSON.invalid("an object of token: id") }
@@ -127,6 +142,63 @@ public enum TokenizerLoader {
                 throw TokenizerError.invalidValue(file: json.file, key: vocabJSON.childPath(token), expected: "a non-negative integer id")
             }
             return (token, id)
+        }
+    }
+
+    /// The id of the model's unknown token (`unk_token`, or `defaultToken` when absent), compared
+    /// byte for byte.
+    private static func unknownID(_ json: TokenizerJSON, in vocabulary: SubwordVocabulary, default defaultToken: String?) throws -> Int? {
+        guard let unknown = try json.optional("unk_token")?.string() ?? defaultToken else { return nil }
+        guard let id = vocabulary.trie.lookup(unknown.utf8) else {
+            throw TokenizerError.unknownToken(file: json.file, key: json.childPath("unk_token"), token: unknown)
+        }
+        return Int(id)
+    }
+
+    /// Reads a WordLevel model. HF fails only when a piece outside the vocabulary meets a missing
+    /// `unk_token`; here a missing one is refused when the file is read.
+    private static func parseWordLevel(_ json: TokenizerJSON) throws -> WordLevelModel {
+        let vocabulary = SubwordVocabulary(entries: try parseVocabulary(json))
+        let unknownID = try unknownID(json, in: vocabulary, default: "<unk>") ?? 0
+        return WordLevelModel(vocabulary: vocabulary, unknownID: unknownID)
+    }
+
+    /// Reads a BPE model: `merges` as `["a b", …]` (tokenizers before 0.20) or `[["a", "b"], …]`.
+    /// Without `unk_token`, characters outside the vocabulary are dropped (as HF does).
+    private static func parseBPE(_ json: TokenizerJSON) throws -> BPEModel {
+        let vocabulary = SubwordVocabulary(entries: try parseVocabulary(json))
+        if let dropout = try json.optional("dropout"), try dropout.double() != 0 {
+            throw dropout.invalid("null or 0 (BPE dropout samples merges at random, so ids would not be reproducible)")
+        }
+        let mergesJSON = try json.required("merges")
+        var merges: [(String, String)] = []
+        for (index, entry) in try mergesJSON.rawArray().enumerated() {
+            switch entry {
+            case let .string(line):
+                let parts = line.split(separator: " ", omittingEmptySubsequences: false)
+                guard parts.count == 2 else {
+                    throw TokenizerError.invalidValue(file: json.file, key: "\(mergesJSON.path)[\(index)]", expected: "\"left right\" with one space")
+                }
+                merges.append((String(parts[0]), String(parts[1])))
+            case let .array(pair):
+                guard pair.count == 2, case let .string(left) = pair[0], case let .string(right) = pair[1] else {
+                    throw TokenizerError.invalidValue(file: json.file, key: "\(mergesJSON.path)[\(index)]", expected: "[left, right]")
+                }
+                merges.append((left, right))
+            default:
+                throw TokenizerError.invalidValue(file: json.file, key: "\(mergesJSON.path)[\(index)]", expected: "\"left right\" or [left, right]")
+            }
+        }
+        let unknownID = try unknownID(json, in: vocabulary, default: nil)
+        do {
+            return try BPEModel(
+                vocabulary: vocabulary, merges: merges, unknownID: unknownID,
+                fusesUnknown: try json.bool("fuse_unk", default: false), byteFallback: try json.bool("byte_fallback", default: false),
+                continuationPrefix: try json.optional("continuing_subword_prefix")?.string(),
+                endOfWordSuffix: try json.optional("end_of_word_suffix")?.string(),
+                ignoresMerges: try json.bool("ignore_merges", default: false))
+        } catch let missing as BPEModel.MissingPiece {
+            throw TokenizerError.unknownToken(file: json.file, key: "\(mergesJSON.path)[\(missing.index)]", token: missing.piece)
         }
     }
 
