@@ -10,7 +10,7 @@ enum JSONValue: Sendable {
     case number(Double)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
 
     /// Why text is not JSON.
     struct SyntaxError: Error, CustomStringConvertible {
@@ -207,11 +207,11 @@ enum JSONValue: Sendable {
 
         mutating func object(depth: Int) throws -> JSONValue {
             position += 1
-            var members: [String: JSONValue] = [:]
+            var members: [(key: String, value: JSONValue)] = []
             skipWhitespace()
             if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
                 position += 1
-                return .object(members)
+                return .object(JSONObject(members: members))
             }
             while true {
                 skipWhitespace()
@@ -221,18 +221,36 @@ enum JSONValue: Sendable {
                 guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected :") }
                 position += 1
                 skipWhitespace()
-                members[key] = try value(depth: depth + 1)
+                members.append((key, try value(depth: depth + 1)))
                 skipWhitespace()
                 guard position < bytes.count else { throw error("unterminated object") }
                 if bytes[position] == UInt8(ascii: ",") {
                     position += 1
                 } else if bytes[position] == UInt8(ascii: "}") {
                     position += 1
-                    return .object(members)
+                    return .object(JSONObject(members: members))
                 } else {
                     throw error("expected , or }")
                 }
             }
         }
+    }
+}
+
+/// A JSON object: its members in file order, keys compared byte for byte.
+///
+/// A Swift `[String: …]` would merge keys that are only canonically equivalent (`"café"` written
+/// precomposed and decomposed), which vocabularies hold as two tokens with two ids.
+struct JSONObject: Sendable {
+    /// The members in file order; a repeated key is kept twice.
+    let members: [(key: String, value: JSONValue)]
+
+    var isEmpty: Bool { members.isEmpty }
+    var count: Int { members.count }
+
+    /// The value of the last member whose key has exactly these bytes (a linear search, meant for
+    /// the few keys of a component, not for vocabularies).
+    subscript(key: String) -> JSONValue? {
+        members.last { $0.key.utf8.elementsEqual(key.utf8) }?.value
     }
 }

@@ -14,10 +14,14 @@ indirect enum TextNormalizer: Sendable {
     case unicode(UnicodeForm)
     /// `Lowercase`.
     case lowercase
-    /// `StripAccents`: drop combining marks.
+    /// `StripAccents`: drop combining marks (categories M*, as HF's Unicode tables have them).
     case stripAccents
     /// `Prepend`: put a string in front of non-empty text.
     case prepend(String)
+    /// `Nmt`: SentencePiece's NMT clean-up: drop control characters, turn other odd spaces into `" "`.
+    case nmt
+    /// `ByteLevel`: spell every UTF-8 byte with GPT-2's byte-level alphabet.
+    case byteLevel
     /// `Sequence`: apply each in turn.
     case sequence([TextNormalizer])
 
@@ -51,20 +55,39 @@ indirect enum TextNormalizer: Sendable {
             return String(view)
         case .stripAccents:
             var view = String.UnicodeScalarView()
-            for scalar in text.unicodeScalars {
-                switch scalar.properties.generalCategory {
-                case .nonspacingMark, .spacingMark, .enclosingMark: continue
-                default: view.append(scalar)
-                }
-            }
+            for scalar in text.unicodeScalars where !TokenizerUnicode.isCombiningMark(scalar.value) { view.append(scalar) }
             return String(view)
         case let .prepend(prefix):
             return text.isEmpty ? text : prefix + text
+        case .nmt:
+            return TextNormalizer.nmt(text)
+        case .byteLevel:
+            return ByteLevel.respell(text)
         case let .sequence(normalizers):
             var result = text
             for normalizer in normalizers { result = normalizer.normalize(result) }
             return result
         }
+    }
+
+    /// HF's `Nmt` (SentencePiece's `nmt_nfkc` without the NFKC): C0 controls but tab, line feed,
+    /// form feed and carriage return, and DEL, U+008F, U+009F are dropped; those four, U+1680,
+    /// U+200B…U+200F, U+2028, U+2029, U+2581, U+FEFF and U+FFFD become a space. NUL is kept.
+    static func nmt(_ text: String) -> String {
+        var view = String.UnicodeScalarView()
+        var changed = false
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x01...0x08, 0x0B, 0x0E...0x1F, 0x7F, 0x8F, 0x9F:
+                changed = true
+            case 0x09, 0x0A, 0x0C, 0x0D, 0x1680, 0x200B...0x200F, 0x2028, 0x2029, 0x2581, 0xFEFF, 0xFFFD:
+                view.append(" ")
+                changed = true
+            default:
+                view.append(scalar)
+            }
+        }
+        return changed ? String(view) : text
     }
 
     /// Removes whitespace (Rust `char::is_whitespace`) from the ends.

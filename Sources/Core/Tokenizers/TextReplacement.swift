@@ -3,7 +3,7 @@ import Foundation
 /// HF's `Replace` normalizer: a literal string or a regular expression, and its replacement.
 ///
 /// `X{n,}` for a single literal character (SentencePiece converters use `" {2,}"`) runs without a
-/// regex engine; other expressions use `NSRegularExpression`.
+/// regex engine; other expressions use ``TokenizerRegex``.
 struct TextReplacement: Sendable {
     /// How matches are found.
     enum Pattern: Sendable {
@@ -12,13 +12,7 @@ struct TextReplacement: Sendable {
         /// A run of at least `minimum` copies of one character.
         case run(Character, minimum: Int)
         /// A general regular expression.
-        case regex(RegexBox)
-    }
-
-    /// `NSRegularExpression` is immutable once made; this box states that it may be shared.
-    final class RegexBox: @unchecked Sendable {
-        let regex: NSRegularExpression
-        init(_ regex: NSRegularExpression) { self.regex = regex }
+        case regex(TokenizerRegex)
     }
 
     let pattern: Pattern
@@ -32,7 +26,7 @@ struct TextReplacement: Sendable {
 
     /// Makes a replacement from a regular expression.
     ///
-    /// - Throws: the `NSRegularExpression` error when the expression does not compile.
+    /// - Throws: ``TokenizerRegex/CompileError`` when the expression does not compile.
     init(regex: String, content: String) throws {
         self.content = content
         let scalars = Array(regex.unicodeScalars)
@@ -42,7 +36,7 @@ struct TextReplacement: Sendable {
            let minimum = Int(String(String.UnicodeScalarView(scalars[2..<(scalars.count - 2)]))) {
             self.pattern = .run(Character(scalars[0]), minimum: minimum)
         } else {
-            self.pattern = .regex(RegexBox(try NSRegularExpression(pattern: regex)))
+            self.pattern = .regex(try TokenizerRegex(regex))
         }
     }
 
@@ -97,10 +91,8 @@ struct TextReplacement: Sendable {
             }
             if run > 0 { flush() }
             return changed ? String(result) : text
-        case let .regex(box):
-            let range = NSRange(text.startIndex..<text.endIndex, in: text)
-            let template = NSRegularExpression.escapedTemplate(for: content)
-            return box.regex.stringByReplacingMatches(in: text, range: range, withTemplate: template)
+        case let .regex(regex):
+            return regex.replacingMatches(in: text, with: content)
         }
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 
 /// A subword tokenizer whose ids match the Hugging Face reference tokenizer of a checkpoint.
 ///
-/// Conforming types: ``WordPieceTokenizer`` (BERT) and ``UnigramTokenizer`` (XLM-R SentencePiece);
-/// ``TokenizerLoader`` picks one from a checkpoint folder.
+/// Conforming types: ``WordPieceTokenizer`` (BERT), ``UnigramTokenizer`` (XLM-R SentencePiece),
+/// ``BPETokenizer`` and ``WordLevelTokenizer`` (any other `tokenizer.json`) and
+/// ``SentencePieceBPETokenizer`` (GGUF); ``TokenizerLoader`` picks one from a checkpoint folder.
 public protocol Tokenizer: Sendable {
     /// Tokenizes running text, adding the special tokens (`tokenizer(text)` in HF).
     func encode(text: String) -> Encoding

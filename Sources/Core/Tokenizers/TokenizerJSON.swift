@@ -57,7 +57,7 @@ struct TokenizerJSON {
     }
 
     /// The value as an object.
-    func object() throws -> [String: JSONValue] {
+    func object() throws -> JSONObject {
         guard case let .object(object) = value else { throw invalid("an object") }
         return object
     }

@@ -3,8 +3,9 @@ import Foundation
 /// Loads the tokenizer of a Hugging Face checkpoint folder.
 ///
 /// `tokenizer.json` is preferred (WordPiece → ``WordPieceTokenizer``, Unigram →
-/// ``UnigramTokenizer``); without it, `vocab.txt` plus the optional `tokenizer_config.json` make a
-/// BERT tokenizer. When `tokenizer_config.json` names `BertTokenizer` or `XLMRobertaTokenizer`,
+/// ``UnigramTokenizer``, BPE → ``BPETokenizer``, WordLevel → ``WordLevelTokenizer``, each with the
+/// file's normalizer, pre-tokenizer and post-processor); without it, `vocab.txt` plus the optional
+/// `tokenizer_config.json` make a BERT tokenizer. When `tokenizer_config.json` names `BertTokenizer` or `XLMRobertaTokenizer`,
 /// the pipeline is rebuilt from the config exactly as transformers 5 does (see
 /// `TokenizerLoader+Transformers.swift`), so ids equal `AutoTokenizer`'s.
 public enum TokenizerLoader {
@@ -81,6 +82,20 @@ public enum TokenizerLoader {
                 postProcessor: postProcessor,
                 padID: try padID(json: json, config: config, vocabulary: model.tokenToID, addedTokens: addedTokens, fallbacks: ["<pad>"]))
             return UnigramTokenizer(pipeline: pipeline)
+        case "WordLevel":
+            let model = try parseWordLevel(modelJSON)
+            let pipeline = TokenizerPipeline(
+                normalizer: normalizer, preTokenizer: preTokenizer, model: model, addedTokens: addedTokens,
+                postProcessor: postProcessor,
+                padID: try padID(json: json, config: config, vocabulary: model.tokenToID, addedTokens: addedTokens, fallbacks: ["[PAD]", "<pad>"]))
+            return WordLevelTokenizer(pipeline: pipeline)
+        case "BPE":
+            let model = try parseBPE(modelJSON)
+            let pipeline = TokenizerPipeline(
+                normalizer: normalizer, preTokenizer: preTokenizer, model: model, addedTokens: addedTokens,
+                postProcessor: postProcessor,
+                padID: try padID(json: json, config: config, vocabulary: model.tokenToID, addedTokens: addedTokens, fallbacks: ["<pad>", "[PAD]"]))
+            return BPETokenizer(pipeline: pipeline)
         default:
             throw TokenizerError.unsupportedType(file: file, key: "model.type", type: type)
         }
@@ -105,26 +120,86 @@ public enum TokenizerLoader {
     /// Reads a WordPiece model; `unknownToken` replaces the file's `unk_token`, and
     /// `useDefaults` ignores its prefix and word-length options for `##` and 100.
     private static func parseWordPiece(_ json: TokenizerJSON, unknownToken: String? = nil, useDefaults: Bool = false) throws -> WordPieceModel {
-        let vocabJSON = try json.required("vocab")
-        guard case let .object(raw) = vocabJSON.value else { throw vocabJSON.invalid("an object of token: id") }
-        guard !raw.isEmpty else { throw TokenizerError.emptyVocabulary(file: json.file) }
-        var tokenToID: [String: Int] = [:]
-        tokenToID.reserveCapacity(raw.count)
-        for (token, value) in raw {
-            guard let id = TokenizerJSON.integer(value), id >= 0 else {
-                throw TokenizerError.invalidValue(file: json.file, key: vocabJSON.childPath(token), expected: "a non-negative integer id")
-            }
-            tokenToID[token] = id
-        }
+        let entries = try parseVocabulary(json)
         let unknown = try unknownToken ?? json.string("unk_token", default: "[UNK]")
-        guard let unknownID = tokenToID[unknown] else {
+        guard let unknownID = entries.last(where: { $0.token.utf8.elementsEqual(unknown.utf8) })?.id else {
             let key = unknownToken == nil ? json.childPath("unk_token") : "unk_token (tokenizer_config.json)"
             throw TokenizerError.unknownToken(file: json.file, key: key, token: unknown)
         }
         return WordPieceModel(
-            tokenToID: tokenToID, unknownID: unknownID,
+            entries: entries, unknownID: unknownID,
             continuationPrefix: useDefaults ? "##" : try json.string("continuing_subword_prefix", default: "##"),
             maxInputCharsPerWord: useDefaults ? 100 : try json.int("max_input_chars_per_word", default: 100))
+    }
+
+    /// The `vocab` object (token: id) of a WordPiece, WordLevel or BPE model, in file order.
+    private static func parseVocabulary(_ json: TokenizerJSON) throws -> [(token: String, id: Int)] {
+        let vocabJSON = try json.required("vocab")
+        guard case let .object(raw) = vocabJSON.value else { throw vocabJSON.invalid("an object of token: id") }
+        guard !raw.isEmpty else { throw TokenizerError.emptyVocabulary(file: json.file) }
+        return try raw.members.map { token, value in
+            guard let id = TokenizerJSON.integer(value), id >= 0 else {
+                throw TokenizerError.invalidValue(file: json.file, key: vocabJSON.childPath(token), expected: "a non-negative integer id")
+            }
+            return (token, id)
+        }
+    }
+
+    /// The id of the model's unknown token (`unk_token`, or `defaultToken` when absent), compared
+    /// byte for byte.
+    private static func unknownID(_ json: TokenizerJSON, in vocabulary: SubwordVocabulary, default defaultToken: String?) throws -> Int? {
+        guard let unknown = try json.optional("unk_token")?.string() ?? defaultToken else { return nil }
+        guard let id = vocabulary.trie.lookup(unknown.utf8) else {
+            throw TokenizerError.unknownToken(file: json.file, key: json.childPath("unk_token"), token: unknown)
+        }
+        return Int(id)
+    }
+
+    /// Reads a WordLevel model. HF fails only when a piece outside the vocabulary meets a missing
+    /// `unk_token`; here a missing one is refused when the file is read.
+    private static func parseWordLevel(_ json: TokenizerJSON) throws -> WordLevelModel {
+        let vocabulary = SubwordVocabulary(entries: try parseVocabulary(json))
+        let unknownID = try unknownID(json, in: vocabulary, default: "<unk>") ?? 0
+        return WordLevelModel(vocabulary: vocabulary, unknownID: unknownID)
+    }
+
+    /// Reads a BPE model: `merges` as `["a b", …]` (tokenizers before 0.20) or `[["a", "b"], …]`.
+    /// Without `unk_token`, characters outside the vocabulary are dropped (as HF does).
+    private static func parseBPE(_ json: TokenizerJSON) throws -> BPEModel {
+        let vocabulary = SubwordVocabulary(entries: try parseVocabulary(json))
+        if let dropout = try json.optional("dropout"), try dropout.double() != 0 {
+            throw dropout.invalid("null or 0 (BPE dropout samples merges at random, so ids would not be reproducible)")
+        }
+        let mergesJSON = try json.required("merges")
+        var merges: [(String, String)] = []
+        for (index, entry) in try mergesJSON.rawArray().enumerated() {
+            switch entry {
+            case let .string(line):
+                let parts = line.split(separator: " ", omittingEmptySubsequences: false)
+                guard parts.count == 2 else {
+                    throw TokenizerError.invalidValue(file: json.file, key: "\(mergesJSON.path)[\(index)]", expected: "\"left right\" with one space")
+                }
+                merges.append((String(parts[0]), String(parts[1])))
+            case let .array(pair):
+                guard pair.count == 2, case let .string(left) = pair[0], case let .string(right) = pair[1] else {
+                    throw TokenizerError.invalidValue(file: json.file, key: "\(mergesJSON.path)[\(index)]", expected: "[left, right]")
+                }
+                merges.append((left, right))
+            default:
+                throw TokenizerError.invalidValue(file: json.file, key: "\(mergesJSON.path)[\(index)]", expected: "\"left right\" or [left, right]")
+            }
+        }
+        let unknownID = try unknownID(json, in: vocabulary, default: nil)
+        do {
+            return try BPEModel(
+                vocabulary: vocabulary, merges: merges, unknownID: unknownID,
+                fusesUnknown: try json.bool("fuse_unk", default: false), byteFallback: try json.bool("byte_fallback", default: false),
+                continuationPrefix: try json.optional("continuing_subword_prefix")?.string(),
+                endOfWordSuffix: try json.optional("end_of_word_suffix")?.string(),
+                ignoresMerges: try json.bool("ignore_merges", default: false))
+        } catch let missing as BPEModel.MissingPiece {
+            throw TokenizerError.unknownToken(file: json.file, key: "\(mergesJSON.path)[\(missing.index)]", token: missing.piece)
+        }
     }
 
     /// Reads a Unigram model; `unknownID` replaces the file's `unk_id` when given.
@@ -157,90 +232,6 @@ public enum TokenizerLoader {
                 singleWord: try entry.bool("single_word", default: false), leftStrip: try entry.bool("lstrip", default: false),
                 rightStrip: try entry.bool("rstrip", default: false), normalized: try entry.bool("normalized", default: false),
                 special: try entry.bool("special", default: false))
-        }
-    }
-
-    /// Reads a `normalizer` entry.
-    static func parseNormalizer(_ json: TokenizerJSON?) throws -> TextNormalizer? {
-        guard let json else { return nil }
-        let type = try json.type()
-        switch type {
-        case "BertNormalizer":
-            let stripAccents = try json.optional("strip_accents")?.bool()
-            return .bert(BertNormalizer(
-                cleanText: try json.bool("clean_text", default: true),
-                handleChineseCharacters: try json.bool("handle_chinese_chars", default: true),
-                stripAccents: stripAccents, lowercase: try json.bool("lowercase", default: true)))
-        case "Precompiled":
-            guard let encoded = try json.optional("precompiled_charsmap")?.string(), !encoded.isEmpty else { return nil }
-            guard let data = Data(base64Encoded: encoded) else {
-                throw json.invalidChild("precompiled_charsmap", "base64 text")
-            }
-            do {
-                return .precompiled(try PrecompiledCharsmap(blob: [UInt8](data)))
-            } catch {
-                throw json.invalidChild("precompiled_charsmap", "a SentencePiece charsmap (\(error))")
-            }
-        case "Sequence":
-            let steps = try json.required("normalizers").array().compactMap { try parseNormalizer($0) }
-            return .sequence(steps)
-        case "Replace":
-            let pattern = try json.required("pattern")
-            let content = try json.required("content").string()
-            if let literal = try pattern.optional("String") {
-                return .replace(TextReplacement(literal: try literal.string(), content: content))
-            }
-            if let regex = try pattern.optional("Regex") {
-                do {
-                    return .replace(try TextReplacement(regex: try regex.string(), content: content))
-                } catch {
-                    throw TokenizerError.invalidValue(file: json.file, key: regex.path, expected: "a regular expression (\(error))")
-                }
-            }
-            throw pattern.invalid("{\"String\": …} or {\"Regex\": …}")
-        case "Strip":
-            return .strip(left: try json.bool("strip_left", default: true), right: try json.bool("strip_right", default: true))
-        case "NFC", "NFD", "NFKC", "NFKD":
-            return .unicode(TextNormalizer.UnicodeForm(rawValue: type) ?? .nfkc)
-        case "Lowercase":
-            return .lowercase
-        case "StripAccents":
-            return .stripAccents
-        case "Prepend":
-            return .prepend(try json.required("prepend").string())
-        default:
-            throw TokenizerError.unsupportedType(file: json.file, key: json.childPath("type"), type: type)
-        }
-    }
-
-    /// Reads a `pre_tokenizer` entry.
-    static func parsePreTokenizer(_ json: TokenizerJSON?) throws -> PreTokenizer? {
-        guard let json else { return nil }
-        let type = try json.type()
-        switch type {
-        case "BertPreTokenizer":
-            return .bert
-        case "WhitespaceSplit":
-            return .whitespaceSplit
-        case "Metaspace":
-            let replacementJSON = try json.required("replacement")
-            let replacement = try replacementJSON.string()
-            guard replacement.unicodeScalars.count == 1, let character = replacement.first else {
-                throw replacementJSON.invalid("a single character")
-            }
-            var scheme = Metaspace.PrependScheme.always
-            if let schemeJSON = try json.optional("prepend_scheme") {
-                guard let parsed = Metaspace.PrependScheme(rawValue: try schemeJSON.string()) else {
-                    throw schemeJSON.invalid("\"always\", \"first\" or \"never\"")
-                }
-                scheme = parsed
-            }
-            if try json.optional("add_prefix_space")?.bool() == false { scheme = .never }
-            return .metaspace(Metaspace(replacement: character, prependScheme: scheme, split: try json.bool("split", default: true)))
-        case "Sequence":
-            return .sequence(try json.required("pretokenizers").array().compactMap { try parsePreTokenizer($0) })
-        default:
-            throw TokenizerError.unsupportedType(file: json.file, key: json.childPath("type"), type: type)
         }
     }
 

@@ -31,6 +31,23 @@ enum TokenizerUnicode {
         return contains(punctuation, v)
     }
 
+    /// Rust's `char::is_numeric` (categories Nd, Nl, No), which `Digits` splits on.
+    @inline(__always)
+    static func isNumeric(_ v: UInt32) -> Bool {
+        if v < 0x80 { return v >= 0x30 && v <= 0x39 }
+        guard let scalar = Unicode.Scalar(v) else { return false }
+        switch scalar.properties.generalCategory {
+        case .decimalNumber, .letterNumber, .otherNumber: return true
+        default: return false
+        }
+    }
+
+    /// Whether the `StripAccents` normalizer removes the character (``combiningMarks``).
+    @inline(__always)
+    static func isCombiningMark(_ v: UInt32) -> Bool {
+        v >= 0x300 && contains(combiningMarks, v)
+    }
+
     /// Whether accent stripping removes the character (category Mn).
     @inline(__always)
     static func isNonspacingMark(_ v: UInt32) -> Bool {

@@ -27,6 +27,12 @@ enum UTF8Scalars {
         return 4
     }
 
+    /// Byte length of the UTF-8 encoding of a scalar value.
+    @inline(__always)
+    static func byteCount(of v: UInt32) -> Int {
+        v < 0x80 ? 1 : v < 0x800 ? 2 : v < 0x10000 ? 3 : 4
+    }
+
     /// Appends the UTF-8 encoding of a scalar value.
     @inline(__always)
     static func append(_ v: UInt32, to bytes: inout [UInt8]) {

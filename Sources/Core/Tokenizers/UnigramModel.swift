@@ -36,9 +36,10 @@ struct UnigramModel: SubwordModel {
         }
         var keys: [(bytes: [UInt8], value: Int32)] = []
         keys.reserveCapacity(pieces.count)
-        for entry in pieces where !entry.piece.isEmpty {
-            // HF looks the matched bytes up in its (last-wins) dictionary.
-            if let id = tokenToID[entry.piece] { keys.append((Array(entry.piece.utf8), Int32(id))) }
+        for (id, entry) in pieces.enumerated() where !entry.piece.isEmpty {
+            // HF looks the matched bytes up in its dictionary, where a repeated piece has its last
+            // id; the trie keeps the last value of a repeated key, by bytes.
+            keys.append((Array(entry.piece.utf8), Int32(id)))
         }
         self.vocabulary = pieces.map(\.piece)
         self.scores = pieces.map(\.score)

@@ -18,30 +18,25 @@ struct WordPieceModel: SubwordModel {
     /// Builds the model.
     ///
     /// - Parameters:
-    ///   - tokenToID: vocabulary; ids need not be dense.
+    ///   - entries: vocabulary as (token, id); ids need not be dense.
     ///   - unknownID: id of the unknown token (must be in the vocabulary).
     ///   - continuationPrefix: marker of non-initial pieces, `##` for BERT.
     ///   - maxInputCharsPerWord: 100 for BERT.
-    init(tokenToID: [String: Int], unknownID: Int, continuationPrefix: String, maxInputCharsPerWord: Int) {
-        self.tokenToID = tokenToID
+    init(entries: [(token: String, id: Int)], unknownID: Int, continuationPrefix: String, maxInputCharsPerWord: Int) {
+        let vocabulary = SubwordVocabulary(entries: entries)
+        self.vocabulary = vocabulary.tokens
+        self.tokenToID = vocabulary.tokenToID
         self.unknownID = unknownID
         self.maxInputCharsPerWord = maxInputCharsPerWord
-        let size = (tokenToID.values.max() ?? -1) + 1
-        var vocabulary = [String](repeating: "", count: size)
         let prefix = Array(continuationPrefix.utf8)
-        var initial: [(bytes: [UInt8], value: Int32)] = []
         var continuation: [(bytes: [UInt8], value: Int32)] = []
-        initial.reserveCapacity(tokenToID.count)
-        for (token, id) in tokenToID.sorted(by: { $0.value < $1.value }) {
-            vocabulary[id] = token
+        for (token, id) in entries {
             let bytes = Array(token.utf8)
-            initial.append((bytes, Int32(id)))
             if bytes.count > prefix.count, bytes.starts(with: prefix) {
                 continuation.append((Array(bytes[prefix.count...]), Int32(id)))
             }
         }
-        self.vocabulary = vocabulary
-        self.initialPieces = TokenTrie(keys: initial)
+        self.initialPieces = vocabulary.trie
         self.continuationPieces = TokenTrie(keys: continuation)
     }
 

@@ -30,7 +30,7 @@ public struct WordPieceTokenizer: Tokenizer {
             preconditionFailure("vocabulary lacks one of \(specialTokens.unknown), \(specialTokens.classifier), \(specialTokens.separator)")
         }
         let model = WordPieceModel(
-            tokenToID: tokenToID, unknownID: unknownID, continuationPrefix: "##",
+            entries: vocabulary.enumerated().map { ($1, $0) }, unknownID: unknownID, continuationPrefix: "##",
             maxInputCharsPerWord: maxInputCharsPerWord)
         let normalizer = BertNormalizer(
             cleanText: true, handleChineseCharacters: tokenizeChineseCharacters,

@@ -43,19 +43,63 @@ struct TokenizerLoaderTests {
         #expect(message.contains("at byte"))
     }
 
-    @Test("an unsupported model type names model.type")
-    func unsupportedModel() throws {
-        let message = try Self.loadError(["tokenizer.json": #"{"model": {"type": "BPE", "vocab": {}, "merges": []}}"#])
-        #expect(message.contains("tokenizer.json"))
-        #expect(message.contains("`model.type`"))
-        #expect(message.contains("\"BPE\""))
+    @Test("an unsupported type is one line naming the file, the key path and the type", arguments: [
+        (#""normalizer": {"type": "Sequence", "normalizers": [{"type": "NFC"}, {"type": "Casefold"}]}"#,
+         "normalizer.normalizers[1].type", "Casefold"),
+        (#""pre_tokenizer": {"type": "Sequence", "pretokenizers": [{"type": "Whitespace"}, {"type": "Jieba"}]}"#,
+         "pre_tokenizer.pretokenizers[1].type", "Jieba"),
+        (#""post_processor": {"type": "Sequence", "processors": [{"type": "ByteLevel"}, {"type": "Instruct"}]}"#,
+         "post_processor.processors[1].type", "Instruct"),
+    ])
+    func unsupportedComponent(entry: String, key: String, type: String) throws {
+        let message = try Self.loadError(["tokenizer.json": #"{"model": \#(Self.wordPieceModel), \#(entry)}"#])
+        #expect(message.hasSuffix("tokenizer.json: key `\(key)`: unsupported type \"\(type)\""), "\(message)")
+        #expect(!message.contains("\n"))
     }
 
-    @Test("an unsupported normalizer inside a Sequence names its path")
-    func unsupportedNormalizer() throws {
-        let json = #"{"model": \#(Self.wordPieceModel), "normalizer": {"type": "Sequence", "normalizers": [{"type": "NFC"}, {"type": "ByteLevel"}]}}"#
+    @Test("an unsupported model type names model.type")
+    func unsupportedModel() throws {
+        let message = try Self.loadError(["tokenizer.json": #"{"model": {"type": "Bigram", "vocab": {"a": 0}}}"#])
+        #expect(message.hasSuffix("tokenizer.json: key `model.type`: unsupported type \"Bigram\""), "\(message)")
+    }
+
+    @Test("a Split regex that does not compile names its key, on one line")
+    func badRegex() throws {
+        let split = #""pre_tokenizer": {"type": "Split", "pattern": {"Regex": "(a"}, "behavior": "Isolated", "invert": false}"#
+        let message = try Self.loadError(["tokenizer.json": #"{"model": \#(Self.wordPieceModel), \#(split)}"#])
+        #expect(message.contains("key `pre_tokenizer.pattern.Regex`: expected a regular expression (ICU cannot compile \"(a\""), "\(message)")
+        #expect(!message.contains("\n"))
+    }
+
+    @Test("an unknown split behavior names its key and the five it could be")
+    func badBehavior() throws {
+        let punctuation = #""pre_tokenizer": {"type": "Punctuation", "behavior": "Sideways"}"#
+        let message = try Self.loadError(["tokenizer.json": #"{"model": \#(Self.wordPieceModel), \#(punctuation)}"#])
+        #expect(message.contains("key `pre_tokenizer.behavior`: expected \"Removed\", \"Isolated\", \"MergedWithPrevious\", \"MergedWithNext\" or \"Contiguous\""), "\(message)")
+    }
+
+    @Test("a BPE merge whose result is not in the vocabulary names the merge")
+    func badMerge() throws {
+        let message = try Self.loadError(["tokenizer.json": #"{"model": {"type": "BPE", "vocab": {"a": 0, "b": 1}, "merges": ["a b"]}}"#])
+        #expect(message.hasSuffix("key `model.merges[0]`: token \"ab\" is not in the vocabulary"), "\(message)")
+    }
+
+    @Test("a template after another template is refused (HF stops on three encodings)")
+    func templateAfterTemplate() throws {
+        let template = #"{"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "[CLS]", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}, {"SpecialToken": {"id": "[SEP]", "type_id": 0}}], "special_tokens": {"[CLS]": {"id": "[CLS]", "ids": [1], "tokens": ["[CLS]"]}, "[SEP]": {"id": "[SEP]", "ids": [2], "tokens": ["[SEP]"]}}}"#
+        let json = #"{"model": \#(Self.wordPieceModel), "post_processor": {"type": "Sequence", "processors": [\#(template), \#(template)]}}"#
         let message = try Self.loadError(["tokenizer.json": json])
-        #expect(message.contains("`normalizer.normalizers[1].type`"))
+        #expect(message.contains("key `post_processor.processors[1]`: expected a template applied to one or two encodings"), "\(message)")
+    }
+
+    @Test("a vocabulary keeps canonically equivalent tokens apart (café precomposed and decomposed)")
+    func canonicallyEquivalentTokens() throws {
+        let model = #"{"type": "WordLevel", "unk_token": "<unk>", "vocab": {"<unk>": 0, "caf\u00e9": 1, "cafe\u0301": 2}}"#
+        let url = try Self.folder(["tokenizer.json": #"{"model": \#(model), "pre_tokenizer": {"type": "WhitespaceSplit"}}"#])
+        defer { try? FileManager.default.removeItem(at: url) }
+        let tokenizer = try TokenizerLoader.load(folder: url)
+        #expect(tokenizer.encode(text: "caf\u{E9} cafe\u{301} cafe").ids == [1, 2, 0])
+        #expect(tokenizer.token(of: 1)?.unicodeScalars.count == 4 && tokenizer.token(of: 2)?.unicodeScalars.count == 5)
     }
 
     @Test("a missing vocabulary names model.vocab")
