@@ -74,6 +74,10 @@ enum StudyScript {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let program = folder.appendingPathComponent(script.deletingPathExtension().lastPathComponent + "-" + key)
         if FileManager.default.isExecutableFile(atPath: program.path) { return program }
+        // Shards started together compile the script once: the others wait, then run that program.
+        let lock = try EntryLock.acquire(for: program) { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
+        defer { lock.release() }
+        if FileManager.default.isExecutableFile(atPath: program.path) { return program }
         let partial = folder.appendingPathComponent(program.lastPathComponent + ".partial-\(getpid())")
         let compiler = Process()
         compiler.executableURL = URL(fileURLWithPath: "/usr/bin/env")
