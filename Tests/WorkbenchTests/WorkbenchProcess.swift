@@ -23,7 +23,8 @@ struct WorkbenchProcess {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("CoreTests/Fixtures")
 
-    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
+    static func run(_ arguments: [String], environment extra: [String: String] = [:], directory: URL? = nil,
+                    input: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -31,6 +32,13 @@ struct WorkbenchProcess {
         environment["NEURON_QUIET"] = "1"
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
+        if let directory { process.currentDirectoryURL = directory }
+        if let input {
+            let pipe = Pipe()
+            process.standardInput = pipe
+            pipe.fileHandleForWriting.write(Data(input.utf8))
+            try pipe.fileHandleForWriting.close()
+        }
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
@@ -40,5 +48,38 @@ struct WorkbenchProcess {
         process.waitUntilExit()
         return Result(status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
                       errors: String(decoding: err, as: UTF8.self))
+    }
+
+    /// Starts every command at once (each its own process) and waits for all of them, as
+    /// `parallel workbench …` or a Slurm array would; output goes through files, so no process
+    /// waits on a full pipe.
+    static func runTogether(_ commands: [[String]], environment extra: [String: String] = [:]) throws -> [Result] {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("together-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var environment = ProcessInfo.processInfo.environment
+        environment["NEURON_QUIET"] = "1"
+        for (key, value) in extra { environment[key] = value }
+        var started: [(process: Process, output: URL, errors: URL)] = []
+        for (index, arguments) in commands.enumerated() {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = arguments
+            process.environment = environment
+            let output = folder.appendingPathComponent("\(index).out"), errors = folder.appendingPathComponent("\(index).err")
+            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+            process.standardOutput = try FileHandle(forWritingTo: output)
+            process.standardError = try FileHandle(forWritingTo: errors)
+            process.standardInput = FileHandle.nullDevice
+            started.append((process, output, errors))
+        }
+        for entry in started { try entry.process.run() }
+        return try started.map { entry in
+            entry.process.waitUntilExit()
+            return Result(status: entry.process.terminationStatus,
+                          output: try String(contentsOf: entry.output, encoding: .utf8),
+                          errors: try String(contentsOf: entry.errors, encoding: .utf8))
+        }
     }
 }

@@ -30,6 +30,7 @@ public struct ExtractionRequest: Sendable {
 /// An extraction lives in `root/<model>-<key>/` where the key hashes the model's files, the corpus
 /// files' bytes, the layers, the aggregation and the dtype. A folder appears only complete (built
 /// under a `.partial-<pid>` name, then renamed), and is verified by size and hash whenever opened.
+/// One process builds an entry at a time (``EntryLock`` on `<entry>.lock`); the others wait and adopt it.
 public struct ActivationCache: Sendable {
     public var root: URL
 
@@ -88,31 +89,27 @@ public struct ActivationCache: Sendable {
 
     /// The cached activations for a request, built now if absent or corrupted.
     ///
+    /// Processes that need the same entry at once build it once: the builder holds the entry's
+    /// ``EntryLock``; the others say they are waiting, then read what it wrote.
+    ///
     /// - Parameters:
-    ///   - log: one-line messages (reuse, rebuild, skipped sentences).
+    ///   - log: one-line messages (reuse, rebuild, waiting, skipped sentences).
     ///   - showProgress: draw a progress bar on standard error while extracting.
-    ///   - shouldStop: polled between batches (default: Ctrl-C was pressed); stopping removes the
-    ///     partial folder and throws `CancellationError`.
+    ///   - shouldStop: polled between batches and while waiting (default: Ctrl-C was pressed);
+    ///     stopping removes the partial folder and throws `CancellationError`.
     public func activations(for request: ExtractionRequest, showProgress: Bool = true,
                             shouldStop: () -> Bool = { Interruption.requested },
                             log: (String) -> Void = { _ in }) throws -> ActivationStore {
         let target = try directory(for: request)
-        if FileManager.default.fileExists(atPath: target.url.path) {
-            do {
-                let store = try ActivationStore(directory: target.url)
-                log("reusing cached activations \(target.url.path)")
-                return store
-            } catch {
-                log("rebuilding: \(error)")
-                try FileManager.default.removeItem(at: target.url)
-            }
-        }
-        if let wider = widerStore(for: request, target: target) {
-            log("reusing cached activations \(wider.directory.path) (layers \(wider.manifest.layers.map(String.init).joined(separator: ",")))")
-            return wider
-        }
+        if let store = try finished(target, removeDamaged: false, log: log) { return store }
+        if let wider = widerStore(for: request, target: target) { return reusing(wider, log: log) }
         try Self.makeFolder(root)
-        removeAbandonedPartials()
+        let lock = try EntryLock.acquire(for: target.url, waiting: log, shouldStop: shouldStop)
+        defer { lock.release() }
+        // Another process may have built it while this one waited.
+        if let store = try finished(target, removeDamaged: true, log: log) { return store }
+        if let wider = widerStore(for: request, target: target) { return reusing(wider, log: log) }
+        removeAbandonedPartials(building: target.url.lastPathComponent)
         let partial = root.appendingPathComponent(target.url.lastPathComponent + ".partial-\(getpid())", isDirectory: true)
         try? FileManager.default.removeItem(at: partial)
         try Self.makeFolder(partial)
@@ -128,12 +125,33 @@ public struct ActivationCache: Sendable {
         return try ActivationStore(directory: target.url)
     }
 
+    /// The finished entry of a target, if there is one that verifies. A damaged one is removed
+    /// only by the holder of the entry's lock (`removeDamaged`), which then rebuilds it.
+    private func finished(_ target: Target, removeDamaged: Bool, log: (String) -> Void) throws -> ActivationStore? {
+        guard FileManager.default.fileExists(atPath: target.url.path) else { return nil }
+        do {
+            let store = try ActivationStore(directory: target.url)
+            log("reusing cached activations \(target.url.path)")
+            return store
+        } catch {
+            guard removeDamaged else { return nil }
+            log("rebuilding: \(error)")
+            try FileManager.default.removeItem(at: target.url)
+            return nil
+        }
+    }
+
+    private func reusing(_ wider: ActivationStore, log: (String) -> Void) -> ActivationStore {
+        log("reusing cached activations \(wider.directory.path) (layers \(wider.manifest.layers.map(String.init).joined(separator: ",")))")
+        return wider
+    }
+
     /// A cached extraction of the same model and corpus with more layers than asked for, if any
     /// (a study of layer 4 reads the cache a study of layers 2, 4, 6 wrote).
     func widerStore(for request: ExtractionRequest, target: Target) -> ActivationStore? {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: root.path) else { return nil }
         let prefix = target.source.name + "-"
-        for name in names.sorted() where name.hasPrefix(prefix) && !name.contains(".partial-") {
+        for name in names.sorted() where name.hasPrefix(prefix) && !name.contains(".partial-") && !EntryLock.isLockFile(name) {
             let folder = root.appendingPathComponent(name, isDirectory: true)
             guard let data = try? Data(contentsOf: folder.appendingPathComponent("manifest.json")),
                   let manifest = try? JSONDecoder().decode(ActivationManifest.self, from: data),
@@ -148,14 +166,27 @@ public struct ActivationCache: Sendable {
         return nil
     }
 
-    /// Deletes `.partial-<pid>` folders whose process is gone (a crash or kill -9 mid-extraction).
-    func removeAbandonedPartials() {
+    /// Deletes `.partial-<pid>` folders that nobody is building any more (a crash or kill -9
+    /// mid-extraction): those of the entry this process holds the lock of, and those whose entry's
+    /// lock is free and whose process is gone. A builder on another machine of a shared file system
+    /// holds its entry's lock, so its folder is kept whatever its pid means here.
+    func removeAbandonedPartials(building entry: String) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: root.path) else { return }
         for name in names {
             guard let range = name.range(of: ".partial-"), let pid = Int32(name[range.upperBound...]) else { continue }
-            if pid == getpid() || kill(pid, 0) != 0 {
-                try? FileManager.default.removeItem(at: root.appendingPathComponent(name))
+            let owner = String(name[..<range.lowerBound])
+            let abandoned: Bool
+            if owner == entry {
+                abandoned = true
+            } else if pid != getpid() && kill(pid, 0) == 0 {
+                abandoned = false
+            } else if let lock = try? EntryLock.attempt(for: root.appendingPathComponent(owner, isDirectory: true)) {
+                lock.release()
+                abandoned = true
+            } else {
+                abandoned = false
             }
+            if abandoned { try? FileManager.default.removeItem(at: root.appendingPathComponent(name)) }
         }
     }
 

@@ -44,7 +44,8 @@ public struct ConfigProbing: Sendable {
     }
 
     /// The result of one config: read from the result cache when an earlier run computed it with
-    /// the same inputs and settings, else computed and stored (atomically).
+    /// the same inputs and settings and its checksum holds, else computed and stored
+    /// (``CachedResult``: atomically, once among processes).
     ///
     /// - Parameters:
     ///   - layers: the hidden states whose neurons are probed side by side (one for a single layer)
@@ -53,18 +54,15 @@ public struct ConfigProbing: Sendable {
     public func result(for config: ProbingConfig, dataset: AttributeDataset, store: ActivationStore, layers: [Int],
                        withDurrani: Bool, log: (String) -> Void) throws -> (result: ConfigResult, cached: Bool) {
         let cached = cacheFile(for: config, dataset: dataset, store: store, withDurrani: withDurrani)
-        if let data = try? Data(contentsOf: cached), let result = try? JSONDecoder().decode(ConfigResult.self, from: data) {
-            return (result, true)
+        let (result, wasCached) = try CachedResult.value(at: cached, log: log) {
+            let started = Date()
+            let control = dataset.controlTask(settings.control, seed: settings.controlSeed)
+            let data = try ProbingData.load(store: store, dataset: dataset, layers: layers)
+            let controlData = relabel(data, with: control, store: store)
+            return try evaluate(config, data: data, control: controlData, store: store, dataset: dataset,
+                                controlTask: control, withDurrani: withDurrani, started: started, log: log)
         }
-        let started = Date()
-        let control = dataset.controlTask(settings.control, seed: settings.controlSeed)
-        let data = try ProbingData.load(store: store, dataset: dataset, layers: layers)
-        let controlData = relabel(data, with: control, store: store)
-        let result = try evaluate(config, data: data, control: controlData, store: store, dataset: dataset,
-                              controlTask: control, withDurrani: withDurrani, started: started, log: log)
-        try FileManager.default.createDirectory(at: resultCache, withIntermediateDirectories: true)
-        try JSONEncoder().encode(result).write(to: cached, options: .atomic)
-        return (result, false)
+        return (result, wasCached)
     }
 
     /// Where the result of a config is cached: named by the hash of everything that shapes it.

@@ -30,7 +30,8 @@ extension ReadoutHead {
     }
 
     /// The head fitted on `train`, from `folder` when a head with the same content key exists,
-    /// otherwise fitted now and written atomically beside the activation cache.
+    /// otherwise fitted now (once among processes: the head's ``EntryLock``) and written atomically
+    /// beside the activation cache.
     ///
     /// The key hashes the model's files (`modelHash`), the training token ids and the settings.
     /// - Returns: the head and the file it lives in.
@@ -41,6 +42,10 @@ extension ReadoutHead {
         let idsDigest = ContentHash.hex(ContentHash.xxh64(material.ids.map(String.init).joined(separator: ",")))
         let key = ContentHash.combine(["readout-head-v1", modelHash, idsDigest, String(describing: settings)])
         let url = folder.appendingPathComponent("\(modelName)-\(key).safetensors")
+        // One process fits a head at a time; one that needs the same head waits and reads it.
+        try ActivationCache.makeFolder(folder)
+        let lock = try EntryLock.acquire(for: url, waiting: log)
+        defer { lock.release() }
         if FileManager.default.fileExists(atPath: url.path) {
             do {
                 let file = try SafeTensorsFile(url: url)

@@ -20,6 +20,10 @@ public enum StudyError: Error, CustomStringConvertible, Equatable {
     case badShard(String)
     /// Shard results that do not belong together or do not cover the plan.
     case mergeMismatch(String)
+    /// `--out ""`: no folder, which would mean the working directory.
+    case emptyOutput(option: String)
+    /// A results folder that holds something other than this study's results (``ResultsFolder``).
+    case foreignOutput(path: String, holds: String)
 
     public var description: String {
         switch self {
@@ -44,6 +48,10 @@ public enum StudyError: Error, CustomStringConvertible, Equatable {
             return "--shard '\(text)': expected i/n with 1 ≤ i ≤ n, e.g. 2/4"
         case .mergeMismatch(let text):
             return "merge: \(text)"
+        case .emptyOutput(let option):
+            return "\(option) \"\" names no folder (the results would land in the working directory) — give one, e.g. \(option) results/study"
+        case .foreignOutput(let path, let holds):
+            return "\(path) already holds \(holds): nothing was written — choose another --out, or pass --force to write there anyway"
         }
     }
 }

@@ -18,6 +18,9 @@ extension StudyDescription {
         if !classifiers.isEmpty && neuronCounts.isEmpty {
             problems.append(.invalidValue(component: "Probe", problem: "neurons: no k values"))
         }
+        if let output, output.trimmingCharacters(in: .whitespaces).isEmpty {
+            problems.append(.invalidValue(component: "Output", problem: "names no folder (the results would land in the working directory)"))
+        }
         if minTypes < 1 { problems.append(.invalidValue(component: "MinTypes", problem: "must be at least 1, not \(minTypes)")) }
         for intervention in interventions {
             if let k = intervention.neuronCounts.first(where: { $0 < 0 }) {

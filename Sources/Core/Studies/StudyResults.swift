@@ -1,7 +1,8 @@
 import Foundation
 
 /// A study's results folder: `study.json` (the study, its plan and shard), `configs/<id>.json`
-/// (one record per config, with provenance), and the report (`report.md`, CSV tables, `figures/`).
+/// (one record per config, with provenance), the report (`report.md`, CSV tables, `figures/`), and
+/// `.workbench-study`, the mark of the study that owns it (``ResultsFolder``).
 /// Shards of one study write the same layout; ``merge(_:into:)`` joins them.
 public enum StudyResults {
     /// `study.json`.
@@ -101,11 +102,19 @@ public enum StudyResults {
 
     /// Joins the folders of a study's shards into one folder with the whole report.
     ///
-    /// - Throws: ``StudyError/mergeMismatch(_:)`` when the folders come from different studies or
-    ///   do not cover every config of the plan.
+    /// - Parameters:
+    ///   - force: write into an output that holds something else (``ResultsFolder``).
+    /// - Throws: ``StudyError/mergeMismatch(_:)`` when the folders come from different studies, do
+    ///   not cover every config of the plan, or the output is one of them;
+    ///   ``StudyError/foreignOutput(path:holds:)`` when the output is another's folder.
     @discardableResult
-    public static func merge(_ folders: [URL], into output: URL) throws -> GridReport {
+    public static func merge(_ folders: [URL], into output: URL, force: Bool = false,
+                             log: (String) -> Void = { _ in }) throws -> GridReport {
         guard let first = folders.first else { throw StudyError.mergeMismatch("no folders to merge") }
+        if let input = folders.first(where: { ResultsFolder.same($0, output) }) {
+            throw StudyError.mergeMismatch("the output \(output.path) is one of the folders being merged (\(input.path)): "
+                                           + "merging into it would overwrite that shard — choose another --out")
+        }
         let records = try folders.map { try record(in: $0) }
         for (folder, record) in zip(folders, records) where record.digest != records[0].digest {
             throw StudyError.mergeMismatch("\(folder.path) holds study '\(record.study.name)' (\(record.digest)), not '\(records[0].study.name)' (\(records[0].digest)) of \(first.path)")
@@ -121,6 +130,8 @@ public enum StudyResults {
                                            + missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", …" : "")
                                            + " — run the missing shards first")
         }
+        try ResultsFolder.claim(output, for: ResultsFolder.Owner(study: records[0].study.name, identity: records[0].digest),
+                                force: force, log: log)
         try FileManager.default.createDirectory(at: output.appendingPathComponent("configs"), withIntermediateDirectories: true)
         var merged = records[0]
         merged.shard = Shard.whole.description

@@ -30,19 +30,15 @@ extension StudyRunner {
     }
 
     /// One planned sweep's results (one per analyser), read from the result cache when the same
-    /// inputs and settings were swept before, else computed and stored atomically.
+    /// inputs and settings were swept before and the checksum holds, else computed and stored
+    /// (``CachedResult``: atomically, once among processes).
     func interventionResults(_ planned: PlannedConfig, intervention: StudyIntervention, plan: StudyPlan,
                              log: (String) -> Void) throws -> (results: [InterventionResult], cached: Bool) {
         let settings = interventionSettings(planned, intervention: intervention, study: plan.study)
         let file = try interventionCacheFile(planned, intervention: intervention, plan: plan)
-        let folder = file.deletingLastPathComponent()
-        if let data = try? Data(contentsOf: file), let results = try? JSONDecoder().decode([InterventionResult].self, from: data) {
-            return (results, true)
+        let (results, cached) = try CachedResult.value(at: file, log: log) {
+            try InterventionStudy(settings: settings, shared: options.shared, activationCache: options.activationCache).run(log: log)
         }
-        let study = InterventionStudy(settings: settings, shared: options.shared, activationCache: options.activationCache)
-        let results = try study.run(log: log)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try JSONEncoder().encode(results).write(to: file, options: .atomic)
-        return (results, false)
+        return (results, cached)
     }
 }

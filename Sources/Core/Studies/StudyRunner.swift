@@ -13,6 +13,9 @@ public struct StudyRunner: Sendable {
         public var activationCache = ActivationCache()
         /// Config results cache (default: `results` beside the activation cache).
         public var resultCache: URL? = nil
+        /// Write into a results folder that holds something else (another study's results, a
+        /// user's files), removing the other study's per-config files (``ResultsFolder``).
+        public var force = false
 
         public init() {}
     }
@@ -45,12 +48,15 @@ public struct StudyRunner: Sendable {
         let folder = options.output ?? study.outputFolder
         for note in plan.notes { log(note) }
         let mine = plan.configs(in: options.shard)
+        let owner = ResultsFolder.Owner(study: study.name, identity: plan.digest)
         if options.dryRun {
             log("study \(study.name) on \(plan.modelFolder.path) (\(plan.layerCount) layers × \(plan.hiddenSize))")
             log(plan.table(shard: options.shard, cached: cachedIdentifiers(plan)))
             log("results would go to \(folder.path)")
+            if !options.force, let problem = ResultsFolder.problem(writing: folder, for: owner) { log("but a run would stop: \(problem)") }
             return Outcome(plan: plan, folder: folder, results: [], interventions: [], computed: 0, cached: 0, report: nil)
         }
+        try ResultsFolder.claim(folder, for: owner, force: options.force, log: log)
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("configs"), withIntermediateDirectories: true)
         try StudyResults.writeRecord(plan: plan, shard: options.shard, to: folder)
         var results: [ConfigResult] = []

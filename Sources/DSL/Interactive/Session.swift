@@ -187,6 +187,7 @@ public final class Session {
         options.output = folder.appendingPathComponent("study", isDirectory: true)
         options.shard = .whole
         options.dryRun = false
+        options.force = true   // the session's own folder: each config it selects replaces the last
         return options
     }
 

@@ -34,7 +34,9 @@ enum InterventionCommand: Command {
           --untied              fit an untied readout head (default: tied to the input embeddings)
           --head-tokens N       training tokens of a fitted head (default 16384)
           --min-types N         value filter (default 100)
-          --out DIR             results folder (default results/intervene)
+          --out DIR             results folder (default results/intervene); refused when it
+                                holds anything but the results of these settings
+          --force               write into --out anyway (the other results' figures/ go)
           --ud-root DIR, --shared DIR, --cache DIR
         """
 
@@ -68,7 +70,8 @@ enum InterventionCommand: Command {
         let untied = arguments.flag("untied")
         let headTokens = try arguments.intOption("head-tokens", default: 16_384)
         let minTypes = try arguments.intOption("min-types", default: 100)
-        let out = URL(fileURLWithPath: try arguments.option("out") ?? "results/intervene")
+        let out = try ResultsFolder.url(try arguments.option("out") ?? "results/intervene")
+        let force = arguments.flag("force")
         let shared = SharedData(root: try arguments.option("shared").map { URL(fileURLWithPath: $0, isDirectory: true) })
         let udRoot = try arguments.option("ud-root")
         let cacheRoot = try arguments.option("cache")
@@ -92,6 +95,9 @@ enum InterventionCommand: Command {
         settings.target = target
         let cache = cacheRoot.map { ActivationCache(root: URL(fileURLWithPath: $0).appendingPathComponent("activations")) } ?? ActivationCache()
         let study = InterventionStudy(settings: settings, shared: shared, activationCache: cache)
+        // The folder is checked before any work: these settings own it, or --force.
+        try ResultsFolder.claim(out, for: ResultsFolder.Owner(study: "intervene", identity: ContentHash.combine(["intervene", String(describing: settings)])),
+                                force: force, log: { print($0) })
         Interruption.install()
         let results = try study.run()
         let report = InterventionReport(results: results)

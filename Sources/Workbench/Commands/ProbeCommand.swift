@@ -27,7 +27,9 @@ enum ProbeCommand: Command {
           --min-types N        value filter (default 100)
           --durrani WHERE      Durrani et al.'s analyses on: concatenated (default with --all-layers:
                                the all-layers configs only), every (config), none
-          --out DIR            results folder (default results/probe)
+          --out DIR            results folder (default results/probe); refused when it holds
+                               anything but this grid's results
+          --force              write into --out anyway (another study's configs/ and figures/ go)
           --dry-run            show the plan and an estimate; run nothing
           --shard i/n          run a deterministic share of the configs (join with `workbench merge`)
           --ud-root DIR, --shared DIR, --cache DIR
@@ -51,7 +53,8 @@ enum ProbeCommand: Command {
         guard ["concatenated", "every", "none"].contains(durraniScope) else {
             throw UsageError("--durrani must be concatenated, every or none, not '\(durraniScope)'")
         }
-        let out = URL(fileURLWithPath: try arguments.option("out") ?? "results/probe")
+        let out = try ResultsFolder.url(try arguments.option("out") ?? "results/probe")
+        let force = arguments.flag("force")
         let shared = SharedData(root: try arguments.option("shared").map { URL(fileURLWithPath: $0, isDirectory: true) })
         let udRoot = try arguments.option("ud-root")
         let cacheRoot = try arguments.option("cache")
@@ -77,6 +80,7 @@ enum ProbeCommand: Command {
         options.shared = shared
         options.dryRun = dryRun
         options.shard = shard
+        options.force = force
         if let cacheRoot { options.activationCache = ActivationCache(root: URL(fileURLWithPath: cacheRoot).appendingPathComponent("activations")) }
         let outcome = try StudyRunner(options: options).run(study)
         if let report = outcome.report {

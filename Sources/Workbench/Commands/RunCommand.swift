@@ -7,14 +7,16 @@ enum RunCommand: Command {
     static let name = "run"
     static let summary = "compile and run a study script written with the DSL (Study { Model(.minilm); … })"
     static let usage = """
-        usage: workbench run SCRIPT.swift [--dry-run] [--shard i/n] [--out DIR] [--shared DIR] [--cache DIR]
+        usage: workbench run SCRIPT.swift [--dry-run] [--shard i/n] [--out DIR] [--force] [--shared DIR] [--cache DIR]
 
         Compiles SCRIPT.swift with swiftc against the DSL library this workbench was built with
         (`import DSL`), caches the program by the script's hash, and runs it. Its flags reach the
         study's `run()`:
           --dry-run            show the plan and an estimate; run nothing
           --shard i/n          run a deterministic share of the configs; join shards with `workbench merge`
-          --out DIR            results folder (default results/<study name>)
+          --out DIR            results folder (default results/<study name>); refused when it
+                               holds anything but this study's results (its shards' included)
+          --force              write into --out anyway (another study's configs/ and figures/ go)
           --shared DIR         the shared data folder (default ../shared beside the repository)
           --cache DIR          cache root (activations and results)
         Paper presets: scripts/studies/*.swift.
@@ -74,6 +76,10 @@ enum StudyScript {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let program = folder.appendingPathComponent(script.deletingPathExtension().lastPathComponent + "-" + key)
         if FileManager.default.isExecutableFile(atPath: program.path) { return program }
+        // Shards started together compile the script once: the others wait, then run that program.
+        let lock = try EntryLock.acquire(for: program) { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
+        defer { lock.release() }
+        if FileManager.default.isExecutableFile(atPath: program.path) { return program }
         let partial = folder.appendingPathComponent(program.lastPathComponent + ".partial-\(getpid())")
         let compiler = Process()
         compiler.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -99,18 +105,21 @@ enum MergeCommand: Command {
     static let name = "merge"
     static let summary = "join the results folders of a study's shards (--shard i/n) into one report"
     static let usage = """
-        usage: workbench merge DIR DIR … --out DIR
+        usage: workbench merge DIR DIR … --out DIR [--force]
 
         Reads each shard's study.json and configs/, checks that they come from the same study and
         together cover every config of its plan, and writes the whole study's folder (report.md, CSV
-        tables, figures/) to --out — the same files one unsharded run writes.
+        tables, figures/) to --out — the same files one unsharded run writes. --out may not be one
+        of the shards, nor a folder that holds anything but this study's results (unless --force).
         """
 
     static func run(_ arguments: inout ArgumentList) throws {
-        guard let out = try arguments.option("out") else { throw UsageError("workbench merge needs --out DIR") }
+        guard let outText = try arguments.option("out") else { throw UsageError("workbench merge needs --out DIR") }
+        let out = try ResultsFolder.url(outText)
+        let force = arguments.flag("force")
         let folders = try arguments.positionals().map { URL(fileURLWithPath: $0, isDirectory: true) }
         guard !folders.isEmpty else { throw UsageError("workbench merge needs the shards' results folders") }
-        let report = try StudyResults.merge(folders, into: URL(fileURLWithPath: out, isDirectory: true))
-        print("merged \(folders.count) folders: \(report.results.count) configs → \(out)/report.md")
+        let report = try StudyResults.merge(folders, into: out, force: force, log: { print($0) })
+        print("merged \(folders.count) folders: \(report.results.count) configs → \(out.path)/report.md")
     }
 }
