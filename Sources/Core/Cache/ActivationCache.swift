@@ -162,8 +162,7 @@ public struct ActivationCache: Sendable {
     private func build(_ request: ExtractionRequest, target: Target,
                        into folder: URL, showProgress: Bool, shouldStop: () -> Bool, log: (String) -> Void) throws {
         let started = Date()
-        let encoder = try target.source.loadModel()
-        let tokenizer = try target.source.loadTokenizer()
+        let (encoder, tokenizer) = try target.source.load()
         let files = try request.corpusFiles.map { try CoNLLUReader.read($0) }
 
         var sentences: [TokenizedSentence] = [], firstRows: [Int] = [], entries: [ActivationManifest.Sentence] = []

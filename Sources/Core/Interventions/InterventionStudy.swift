@@ -62,8 +62,7 @@ public struct InterventionStudy: Sendable {
         let mapping = try UniMorphMapping.load(from: shared)
         let modelURL = ModelCatalog.resolve(settings.model)
         let attributes = try settings.attributes.map { try UniMorphAttribute.parse($0, among: UniMorphAttribute.studied) }
-        let encoder = try TransformerEncoder.load(from: modelURL)
-        let tokenizer = try TokenizerLoader.load(folder: modelURL)
+        let (encoder, tokenizer) = try ModelSource.loadEncoder(folder: modelURL)
         let layers = Array(Set(settings.layers)).sorted()
         for layer in layers where !(0..<encoder.hiddenStateCount).contains(layer) {
             throw InterventionError.layerOutOfRange(layer, hiddenStates: encoder.hiddenStateCount)

@@ -99,7 +99,7 @@ public enum ModelSource: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The model, weights in float32.
+    /// The model, weights in float32 (``load()`` loads it with its tokenizer, checked as a pair).
     public func loadModel() throws -> any LanguageModel {
         switch self {
         case .huggingFace(let folder): return try TransformerEncoder.load(from: folder)
