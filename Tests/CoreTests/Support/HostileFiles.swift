@@ -107,3 +107,18 @@ enum GGUFRewriter {
         }
     }
 }
+
+/// Runs `body` on its own thread and records an issue when it has not returned after `seconds`
+/// (a loop that spins on NaN input): the test fails instead of hanging the suite. The thread is
+/// left to spin until the process ends.
+func expectReturns(within seconds: Double, _ what: String, sourceLocation: SourceLocation = #_sourceLocation,
+                   _ body: @escaping @Sendable () -> Void) {
+    let done = DispatchSemaphore(value: 0)
+    Thread.detachNewThread {
+        body()
+        done.signal()
+    }
+    if done.wait(timeout: .now() + seconds) == .timedOut {
+        Issue.record("\(what) did not return within \(seconds) s", sourceLocation: sourceLocation)
+    }
+}
