@@ -26,6 +26,11 @@ public struct WordActivationExtractor: Sendable {
     public var maxBatchSentences: Int
     /// Batches run at once (default: one per core).
     public var workers: Int
+    /// A word vector with a value of larger magnitude, NaN or infinite stops extraction with a
+    /// ``NonFiniteActivationError`` (default: the largest finite float); nil keeps any value.
+    public var largestMagnitude: Float? = .greatestFiniteMagnitude
+    /// Names of the corpus files, by ``TokenizedSentence/fileIndex``, for errors.
+    public var fileNames: [String] = []
 
     public init(encoder: any LanguageModel, layers: [Int], site: SiteKind = .residual, aggregation: WordAggregation = .mean,
                 maxBatchTokens: Int = 1024, maxBatchSentences: Int = 64,
@@ -60,6 +65,8 @@ public struct WordActivationExtractor: Sendable {
     /// - Parameters:
     ///   - shouldStop: polled between batches; extraction ends early (throwing `CancellationError`) when true.
     ///   - progress: called after each batch with (sentences, tokens) done in it.
+    /// - Throws: ``NonFiniteActivationError`` for the first word vector outside ``largestMagnitude``
+    ///   (nothing after its batch reaches the sink), `CancellationError`, or what the sink throws.
     public func extract<Sink: WordActivationSink>(
         _ sentences: [TokenizedSentence], firstRows: [Int], into sink: inout Sink,
         shouldStop: () -> Bool = { false }, progress: (Int, Int) -> Void = { _, _ in }
@@ -77,6 +84,7 @@ public struct WordActivationExtractor: Sendable {
                 Parallel.drain(batches.count, workers: workerCount) { item in
                     if shared.failed || callbacks.stop() { shared.fail(CancellationError()); return false }
                     let (vectors, tokens) = run(batches[item], sentences)
+                    if let bad = firstNonFiniteWord(vectors, batch: batches[item], sentences: sentences) { shared.fail(bad); return false }
                     shared.emit(vectors, batch: batches[item], sentences: sentences, firstRows: firstRows, width: width)
                     callbacks.report(batches[item].count, tokens)
                     return true

@@ -13,9 +13,12 @@ public struct ExtractionRequest: Sendable {
     /// nil: the model's default (``ModelSource/defaultAggregation``: mean for encoders, last subword for causal models).
     public var aggregation: WordAggregation?
     public var dtype: NumpyArrayFile.ScalarType
+    /// Cache vectors with NaN or infinite values instead of refusing them (``NonFiniteActivationError``).
+    public var allowNonFinite: Bool
 
     public init(modelFolder: URL, corpusFiles: [URL], layers: [Int]? = nil, site: SiteKind = .residual,
-                aggregation: WordAggregation? = nil, dtype: NumpyArrayFile.ScalarType = .float32) {
+                aggregation: WordAggregation? = nil, dtype: NumpyArrayFile.ScalarType = .float32, allowNonFinite: Bool = false) {
+        self.allowNonFinite = allowNonFinite
         self.site = site
         self.modelFolder = modelFolder
         self.corpusFiles = corpusFiles
@@ -82,7 +85,8 @@ public struct ActivationCache: Sendable {
         }
         let key = ContentHash.combine(["activations-v\(ActivationManifest.currentFormat)", modelHash] + corpusHashes
             + [layers.map(String.init).joined(separator: ","), aggregation.rawValue, request.dtype.rawValue]
-            + (request.site == .residual ? [] : ["site=\(request.site.rawValue)"]))
+            + (request.site == .residual ? [] : ["site=\(request.site.rawValue)"])
+            + (request.allowNonFinite ? ["allow-non-finite"] : []))
         return Target(url: root.appendingPathComponent(source.name + "-" + key, isDirectory: true), key: key, source: source,
                       layers: layers, aggregation: aggregation, modelHash: modelHash, corpusHashes: corpusHashes)
     }
@@ -160,6 +164,7 @@ public struct ActivationCache: Sendable {
                   manifest.corpus.map(\.contentHash) == target.corpusHashes,
                   manifest.aggregation == target.aggregation, manifest.dtype == request.dtype,
                   (manifest.site ?? .residual) == request.site,
+                  (manifest.allowsNonFinite ?? false) == request.allowNonFinite,
                   Set(target.layers).isSubset(of: manifest.layers) else { continue }
             if let store = try? ActivationStore(directory: folder) { return store }
         }
@@ -193,8 +198,7 @@ public struct ActivationCache: Sendable {
     private func build(_ request: ExtractionRequest, target: Target,
                        into folder: URL, showProgress: Bool, shouldStop: () -> Bool, log: (String) -> Void) throws {
         let started = Date()
-        let encoder = try target.source.loadModel()
-        let tokenizer = try target.source.loadTokenizer()
+        let (encoder, tokenizer) = try target.source.load()
         let files = try request.corpusFiles.map { try CoNLLUReader.read($0) }
 
         var sentences: [TokenizedSentence] = [], firstRows: [Int] = [], entries: [ActivationManifest.Sentence] = []
@@ -224,7 +228,10 @@ public struct ActivationCache: Sendable {
 
         let width = request.site == .residual ? encoder.hiddenSize : encoder.mlpSize
         var sink = try LayerFileSink(folder: folder, layers: target.layers, rows: rows, width: width, type: request.dtype)
-        let extractor = WordActivationExtractor(encoder: encoder, layers: target.layers, site: request.site, aggregation: target.aggregation)
+        var extractor = WordActivationExtractor(encoder: encoder, layers: target.layers, site: request.site, aggregation: target.aggregation)
+        extractor.fileNames = files.map(\.url.path)
+        extractor.largestMagnitude = request.allowNonFinite ? nil
+            : request.dtype == .float16 ? Float(Float16.greatestFiniteMagnitude) : .greatestFiniteMagnitude
         let totalTokens = sentences.reduce(0) { $0 + $1.ids.count }
         let bar = ProgressBar("extracting", total: sentences.count, unit: "sentences", throughputUnit: "tokens",
                               throughputTotal: totalTokens, quiet: !showProgress)
@@ -253,7 +260,8 @@ public struct ActivationCache: Sendable {
             wordsFile: .init(layer: -1, file: "words.tsv", byteCount: wordsData.count,
                              contentHash: wordsData.withUnsafeBytes { ContentHash.hex(ContentHash.xxh64($0)) }),
             provenance: .init(created: ISO8601DateFormatter().string(from: Date()), tool: "neuron-workbench \(Workbench.version)",
-                              seconds: seconds, tokenCount: totalTokens, tokensPerSecond: Double(totalTokens) / max(seconds, 1e-9)))
+                              seconds: seconds, tokenCount: totalTokens, tokensPerSecond: Double(totalTokens) / max(seconds, 1e-9)),
+            allowsNonFinite: request.allowNonFinite ? true : nil)
         let encoderJSON = JSONEncoder()
         encoderJSON.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoderJSON.encode(manifest).write(to: folder.appendingPathComponent("manifest.json"))

@@ -71,4 +71,6 @@ public struct ActivationManifest: Codable, Sendable {
     /// `words.tsv`: sentence id, word index (1-based), form — one line per row.
     public var wordsFile: LayerArray
     public var provenance: Provenance
+    /// Whether vectors with NaN or infinite values were kept (`--allow-non-finite`); nil: refused.
+    public var allowsNonFinite: Bool? = nil
 }

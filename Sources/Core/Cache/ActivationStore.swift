@@ -90,6 +90,34 @@ public final class ActivationStore: @unchecked Sendable {
         }
     }
 
+    /// The file, sentence and 1-based word position of a row (nil outside the cache).
+    public func location(ofRow row: Int) -> (file: String, sentenceID: String, word: Int)? {
+        let sentences = manifest.sentences   // in row order
+        var low = 0, high = sentences.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sentences[middle].firstRow <= row { low = middle + 1 } else { high = middle }
+        }
+        guard low > 0 else { return nil }
+        let sentence = sentences[low - 1]
+        guard row < sentence.firstRow + sentence.wordCount, manifest.corpus.indices.contains(sentence.file) else { return nil }
+        return (manifest.corpus[sentence.file].name, sentence.id, row - sentence.firstRow + 1)
+    }
+
+    /// Throws for the first row among `indices` (all rows when nil) of `values` — those rows of
+    /// `layer`, in that order — that holds a NaN or an infinity.
+    ///
+    /// - Throws: ``NonFiniteActivationError`` naming the site, file, sentence, word and this cache.
+    public func checkFinite(_ values: Tensor, rows indices: [Int]?, layer: Int) throws {
+        let found = values.scalars.withUnsafeBufferPointer { NonFiniteActivationError.firstViolation($0, width: values.columns) }
+        guard let (position, column) = found else { return }
+        let row = indices?[position] ?? position
+        let place = location(ofRow: row) ?? (file: directory.lastPathComponent, sentenceID: "?", word: row + 1)
+        throw NonFiniteActivationError(site: (manifest.site ?? .residual).site(layer), file: place.file, sentenceID: place.sentenceID,
+                                       word: place.word, neuron: column, value: values.scalars[position * values.columns + column],
+                                       cache: directory)
+    }
+
     /// The words of every row: (sentence id, 1-based word index, form).
     public func words() throws -> [(sentenceID: String, index: Int, form: String)] {
         let text = try String(contentsOf: directory.appendingPathComponent(manifest.wordsFile.file), encoding: .utf8)

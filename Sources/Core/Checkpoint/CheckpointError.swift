@@ -13,6 +13,10 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case missingWeights(URL, keys: [String])
     case unexpectedWeights(URL, keys: [String])
     case wrongShape(URL, tensor: String, expected: [Int], found: [Int])
+    /// The tokenizer can produce ids (`ids`) that have no row in the model's embedding (`rows` rows).
+    case vocabularyMismatch(tokenizer: URL, ids: ClosedRange<Int>, weights: URL, rows: Int)
+    /// A shard index names a file outside the model folder (`../…`, an absolute path, a symlink out).
+    case shardOutsideFolder(index: URL, tensor: String, shard: String)
 
     public var description: String {
         func list(_ keys: [String]) -> String {
@@ -33,6 +37,13 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         case .unexpectedWeights(let url, let keys): return "\(url.path): unexpected weights: \(list(keys))"
         case .wrongShape(let url, let tensor, let expected, let found):
             return "\(url.path): tensor '\(tensor)' has shape \(found), expected \(expected)"
+        case .shardOutsideFolder(let index, let tensor, let shard):
+            return "\(index.path): weight_map entry '\(tensor)' names shard '\(shard)', which lies outside the model folder; refused"
+        case .vocabularyMismatch(let tokenizer, let ids, let weights, let rows):
+            let id = ids.lowerBound < 0 ? ids.lowerBound : ids.upperBound
+            let what = tokenizer == weights ? "its token embedding" : "the token embedding in \(weights.path)"
+            return "\(tokenizer.path): the tokenizer can produce token id \(id), but \(what) has \(rows) rows "
+                + "(ids 0…\(rows - 1)); the tokenizer and the model do not belong together"
         }
     }
 }

@@ -37,7 +37,8 @@ public struct CheckpointFolder: @unchecked Sendable {
                 throw CheckpointError.malformedConfig(index, reason: "no \"weight_map\" object")
             }
             for name in Set(weightMap.values).sorted() {
-                files.append(try SafeTensorsFile(url: url.appendingPathComponent(name)))
+                let tensor = weightMap.filter { $0.value == name }.keys.min() ?? ""
+                files.append(try SafeTensorsFile(url: try Self.shard(name, of: url, index: index, tensor: tensor)))
             }
         } else if FileManager.default.fileExists(atPath: url.appendingPathComponent("pytorch_model.bin").path) {
             throw CheckpointError.unreadableFile(url.appendingPathComponent("pytorch_model.bin"),
@@ -49,6 +50,22 @@ public struct CheckpointFolder: @unchecked Sendable {
         var map: [String: Int] = [:]
         for (position, file) in files.enumerated() { for name in file.entries.keys { map[name] = position } }
         fileOfTensor = map
+    }
+
+    /// The file a shard index names, which must lie inside the folder once `..` and symlinks are
+    /// resolved (an index naming `../../etc/passwd` or `/etc/passwd` is refused, not read).
+    ///
+    /// - Throws: ``CheckpointError/shardOutsideFolder(index:tensor:shard:)`` naming the index and the entry.
+    static func shard(_ name: String, of folder: URL, index: URL, tensor: String) throws -> URL {
+        let refused = CheckpointError.shardOutsideFolder(index: index, tensor: tensor, shard: name)
+        guard !name.isEmpty, !name.hasPrefix("/"), !name.hasPrefix("~"), !name.contains("\0") else { throw refused }
+        let root = folder.standardizedFileURL.resolvingSymlinksInPath().path
+        let file = folder.appendingPathComponent(name).standardizedFileURL
+        let resolved = file.resolvingSymlinksInPath().path
+        guard resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/"), file.path.hasPrefix(folder.standardizedFileURL.path + "/") else {
+            throw refused
+        }
+        return file
     }
 
     /// Names of every tensor in the weight files.

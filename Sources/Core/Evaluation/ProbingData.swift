@@ -42,13 +42,20 @@ public struct ProbingData: Sendable {
     }
 
     /// Gathers the rows of every split from the cache.
+    ///
+    /// - Throws: ``NonFiniteActivationError`` when a row holds a NaN or an infinity (a cache built with
+    ///   `--allow-non-finite`), so that no ranking or probe sees one.
     public static func load(store: ActivationStore, dataset: AttributeDataset, layers: [Int]) throws -> ProbingData {
         var splits: [LabeledFeatures] = []
         var dropped = 0
         for split in [DataSplit.train, .dev, .test] {
             let aligned = dataset.rows(for: split) { store.firstRow(fileName: $0, sentenceID: $1) }
             dropped += aligned.droppedForSkippedSentences
-            let parts = try layers.map { try store.rows(aligned.rows, layer: $0) }
+            let parts = try layers.map { layer in
+                let part = try store.rows(aligned.rows, layer: layer)
+                try store.checkFinite(part, rows: aligned.rows, layer: layer)   // rankings and probes need finite values
+                return part
+            }
             splits.append(LabeledFeatures(features: parts.count == 1 ? parts[0] : .concatenatingColumns(parts), labels: aligned.labels))
         }
         return ProbingData(train: splits[0], dev: splits[1], test: splits[2], labelNames: dataset.labels,

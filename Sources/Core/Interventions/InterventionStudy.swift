@@ -64,8 +64,7 @@ public struct InterventionStudy: Sendable {
         let attributes = try settings.attributes.map { try UniMorphAttribute.parse($0, among: UniMorphAttribute.studied) }
         let source = try ModelSource(url: modelURL)
         guard source.objective == .maskedToken else { throw InterventionError.causalModel(source.name) }
-        let model = try source.loadModel()
-        let tokenizer = try source.loadTokenizer()
+        let (model, tokenizer) = try source.load()
         let layers = Array(Set(settings.layers)).sorted()
         for layer in layers where !(0..<model.hiddenStateCount).contains(layer) {
             throw InterventionError.layerOutOfRange(layer, hiddenStates: model.hiddenStateCount)

@@ -116,11 +116,21 @@ public struct EncoderConfig: Decodable, Sendable, Equatable {
             throw CheckpointError.unsupportedSetting(url, key: "position_embedding_type", value: positionEmbeddingType)
         }
         for (key, value) in [("hidden_size", hiddenSize), ("num_hidden_layers", layerCount), ("num_attention_heads", headCount),
-                             ("intermediate_size", intermediateSize), ("vocab_size", vocabSize)] where value <= 0 {
+                             ("intermediate_size", intermediateSize), ("vocab_size", vocabSize),
+                             ("max_position_embeddings", maxPositionEmbeddings), ("type_vocab_size", typeVocabularySize)] where value <= 0 {
             throw CheckpointError.malformedConfig(url, reason: "\(key) must be positive, got \(value)")
         }
         guard hiddenSize % headCount == 0 else {
             throw CheckpointError.malformedConfig(url, reason: "hidden_size \(hiddenSize) is not a multiple of num_attention_heads \(headCount)")
+        }
+        // LayerNorm divides by sqrt(variance + ε): a negative ε makes NaN of a constant row.
+        guard layerNormEpsilon >= 0, layerNormEpsilon.isFinite else {
+            throw CheckpointError.malformedConfig(url, reason: "layer_norm_eps must be a non-negative number, got \(layerNormEpsilon)")
+        }
+        // RoBERTa's positions start at pad_token_id + 1 and must leave room for one token.
+        if family == .roberta, padTokenID < 0 || padTokenID >= maxPositionEmbeddings - 1 {
+            throw CheckpointError.malformedConfig(
+                url, reason: "pad_token_id = \(padTokenID) leaves no positions (positions start at pad_token_id + 1 below max_position_embeddings = \(maxPositionEmbeddings))")
         }
     }
 

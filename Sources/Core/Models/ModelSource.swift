@@ -91,7 +91,7 @@ public enum ModelSource: Sendable, Hashable, CustomStringConvertible {
     public func shape() throws -> Shape {
         switch self {
         case .huggingFace(let folder):
-            let config = try EncoderConfig.load(from: folder.appendingPathComponent("config.json"))
+            let config = try EncoderConfig.load(checkedAgainst: try CheckpointFolder(url: folder))
             return Shape(layerCount: config.layerCount, hiddenSize: config.hiddenSize)
         case .gguf(let file):
             let config = try Gemma3Config(gguf: try GGUFFile(url: file))
@@ -99,7 +99,7 @@ public enum ModelSource: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The model, weights in float32.
+    /// The model, weights in float32 (``load()`` loads it with its tokenizer, checked as a pair).
     public func loadModel() throws -> any LanguageModel {
         switch self {
         case .huggingFace(let folder): return try TransformerEncoder.load(from: folder)

@@ -10,7 +10,7 @@ extension TransformerEncoder {
 
     /// Loads an opened checkpoint folder.
     public static func load(_ folder: CheckpointFolder) throws -> TransformerEncoder {
-        let config = try EncoderConfig.load(from: folder.configURL)
+        let config = try EncoderConfig.load(checkedAgainst: folder)   // sizes against the tensor shapes, before allocating
         var checkpointKey: [String: String] = [:]
         var unexpected: [String] = []
         for name in folder.tensorNames.sorted() {

@@ -22,6 +22,8 @@ struct Embeddings: Sendable {
                         for sequence in 0..<batch.sequenceCount {
                             for (offset, row) in batch.rows(of: sequence).enumerated() {
                                 let id = batch.ids[row], position = firstPosition + offset
+                                // Ids are checked against the rows once per tokenizer pairing (ModelSource.load).
+                                precondition(id >= 0 && id < words.rows, "token id \(id) outside 0..<\(words.rows)")
                                 for i in 0..<width {
                                     out[row * width + i] = w[id * width + i] + p[position * width + i] + t[i]
                                 }

@@ -9,11 +9,14 @@ extension GaussianProbe {
     ///   - features: [examples, featureCount] — all neurons; only the columns in `neurons` are read
     ///   - labels: true label per example, in 0..<classCount
     ///   - neurons: the subset F, in any order (an empty subset predicts from the prior alone)
+    /// - Returns: NaN accuracy and information when a covariance is not positive definite (a probe
+    ///   fitted on NaN or infinite features, see ``isFinite``).
     public func evaluate(features: Tensor, labels: [Int], neurons: [Int]) -> GaussianEvaluation {
         precondition(labels.count == features.rows, "GaussianProbe.evaluate: \(labels.count) labels for \(features.rows) examples")
         precondition(labels.allSatisfy { (0..<classCount).contains($0) }, "GaussianProbe.evaluate: labels outside 0..<\(classCount)")
         guard let scores = logJoint(features: features, neurons: neurons) else {
-            preconditionFailure("GaussianProbe.evaluate: a covariance restricted to \(neurons.count) neurons is not positive definite")
+            return GaussianEvaluation(accuracy: .nan, mutualInformation: .nan, predictions: Array(repeating: 0, count: labels.count),
+                                      crossEntropy: .nan, labelEntropy: .nan)
         }
         return GaussianEvaluation(logJoint: scores, labels: labels, classCount: classCount)
     }
@@ -23,11 +26,10 @@ extension GaussianProbe {
         evaluate(features: features, labels: labels, neurons: Array(0..<featureCount))
     }
 
-    /// Most probable label per example with the neurons in `neurons`.
+    /// Most probable label per example with the neurons in `neurons` (label 0 throughout when a
+    /// covariance is not positive definite: a probe fitted on NaN or infinite features).
     public func predict(features: Tensor, neurons: [Int]) -> [Int] {
-        guard let scores = logJoint(features: features, neurons: neurons) else {
-            preconditionFailure("GaussianProbe.predict: a covariance restricted to \(neurons.count) neurons is not positive definite")
-        }
+        guard let scores = logJoint(features: features, neurons: neurons) else { return Array(repeating: 0, count: features.rows) }
         let c = classCount
         return (0..<features.rows).map { row in
             var best = 0

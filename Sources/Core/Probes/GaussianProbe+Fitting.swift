@@ -66,7 +66,10 @@ extension GaussianProbe {
     /// and bracket it by Cholesky tests of `A + m·I` (doubling m from a round-off-sized start, then
     /// eight bisection steps), so the ridge is within 0.5% of `10·|λ_min|`.
     ///
-    /// - Returns: the ridge added (0 when the matrix was already positive definite).
+    /// A matrix with a NaN or an infinity (from non-finite features) cannot be made positive
+    /// definite: it is left as it is and NaN is returned, without searching.
+    ///
+    /// - Returns: the ridge added (0 when the matrix was already positive definite; NaN when none can be).
     static func makePositiveDefinite(_ matrix: UnsafeMutablePointer<Double>, size n: Int) -> Double {
         var scratch = [Double](repeating: 0, count: n * n)
         func isPositiveDefinite(shift: Double) -> Bool {
@@ -77,19 +80,29 @@ extension GaussianProbe {
             }
         }
         if isPositiveDefinite(shift: 0) { return 0 }
+        // Doubling a shift never helps a matrix with a NaN or an infinity: it would loop for ever.
+        for i in 0..<(n * n) where !matrix[i].isFinite { return .nan }
         var largestDiagonal = 0.0
         for i in 0..<n { largestDiagonal = max(largestDiagonal, abs(matrix[i * n + i])) }
         // Round-off size relative to the diagonal (an all-zero matrix, e.g. a one-example label
         // under the per-label prior, starts from 1e-12).
         var upper = largestDiagonal > 0 ? largestDiagonal * Double.ulpOfOne : 1e-12
-        while !isPositiveDefinite(shift: upper) { upper *= 2 }
+        // A finite matrix is positive definite once the shift passes its spectral radius; the
+        // bound on the shift only guards against round-off that no shift overcomes.
+        while !isPositiveDefinite(shift: upper) {
+            upper *= 2
+            guard upper.isFinite else { return .nan }
+        }
         var lower = upper / 2   // A + lower·I may still fail: λ_min ∈ (−upper, −lower]
         for _ in 0..<8 {
             let middle = (lower + upper) / 2
             if isPositiveDefinite(shift: middle) { upper = middle } else { lower = middle }
         }
         var ridge = ridgeFactor * upper
-        while !isPositiveDefinite(shift: ridge) { ridge *= 2 }
+        while !isPositiveDefinite(shift: ridge) {
+            ridge *= 2
+            guard ridge.isFinite else { return .nan }
+        }
         for i in 0..<n { matrix[i * n + i] += ridge }
         return ridge
     }

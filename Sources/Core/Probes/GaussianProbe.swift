@@ -151,6 +151,12 @@ public struct GaussianProbe: Sendable {
         self.priorKind = priorKind
     }
 
+    /// Whether every parameter is finite: false for a probe fitted on NaN or infinite features,
+    /// whose evaluations are NaN (rankings and probes on such data end at once instead of looping).
+    public var isFinite: Bool {
+        ridges.allSatisfy(\.isFinite) && means.allSatisfy(\.isFinite) && covariances.allSatisfy(\.isFinite)
+    }
+
     /// Whether a label had training examples (labels without any are never predicted).
     public func isTrained(_ label: Int) -> Bool { prior[label] > 0 }
 

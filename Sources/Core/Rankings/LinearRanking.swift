@@ -24,7 +24,7 @@ public enum LinearRanking {
         var perLabel: [(order: [Int], cumulative: [Double], total: Double)] = []
         for label in 0..<c {
             let magnitudes = (0..<d).map { Double(abs(weights[label, $0])) }
-            let order = (0..<d).sorted { magnitudes[$0] != magnitudes[$1] ? magnitudes[$0] > magnitudes[$1] : $0 < $1 }
+            let order = NeuronRanking.descendingOrder(magnitudes, among: Array(0..<d))
             var running = 0.0
             let cumulative = order.map { running += magnitudes[$0]; return running }
             perLabel.append((order, cumulative, running))
@@ -39,7 +39,7 @@ public enum LinearRanking {
                 while count < d && label.cumulative[count - 1] < target { count += 1 }
                 for neuron in label.order.prefix(count) where !seen.contains(neuron) { fresh.insert(neuron) }
             }
-            let added = fresh.sorted { score[$0] != score[$1] ? score[$0] > score[$1] : $0 < $1 }
+            let added = NeuronRanking.descendingOrder(score, among: Array(fresh))
             ordering += added
             seen.formUnion(added)
         }

@@ -26,10 +26,19 @@ public struct NeuronRanking: Sendable, Codable, Equatable {
     /// A short label such as `probeless` or `probeless↑` (bottom-to-top).
     public var name: String { method.rawValue + (reversed ? "↑" : "") }
 
-    /// Orders neurons by descending score, ties by ascending index (deterministic).
+    /// Orders neurons by descending score, ties by ascending index (deterministic); NaN scores (from
+    /// NaN features) come last, so the comparison stays a strict order.
     public static func byDescendingScore(_ scores: [Double], method: RankingMethod) -> NeuronRanking {
-        let order = scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
-        return NeuronRanking(method: method, order: order, scores: scores)
+        NeuronRanking(method: method, order: descendingOrder(scores, among: Array(scores.indices)), scores: scores)
+    }
+
+    /// `indices` by descending `values[i]`, ties by ascending index, NaN values last.
+    static func descendingOrder(_ values: [Double], among indices: [Int]) -> [Int] {
+        indices.sorted { a, b in
+            let x = values[a], y = values[b]
+            if x.isNaN != y.isNaN { return y.isNaN }
+            return x != y && !x.isNaN ? x > y : a < b
+        }
     }
 }
 

@@ -138,6 +138,7 @@ public struct SentencePieceBPETokenizer: Tokenizer {
 
     public var vocabularySize: Int { pipeline.idToToken.count }
     public var padID: Int { pipeline.padID }
+    public var idRange: ClosedRange<Int> { pipeline.idRange }
     public func id(of token: String) -> Int? { pipeline.id(of: token) }
     public func token(of id: Int) -> String? { pipeline.token(of: id) }
 }

@@ -15,6 +15,9 @@ public protocol Tokenizer: Sendable {
     var vocabularySize: Int { get }
     /// The id used to pad batches.
     var padID: Int { get }
+    /// Every id ``encode(text:)`` and ``encode(words:)`` can produce: the vocabulary, the added
+    /// tokens and the special tokens put around a sequence (checked against a model's embedding rows).
+    var idRange: ClosedRange<Int> { get }
     /// The id of a vocabulary or added token string.
     func id(of token: String) -> Int?
     /// The string of an id.

@@ -15,20 +15,29 @@ public enum TokenizerLoader {
     ///   uses a component this package does not implement.
     public static func load(folder: URL) throws -> any Tokenizer {
         let fileManager = FileManager.default
-        let tokenizerJSON = folder.appendingPathComponent("tokenizer.json")
-        let vocabText = folder.appendingPathComponent("vocab.txt")
         let config = folder.appendingPathComponent("tokenizer_config.json")
         let configJSON = fileManager.fileExists(atPath: config.path) ? try TokenizerJSON.read(config) : nil
-        if fileManager.fileExists(atPath: tokenizerJSON.path) {
+        switch vocabularyFile(in: folder) {
+        case let tokenizerJSON? where tokenizerJSON.lastPathComponent == "tokenizer.json":
             return try load(tokenizerJSON: tokenizerJSON, config: configJSON)
-        }
-        if fileManager.fileExists(atPath: vocabText.path) {
+        case let vocabText?:
             let specialMap = folder.appendingPathComponent("special_tokens_map.json")
             let specialJSON = fileManager.fileExists(atPath: specialMap.path) ? try TokenizerJSON.read(specialMap) : nil
             return try load(vocabText: vocabText, config: configJSON, specialTokensMap: specialJSON)
+        case nil:
+            throw TokenizerError.noTokenizerFiles(folder: folder)
         }
-        throw TokenizerError.noTokenizerFiles(folder: folder)
     }
+
+    /// The file whose vocabulary ``load(folder:)`` reads: `tokenizer.json`, else `vocab.txt` (nil: neither).
+    public static func vocabularyFile(in folder: URL) -> URL? {
+        ["tokenizer.json", "vocab.txt"].lazy.map { folder.appendingPathComponent($0) }
+            .first { FileManager.default.fileExists(atPath: $0.path) }
+    }
+
+    /// Ids of a vocabulary file lie below this (2²⁴, as for a GGUF vocabulary): the largest
+    /// vocabularies in use have about 2¹⁸ entries.
+    public static let maximumID = 1 << 24
 
     // MARK: - tokenizer.json
 
@@ -138,8 +147,9 @@ public enum TokenizerLoader {
         guard case let .object(raw) = vocabJSON.value else { throw vocabJSON.invalid("an object of token: id") }
         guard !raw.isEmpty else { throw TokenizerError.emptyVocabulary(file: json.file) }
         return try raw.members.map { token, value in
-            guard let id = TokenizerJSON.integer(value), id >= 0 else {
-                throw TokenizerError.invalidValue(file: json.file, key: vocabJSON.childPath(token), expected: "a non-negative integer id")
+            // Ids index an array of tokens: one near 2⁶³ must not become an allocation.
+            guard let id = TokenizerJSON.integer(value), id >= 0, id < maximumID else {
+                throw TokenizerError.invalidValue(file: json.file, key: vocabJSON.childPath(token), expected: "an integer id in 0..<\(maximumID)")
             }
             return (token, id)
         }

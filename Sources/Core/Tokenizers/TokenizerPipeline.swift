@@ -11,6 +11,8 @@ struct TokenizerPipeline<Model: SubwordModel>: Sendable {
     let idToToken: [String]
     /// Id of every token string (added tokens first, then the model's vocabulary).
     let tokenToID: [String: Int]
+    /// Every id the pipeline can produce: the vocabulary, added tokens and the post-processor's ids.
+    let idRange: ClosedRange<Int>
     /// Whether pre-tokenization asks if a piece starts the input (Metaspace `first`).
     private let needsOrigin: Bool
     /// Added tokens matched in raw text (`normalized: false`).
@@ -59,6 +61,8 @@ struct TokenizerPipeline<Model: SubwordModel>: Sendable {
         }
         self.idToToken = idToToken
         self.tokenToID = tokenToID
+        let special = postProcessor.prefix + postProcessor.suffix
+        idRange = min(0, special.min() ?? 0)...max(idToToken.count - 1, special.max() ?? 0)
     }
 
     /// Tokenizes running text with special tokens.

@@ -50,7 +50,8 @@ enum AgreeCommand: Command {
                 return taken[pair.condition]! <= limit
             }
         }
-        let predictor = try NextTokenPredictor(model: try source.loadModel(), tokenizer: try source.loadTokenizer())
+        let (model, tokenizer) = try source.load()
+        let predictor = try NextTokenPredictor(model: model, tokenizer: tokenizer)
         let bar = ProgressBar("scoring", total: pairs.count, unit: "pairs", quiet: quiet)
         let started = Date()
         let scores = try AgreementScorer(predictor: predictor).score(pairs) { bar.advance(by: $0) }

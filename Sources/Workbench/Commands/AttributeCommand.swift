@@ -36,9 +36,9 @@ enum AttributeCommand: Command {
         let out = URL(fileURLWithPath: try arguments.option("out") ?? "results/attribute", isDirectory: true)
         let prompt = try arguments.positionals().joined(separator: " ")
         guard !prompt.trimmingCharacters(in: .whitespaces).isEmpty else { throw UsageError("give a prompt, e.g. workbench attribute \"The keys to the cabinet\" --compare are,is") }
-        let model = try source.loadModel()
+        let (model, tokenizer) = try source.load()
         let sites = try siteTexts.isEmpty ? [ModelSite.residual(model.layerCount / 2)] : siteTexts.map(parseSite)
-        var attribution = try UnitAttribution(model: model, tokenizer: try source.loadTokenizer())
+        var attribution = try UnitAttribution(model: model, tokenizer: tokenizer)
         attribution.settings.steps = steps
         print("model   \(source.name) (\(model.summary))")
         print("prompt  \(prompt)")

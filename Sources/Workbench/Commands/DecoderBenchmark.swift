@@ -29,8 +29,7 @@ struct DecoderBenchmark {
             throw UsageError("bench decoder times a GGUF model (transformers and llama.cpp read the same file); \(model) is \(source)")
         }
         let started = Date()
-        let languageModel = try source.loadModel()
-        let tokenizer = try source.loadTokenizer()
+        let (languageModel, tokenizer) = try source.load()
         let loaded = BenchmarkMeasures.residentMemoryBytes()
         print(String(format: "model      %@ (%@), loaded in %.1f s, %@ resident", languageModel.summary, file.lastPathComponent,
                      Date().timeIntervalSince(started), BenchmarkMeasures.formatBytes(loaded)))

@@ -26,6 +26,8 @@ enum ExtractCommand: Command {
           --cache DIR        cache root (default: $NEURON_CACHE or ~/.cache/neuron-workbench)
           --export DIR       also write NumPy .npy arrays (one per layer, [words, hidden]),
                              words.tsv and manifest.json there
+          --allow-non-finite cache word vectors with NaN or infinite values instead of stopping
+                             at the first one (rankings and probes still refuse them)
           --quiet            no progress bar
         """
 
@@ -48,12 +50,13 @@ enum ExtractCommand: Command {
         let cacheRoot = try arguments.option("cache")
         let export = try arguments.option("export")
         let quiet = arguments.flag("quiet")
+        let allowNonFinite = arguments.flag("allow-non-finite")
         var files = try arguments.positionals().map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
         if files.isEmpty { files = try defaultTreebank(udRoot: udRoot) }
 
         let cache = cacheRoot.map { ActivationCache(root: URL(fileURLWithPath: $0).appendingPathComponent("activations")) } ?? ActivationCache()
         let request = ExtractionRequest(modelFolder: model, corpusFiles: files, layers: layers, site: site,
-                                        aggregation: aggregation, dtype: dtype)
+                                        aggregation: aggregation, dtype: dtype, allowNonFinite: allowNonFinite)
         let store = try cache.activations(for: request, showProgress: !quiet, log: { print($0) })
         let manifest = store.manifest
         print("model      \(manifest.model.name) (\(manifest.model.modelType), \(manifest.model.hiddenStateCount) hidden states × \(manifest.model.hiddenSize))")

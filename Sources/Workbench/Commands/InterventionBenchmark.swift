@@ -26,8 +26,7 @@ struct InterventionBenchmark {
         let modelURL = ModelCatalog.resolve(model)
         let source = try ModelSource(url: modelURL)
         guard source.objective == .maskedToken else { throw InterventionError.causalModel(source.name) }
-        let model = try source.loadModel()
-        let tokenizer = try source.loadTokenizer()
+        let (model, tokenizer) = try source.load()
         let corpus = try LanguageCorpus.load(language: language, from: registry)
         let store = try ActivationCache().activations(for: ExtractionRequest(modelFolder: modelURL, corpusFiles: corpus.fileURLs, layers: [layer]),
                                                       log: { print($0) })

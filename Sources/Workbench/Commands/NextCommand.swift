@@ -25,7 +25,8 @@ enum NextCommand: Command {
         let compare = try arguments.option("compare").map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
         let prompt = try arguments.positionals().joined(separator: " ")
         guard !prompt.trimmingCharacters(in: .whitespaces).isEmpty else { throw UsageError("give a prompt, e.g. workbench next \"The keys to the cabinet\"") }
-        let predictor = try NextTokenPredictor(model: try source.loadModel(), tokenizer: try source.loadTokenizer())
+        let (model, tokenizer) = try source.load()
+        let predictor = try NextTokenPredictor(model: model, tokenizer: tokenizer)
         print("model   \(source.name) (\(predictor.model.summary))")
         print("prompt  \(prompt)\n")
         let predictions = try predictor.top(after: prompt, count: top)

@@ -34,6 +34,7 @@ extension Gemma3Config {
                                                      value: "\(try file.int(key("attention.value_length"))) (≠ key_length \(headSize))")
         }
         if let problem = problems().first { throw CheckpointError.malformedConfig(file.url, reason: problem) }
+        try check(against: file)
     }
 }
 
