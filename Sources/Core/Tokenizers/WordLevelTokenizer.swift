@@ -11,6 +11,7 @@ public struct WordLevelTokenizer: Tokenizer {
     public func encode(words: [String]) -> Encoding { pipeline.encode(words: words) }
     public var vocabularySize: Int { pipeline.idToToken.count }
     public var padID: Int { pipeline.padID }
+    public var idRange: ClosedRange<Int> { pipeline.idRange }
     public func id(of token: String) -> Int? { pipeline.id(of: token) }
     public func token(of id: Int) -> String? { pipeline.token(of: id) }
 }
