@@ -46,6 +46,8 @@ struct ExtractCommandTests {
         (["extract", "--layers", "two"], "--layers expects numbers"),
         (["extract", "--frobnicate"], "unknown option --frobnicate"),
         (["frobnicate"], "unknown command 'frobnicate'"),
+        (["extract", "--model", WorkbenchProcess.fixtures.appendingPathComponent("models/bert-cased-tiny").path, "/dev/null"],
+         "error: /dev/null: cannot read CoNLL-U file: a device, not a regular file"),
     ])
     func badInput(arguments: [String], message: String) throws {
         let result = try WorkbenchProcess.run(arguments)

@@ -80,7 +80,7 @@ public struct ActivationCache: Sendable {
         let modelHash = try source.contentHash()
         var corpusHashes: [String] = []
         for url in request.corpusFiles {
-            guard FileManager.default.fileExists(atPath: url.path) else { throw CoNLLUError.unreadable(file: url.path, reason: "no such file") }
+            try CoNLLUReader.checkFile(url)   // before the model loads: /dev/null or a folder is named at once
             corpusHashes.append(try ContentHash.ofFile(url))
         }
         let key = ContentHash.combine(["activations-v\(ActivationManifest.currentFormat)", modelHash] + corpusHashes

@@ -30,34 +30,55 @@ public struct SafeTensorsFile: Sendable {
         guard fileSize >= 8, let prefix = try? handle.read(upToCount: 8), prefix.count == 8 else {
             throw CheckpointError.malformedHeader(url, reason: "file shorter than 8 bytes")
         }
-        let headerLength = prefix.withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
-        guard headerLength > 0, headerLength <= fileSize - 8 else {
-            throw CheckpointError.malformedHeader(url, reason: "header length \(headerLength) exceeds file size \(fileSize)")
+        // Unsigned, as stored: 2⁶⁴ − 1 is a length, not −1.
+        let headerLength = prefix.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        guard headerLength > 0 else { throw CheckpointError.malformedHeader(url, reason: "header length 0 (no header)") }
+        guard headerLength <= UInt64(fileSize - 8) else {
+            throw CheckpointError.malformedHeader(url, reason: "header length \(headerLength) exceeds the file size (\(fileSize) bytes)")
         }
-        guard let headerData = try? handle.read(upToCount: headerLength), headerData.count == headerLength,
-              let json = try? JSONSerialization.jsonObject(with: headerData) else {
-            throw CheckpointError.malformedHeader(url, reason: "header is not JSON")
+        let length = Int(headerLength)
+        guard let headerData = try? handle.read(upToCount: length), headerData.count == length else {
+            throw CheckpointError.malformedHeader(url, reason: "header unreadable")
         }
-        guard let header = json as? [String: Any] else { throw CheckpointError.malformedHeader(url, reason: "header is not an object") }
-        let payload = fileSize - 8 - headerLength
+        let json: JSONValue
+        do { json = try JSONValue.parse([UInt8](headerData), rejectingDuplicateKeys: true) } catch let error as JSONValue.SyntaxError {
+            if let duplicate = error.duplicate {
+                throw CheckpointError.malformedHeader(url, reason: duplicate.depth == 0 ? "tensor name '\(duplicate.key)' appears twice"
+                                                                                        : "key '\(duplicate.key)' appears twice in one entry")
+            }
+            throw CheckpointError.malformedHeader(url, reason: "header is not JSON (\(error))")
+        }
+        guard case .object(let header) = json else { throw CheckpointError.malformedHeader(url, reason: "header is not an object") }
+        let payload = fileSize - 8 - length
         var entries: [String: Entry] = [:]
-        for (name, value) in header where name != "__metadata__" {
-            guard let object = value as? [String: Any],
-                  let dtype = object["dtype"] as? String,
-                  let shape = (object["shape"] as? [NSNumber])?.map({ $0.intValue }),
-                  let offsets = (object["data_offsets"] as? [NSNumber])?.map({ $0.intValue }), offsets.count == 2
+        for (name, value) in header.members where name != "__metadata__" {
+            guard case .object(let object) = value, case .string(let dtype)? = object["dtype"],
+                  case .array(let shapeValues)? = object["shape"], case .array(let offsetValues)? = object["data_offsets"],
+                  offsetValues.count == 2
             else { throw CheckpointError.malformedHeader(url, reason: "entry '\(name)' lacks dtype, shape or data_offsets") }
-            guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= payload else {
+            let shape = shapeValues.compactMap { $0.integer.flatMap { $0 >= 0 ? $0 : nil } }
+            let offsets = offsetValues.compactMap { $0.integer.flatMap { $0 >= 0 ? $0 : nil } }
+            guard shape.count == shapeValues.count, shape.count <= 8 else {
+                throw CheckpointError.malformedHeader(url, reason: "entry '\(name)': shape must list at most 8 non-negative integers")
+            }
+            guard offsets.count == 2, offsets[0] <= offsets[1], offsets[1] <= payload else {
                 throw CheckpointError.tensorOutOfBounds(url, tensor: name)
             }
-            if let width = Self.byteWidth(dtype), shape.reduce(1, *) * width != offsets[1] - offsets[0] {
+            // The element count must not overflow: a shape of [2⁴⁰, 2⁴⁰] is an error, not a trap.
+            var count = 1
+            for dimension in shape {
+                let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+                guard !overflow, product <= payload else { throw CheckpointError.tensorOutOfBounds(url, tensor: name) }
+                count = product
+            }
+            if let width = Self.byteWidth(dtype), count * width != offsets[1] - offsets[0] {
                 throw CheckpointError.malformedHeader(url, reason: "entry '\(name)': \(shape) × \(dtype) ≠ \(offsets[1] - offsets[0]) bytes")
             }
             entries[name] = Entry(dtype: dtype, shape: shape, byteRange: offsets[0]..<offsets[1])
         }
         self.url = url
         self.entries = entries
-        self.dataStart = 8 + headerLength
+        self.dataStart = 8 + length
     }
 
     static func byteWidth(_ dtype: String) -> Int? {

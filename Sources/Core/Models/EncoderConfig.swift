@@ -58,6 +58,10 @@ public struct EncoderConfig: Decodable, Sendable, Equatable {
         positionEmbeddingType = try c.decodeIfPresent(String.self, forKey: .positionEmbeddingType) ?? "absolute"
     }
 
+    /// The keys whose values are integers.
+    static let integerKeys: [String] = [CodingKeys.vocabSize, .hiddenSize, .layerCount, .headCount, .intermediateSize,
+                                        .maxPositionEmbeddings, .typeVocabularySize, .padTokenID].map(\.rawValue)
+
     /// Model types this encoder implementation runs.
     public static let supportedModelTypes = ["bert", "roberta", "xlm-roberta", "camembert"]
 
@@ -65,11 +69,22 @@ public struct EncoderConfig: Decodable, Sendable, Equatable {
     public static func load(from url: URL) throws -> EncoderConfig {
         let data: Data
         do { data = try Data(contentsOf: url) } catch { throw CheckpointError.missingFile(url) }
+        let json: JSONValue
+        do { json = try JSONValue.parse([UInt8](data)) } catch {
+            throw CheckpointError.malformedConfig(url, reason: "not valid JSON (\(error))")
+        }
+        guard case .object(let object) = json else { throw CheckpointError.malformedConfig(url, reason: "not a JSON object") }
         // The architecture first: a GPT-2 or Gemma config lacks BERT's keys, and "missing key
         // hidden_size" would hide the real problem.
         if let kind = try? JSONDecoder().decode(ModelKind.self, from: data), let modelType = kind.modelType,
            !supportedModelTypes.contains(modelType) {
             throw CheckpointError.unsupportedArchitecture(url, modelType: modelType, supported: supportedModelTypes)
+        }
+        // JSONDecoder calls 16.5 for an Int "not valid JSON"; say which key and what it holds.
+        for key in integerKeys {
+            if let value = object[key], case .number(let number) = value, value.integer == nil {
+                throw CheckpointError.malformedConfig(url, reason: "key \(key) must be an integer, got \(number)")
+            }
         }
         let config: EncoderConfig
         do { config = try JSONDecoder().decode(EncoderConfig.self, from: data) } catch let error as DecodingError {

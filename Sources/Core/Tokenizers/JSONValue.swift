@@ -1,6 +1,7 @@
 /// A parsed JSON value.
 ///
-/// Tokenizer files are read with this small parser rather than `JSONSerialization`, which on
+/// Tokenizer files, model configs and safetensors headers are read with this small parser (it can
+/// also refuse duplicate keys, which `JSONSerialization` drops silently) rather than `JSONSerialization`, which on
 /// Linux hands long decimals back as `NSDecimalNumber` and loses the last bits of piece scores;
 /// Viterbi ties then break differently from the reference. Numbers here go through
 /// `Double(_: String)`, which rounds correctly.
@@ -17,15 +18,26 @@ enum JSONValue: Sendable {
         /// Byte offset of the problem.
         var offset: Int
         var message: String
+        /// The key that appeared twice in one object, and that object's depth (0: the top level),
+        /// when duplicates are refused.
+        var duplicate: (key: String, depth: Int)? = nil
         var description: String { "\(message) at byte \(offset)" }
+    }
+
+    /// A number that is an integer (and exact in a Double), else nil.
+    var integer: Int? {
+        guard case let .number(number) = self, number.rounded() == number, abs(number) < 1e15 else { return nil }
+        return Int(number)
     }
 
     /// Parses UTF-8 JSON text.
     ///
+    /// - Parameter rejectingDuplicateKeys: throw when an object repeats a key (otherwise the last wins).
     /// - Throws: ``SyntaxError`` with the byte offset of the first problem.
-    static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+    static func parse(_ bytes: [UInt8], rejectingDuplicateKeys: Bool = false) throws -> JSONValue {
         try bytes.withUnsafeBufferPointer { buffer in
             var parser = Parser(bytes: buffer)
+            parser.rejectsDuplicates = rejectingDuplicateKeys
             parser.skipWhitespace()
             let value = try parser.value(depth: 0)
             parser.skipWhitespace()
@@ -38,6 +50,7 @@ enum JSONValue: Sendable {
     private struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
         var position = 0
+        var rejectsDuplicates = false
 
         init(bytes: UnsafeBufferPointer<UInt8>) {
             self.bytes = bytes
@@ -208,6 +221,7 @@ enum JSONValue: Sendable {
         mutating func object(depth: Int) throws -> JSONValue {
             position += 1
             var members: [(key: String, value: JSONValue)] = []
+            var seenKeys = Set<[UInt8]>()
             skipWhitespace()
             if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
                 position += 1
@@ -221,6 +235,14 @@ enum JSONValue: Sendable {
                 guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected :") }
                 position += 1
                 skipWhitespace()
+                if rejectsDuplicates {
+                    // Byte-exact keys, as the members themselves keep them.
+                    guard seenKeys.insert(Array(key.utf8)).inserted else {
+                        var duplicate = error("duplicate key \"\(key)\"")
+                        duplicate.duplicate = (key, depth)
+                        throw duplicate
+                    }
+                }
                 members.append((key, try value(depth: depth + 1)))
                 skipWhitespace()
                 guard position < bytes.count else { throw error("unterminated object") }

@@ -126,10 +126,7 @@ struct TokenizerJSON {
     }
 
     /// A JSON number as an `Int` when it is integral.
-    static func integer(_ value: JSONValue) -> Int? {
-        guard case let .number(number) = value, number.rounded() == number, abs(number) < 1e15 else { return nil }
-        return Int(number)
-    }
+    static func integer(_ value: JSONValue) -> Int? { value.integer }
 
     /// A special-token entry of a config file: either `"[CLS]"` or `{"content": "[CLS]", …}`.
     func tokenContent() throws -> String {

@@ -117,7 +117,7 @@ struct CoNLLUReaderTests {
         ("\(good)\n" + row("2", "b", "b", "X", "_", "Case=Nom|=x", "1", "dep", "_", "_"), 2, 20),
         ("\(good)\n" + row("2", "", "b", "X", "_", "_", "1", "dep", "_", "_"), 2, 3),
         ("\(good)\n" + row("3-2", "b", "_", "_", "_", "_", "_", "_", "_", "_"), 2, 1),
-        ("\n\n\(good)\n" + row("2", "b", "b", "X", "_", "_", "9", "dep", "_", "_"), 4, 0),
+        ("\n\n\(good)\n" + row("2", "b", "b", "X", "_", "_", "9", "dep", "_", "_"), 4, 13),
     ])
     func malformed(text: String, line: Int, column: Int) {
         let error = Self.error(for: text)
@@ -125,6 +125,24 @@ struct CoNLLUReaderTests {
         #expect(error?.location.file == "bad.conllu")
         #expect(error?.location.line == line)
         #expect(error?.location.column == column)
+    }
+
+    @Test("a HEAD past the sentence's words says so, with file, line and column")
+    func headPastSentence() {
+        let text = "# sent_id = s\n\(Self.good)\n" + row("2", "b", "b", "X", "_", "_", "42", "dep", "_", "_") + "\n\n"
+        let error = Self.error(for: text)
+        #expect(error == .headPastSentence(file: "bad.conllu", line: 3, column: 13, head: 42, wordCount: 2))
+        #expect(error?.description == "bad.conllu:3:13: HEAD 42 is past the end of the sentence, which has 2 words")
+    }
+
+    @Test("a device, a folder or a missing path is named as given, with the reason", arguments: [
+        ("/dev/null", "/dev/null: cannot read CoNLL-U file: a device, not a regular file"),
+        ("/tmp", "/tmp: cannot read CoNLL-U file: a folder, not a CoNLL-U file"),
+        ("/nonexistent/missing.conllu", "/nonexistent/missing.conllu: cannot read CoNLL-U file: no such file"),
+    ])
+    func notARegularFile(path: String, message: String) {
+        let error = #expect(throws: CoNLLUError.self) { try CoNLLUReader.read(URL(fileURLWithPath: path)) }
+        #expect(error?.description == message)
     }
 
     @Test("a multiword range past the sentence's last word is an error")

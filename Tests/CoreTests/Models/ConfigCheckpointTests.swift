@@ -36,6 +36,17 @@ struct ConfigCheckpointTests {
         #expect(text.hasSuffix(": " + message), "\(text)")
     }
 
+    @Test("a size that is valid JSON but not an integer names the key and the value", arguments: [
+        ("hidden_size", "16.5", "key hidden_size must be an integer, got 16.5"),
+        ("num_hidden_layers", "1e30", "key num_hidden_layers must be an integer, got 1e+30"),
+        ("pad_token_id", "0.25", "key pad_token_id must be an integer, got 0.25"),
+    ])
+    func nonIntegerSize(key: String, raw: String, message: String) throws {
+        let text = try configError(key, raw)
+        #expect(text.hasSuffix(": " + message), "\(text)")
+        #expect(!text.contains("not valid JSON"), "\(text)")
+    }
+
     @Test("a RoBERTa pad_token_id that leaves no positions is refused")
     func robertaPadding() throws {
         for raw in ["-5", "65", "100000"] {

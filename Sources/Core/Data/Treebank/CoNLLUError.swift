@@ -16,6 +16,8 @@ public enum CoNLLUError: Error, CustomStringConvertible, Equatable {
     case badRange(file: String, line: Int, column: Int, text: String)
     /// The HEAD column is neither `_` nor a non-negative integer.
     case badHead(file: String, line: Int, column: Int, text: String)
+    /// The HEAD column names a word past the end of its sentence of `wordCount` words.
+    case headPastSentence(file: String, line: Int, column: Int, head: Int, wordCount: Int)
     /// A FEATS item without `=`, or with an empty name or value.
     case badFeature(file: String, line: Int, column: Int, text: String)
     /// A required column (FORM) is empty.
@@ -32,6 +34,7 @@ public enum CoNLLUError: Error, CustomStringConvertible, Equatable {
             let .unexpectedID(file, line, column, _, _),
             let .badRange(file, line, column, _),
             let .badHead(file, line, column, _),
+            let .headPastSentence(file, line, column, _, _),
             let .badFeature(file, line, column, _),
             let .emptyField(file, line, column, _):
             return (file, line, column)
@@ -55,6 +58,8 @@ public enum CoNLLUError: Error, CustomStringConvertible, Equatable {
             return "\(place): bad multiword range '\(text)'"
         case let .badHead(_, _, _, text):
             return "\(place): bad HEAD '\(text)' (expected '_' or a non-negative integer)"
+        case let .headPastSentence(_, _, _, head, wordCount):
+            return "\(place): HEAD \(head) is past the end of the sentence, which has \(wordCount) word\(wordCount == 1 ? "" : "s")"
         case let .badFeature(_, _, _, text):
             return "\(place): bad FEATS item '\(text)' (expected Name=Value)"
         case let .emptyField(_, _, _, name):

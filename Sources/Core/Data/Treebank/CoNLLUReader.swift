@@ -17,13 +17,35 @@ public enum CoNLLUReader {
     ///
     /// - Throws: ``CoNLLUError`` when the file cannot be read or a line is malformed.
     public static func read(_ url: URL) throws -> TreebankFile {
+        try checkFile(url)
         let data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw CoNLLUError.unreadable(file: url.lastPathComponent, reason: error.localizedDescription)
+            throw CoNLLUError.unreadable(file: url.path, reason: ErrorMessage.reason(error))
         }
         return try parse(data, url: url)
+    }
+
+    /// Checks that `url` is a regular file that can be read (a treebank is read twice: hashed for
+    /// the cache key, then parsed, so a pipe or a device such as /dev/null cannot stand in for one).
+    ///
+    /// - Throws: ``CoNLLUError/unreadable(file:reason:)`` naming the path as given.
+    public static func checkFile(_ url: URL) throws {
+        var status = stat()
+        guard stat(url.path, &status) == 0 else {
+            throw CoNLLUError.unreadable(file: url.path, reason: errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
+        }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG:
+            guard access(url.path, R_OK) == 0 else { throw CoNLLUError.unreadable(file: url.path, reason: String(cString: strerror(errno))) }
+        case S_IFDIR:
+            throw CoNLLUError.unreadable(file: url.path, reason: "a folder, not a CoNLL-U file")
+        case S_IFCHR, S_IFBLK:
+            throw CoNLLUError.unreadable(file: url.path, reason: "a device, not a regular file")
+        default:
+            throw CoNLLUError.unreadable(file: url.path, reason: "a pipe or socket, not a regular file")
+        }
     }
 
     /// Parses CoNLL-U text as if it had been read from `url` (used in errors and default ids).
@@ -55,6 +77,8 @@ extension CoNLLUReader {
         private var text: String?
         private var words: [TreebankWord] = []
         private var wordLines: [Int] = []
+        /// The 1-based column of each word's HEAD field (for an error found when the sentence ends).
+        private var headColumns: [Int] = []
         private var tokens: [MultiwordToken] = []
         private var tokenLines: [Int] = []
         private var comments: [String] = []
@@ -255,6 +279,7 @@ extension CoNLLUReader {
                     id: first, form: form, lemma: lemma, upos: upos, xpos: xpos, features: features,
                     head: head, relation: relation, misc: misc))
             wordLines.append(number)
+            headColumns.append(column(line, bounds[6].lowerBound))
         }
 
         /// `(first, separator, second)`: separator 0 for a plain integer, `-` or `.` otherwise.
@@ -292,6 +317,7 @@ extension CoNLLUReader {
                 text = nil
                 words.removeAll(keepingCapacity: true)
                 wordLines.removeAll(keepingCapacity: true)
+                headColumns.removeAll(keepingCapacity: true)
                 tokens.removeAll(keepingCapacity: true)
                 tokenLines.removeAll(keepingCapacity: true)
                 comments.removeAll(keepingCapacity: true)
@@ -310,7 +336,8 @@ extension CoNLLUReader {
             }
             for (index, word) in words.enumerated() {
                 if let head = word.head, head > words.count {
-                    throw CoNLLUError.badHead(file: fileName, line: wordLines[index], column: 0, text: String(head))
+                    throw CoNLLUError.headPastSentence(file: fileName, line: wordLines[index], column: headColumns[index],
+                                                       head: head, wordCount: words.count)
                 }
             }
             sentences.append(
