@@ -14,6 +14,7 @@ let commands: [any Command.Type] = [
     NextCommand.self,
     AttributeCommand.self,
     AgreeCommand.self,
+    MaskCommand.self,
 ]
 
 @MainActor func printHelp() {

@@ -43,8 +43,12 @@ extension DifferentiableLanguageModel {
     ///
     /// The run below the site is the plain run loop (edits at or before the site apply, nothing is
     /// kept); from the site up, each block keeps its trace for the pullback.
+    /// - Parameter start: a hidden state at or below the site to begin from, before any edit at its
+    ///   own site (what a caller that already ran the lower blocks for the same batch passes, so that
+    ///   they run once); edits below it would be skipped, so there must be none.
     /// - Precondition: no edit after the site (its pullback would be needed); the model has a head.
-    public func gradient(_ batch: PackedBatch, at site: ModelSite, edits: [ModelSite: SiteEdit] = [:], rows: [Int],
+    public func gradient(_ batch: PackedBatch, at site: ModelSite, from start: (layer: Int, state: Tensor)? = nil,
+                         edits: [ModelSite: SiteEdit] = [:], rows: [Int],
                          vocabulary: [Int]?, loss: LogitLoss) -> SiteGradient {
         precondition(hasOutputHead, "gradient: the model has no output head")
         precondition(site.layer >= 0 && site.layer <= layerCount, "gradient: \(site) outside the model's \(layerCount) blocks")
@@ -62,7 +66,12 @@ extension DifferentiableLanguageModel {
         }
         // Below the site: the plain loop.
         let firstTraced = mlpLayer ?? (site.layer + 1)
-        var hidden = run(batch, upTo: firstTraced - 1, edits: edits)
+        if let start {
+            precondition(start.layer <= firstTraced - 1, "gradient: a start at hidden state \(start.layer) lies above the site \(site)")
+            precondition(edits.keys.allSatisfy { $0 == .residual(start.layer) || $0.layer > start.layer },
+                         "gradient: an edit below the start state \(start.layer) would be skipped")
+        }
+        var hidden = run(batch, from: start, upTo: firstTraced - 1, edits: edits)
         var state = hidden
         var pullbacks: [LayerPullback] = []
         if firstTraced <= layerCount {

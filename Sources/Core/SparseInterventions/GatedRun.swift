@@ -1,0 +1,174 @@
+import Foundation
+
+/// The objective every sparse-intervention method shares, on one batch: the model run with
+/// ĥ = (1 − m) ⊙ h + m ⊙ b at the edit rows of each example (m per example, b shared), the loss
+/// ℓ = L_ratio + w·KL per example, and — when asked — its gradient with respect to every gate and
+/// to b (through the model's pullbacks).
+///
+/// L_ratio = p(d)/p(t) = exp(logit d − logit t) at the target row (the softmax normaliser cancels);
+/// its exponent is clamped at 10 (a ratio of 22,026) so that a confident example cannot overflow.
+/// KL(p_original ‖ p_intervened) is averaged over the rows an edit can change (from the first
+/// edited row to the target, target included), full vocabulary; rows before the edit are equal in
+/// a causal model and are not computed.
+struct GatedRun {
+    let model: any DifferentiableLanguageModel
+    let site: ModelSite
+    let steps: InterventionSteps
+    let klWeight: Float
+    /// What ℓ is: L_ratio + w·KL (the methods' objective), or the plain log-ratio summed over the
+    /// examples (what Integrated Gradients attributes; no KL).
+    var objective: Objective = .ratio
+
+    enum Objective { case ratio, logRatioSum }
+
+    struct Result {
+        /// Per example: log p(d) − log p(t) after the edit, KL, and ℓ.
+        var logRatios: [Float], divergences: [Float], losses: [Float]
+        /// ∂(mean ℓ)/∂m, [examples × width]; empty without gradients.
+        var gateGradient: [Float]
+        /// ∂(mean ℓ)/∂b, [width]; empty without gradients.
+        var baselineGradient: [Float]
+        /// The edited rows before the edit and ∂ℓ/∂ĥ at them, in edit order, [rows × width].
+        var editedRowsBefore: [Float] = [], editedRowGradient: [Float] = []
+    }
+
+    static let ratioExponentCap: Float = 10
+
+    /// The width of the site's state.
+    var width: Int { if case .mlp = site { return model.mlpSize } else { return model.hiddenSize } }
+
+    /// The hidden state the lower blocks produce, from which both runs start.
+    private var startLayer: Int { if case .mlp(let layer) = site { return layer - 1 } else { return site.layer } }
+
+    /// - Parameters:
+    ///   - gates: [examples × width] gate values in [0, 1].
+    ///   - baseline: [width].
+    func callAsFunction(_ examples: [InterventionExample], gates: [Float], baseline: [Float], gradients: Bool) -> Result {
+        let width = self.width, count = examples.count
+        precondition(gates.count == count * width && baseline.count == width, "GatedRun: gates \(gates.count), baseline \(baseline.count), width \(width)")
+        let batch = PackedBatch(sequences: examples.map(\.ids))
+        let editRows: [[Int]] = examples.indices.map { s in examples[s].editRows(steps).map { batch.starts[s] + $0 } }
+        let targetRows = examples.indices.map { batch.starts[$0] + examples[$0].targetRow }
+        let useKL = klWeight > 0 && objective == .ratio
+        // Rows read through the head, and each example's range among them.
+        var rows: [Int] = [], rowSpans: [Range<Int>] = []
+        for (s, example) in examples.enumerated() {
+            let first = rows.count
+            if useKL { rows += example.changedRows(steps).map { batch.starts[s] + $0 } } else { rows.append(targetRows[s]) }
+            rowSpans.append(first..<rows.count)
+        }
+        // Restricted vocabulary without KL: the examples' d and t only.
+        let vocabulary: [Int]? = useKL ? nil : Array(Set(examples.flatMap { [$0.preferred, $0.alternative] })).sorted()
+        let column: (Int) -> Int = { id in vocabulary.map { $0.firstIndex(of: id)! } ?? id }
+        let start = model.run(batch, upTo: startLayer)
+        var original: [[Float]] = []
+        if useKL {
+            let last = model.run(batch, from: (startLayer, start))
+            let logits = model.logits(last, rows: rows, vocabulary: nil)!
+            original = (0..<rows.count).map { logSoftmax(logits, row: $0) }
+        }
+        let recorder = PreEditRows()
+        let edit: SiteEdit = { state, _ in
+            let stride = state.columns
+            precondition(stride == width, "GatedRun: state width \(stride) vs \(width)")
+            state.scalars.withUnsafeMutableBufferPointer { h in
+                for (s, rowsOfExample) in editRows.enumerated() {
+                    for row in rowsOfExample {
+                        recorder.rows.append(contentsOf: h[(row * width)..<((row + 1) * width)])
+                        for i in 0..<width {
+                            let m = gates[s * width + i]
+                            h[row * width + i] = (1 - m) * h[row * width + i] + m * baseline[i]
+                        }
+                    }
+                }
+            }
+        }
+        var logRatios = [Float](repeating: 0, count: count), divergences = [Float](repeating: 0, count: count)
+        var losses = [Float](repeating: 0, count: count)
+        let weight = klWeight, sumsLogRatios = objective == .logRatioSum
+        let loss: LogitLoss = { logits in
+            let entries = logits.columns
+            var gradient = Tensor(zeros: logits.shape)
+            var total: Float = 0
+            for s in 0..<count {
+                let span = rowSpans[s]
+                let target = span.upperBound - 1   // the target row is each example's last
+                let d = column(examples[s].preferred), t = column(examples[s].alternative)
+                let delta = logits.scalars[target * entries + d] - logits.scalars[target * entries + t]
+                let ratio = exp(min(delta, Self.ratioExponentCap))
+                logRatios[s] = delta
+                var divergence: Float = 0
+                if useKL {
+                    for (offset, row) in span.enumerated() {
+                        let intervened = logSoftmax(logits, row: row)
+                        let reference = original[rowSpans[s].lowerBound + offset]
+                        var rowDivergence: Double = 0
+                        for v in 0..<entries {
+                            let p = exp(reference[v])
+                            rowDivergence += Double(p) * Double(reference[v] - intervened[v])
+                            // ∂KL/∂logit = softmax(intervened) − p_original, averaged over the rows and the batch.
+                            gradient.scalars[row * entries + v] += weight * (exp(intervened[v]) - p) / Float(span.count * count)
+                        }
+                        divergence += Float(rowDivergence) / Float(span.count)
+                    }
+                }
+                divergences[s] = divergence
+                if sumsLogRatios {
+                    losses[s] = delta
+                    total += delta
+                    gradient.scalars[target * entries + d] += 1
+                    gradient.scalars[target * entries + t] -= 1
+                    continue
+                }
+                losses[s] = ratio + weight * divergence
+                total += losses[s]
+                gradient.scalars[target * entries + d] += ratio / Float(count)
+                gradient.scalars[target * entries + t] -= ratio / Float(count)
+            }
+            return (sumsLogRatios ? total : total / Float(count), gradient)
+        }
+        guard gradients else {
+            // Forward only: the edited run and the loss, no pullbacks.
+            let last = model.run(batch, from: (startLayer, start), edits: [site: edit])
+            _ = loss(model.logits(last, rows: rows, vocabulary: vocabulary)!)
+            return Result(logRatios: logRatios, divergences: divergences, losses: losses, gateGradient: [], baselineGradient: [])
+        }
+        let result = model.gradient(batch, at: site, from: (startLayer, start), edits: [site: edit], rows: rows,
+                                    vocabulary: vocabulary, loss: loss)
+        var gateGradient = [Float](repeating: 0, count: count * width), baselineGradient = [Float](repeating: 0, count: width)
+        var recorded = 0, editedRowGradient: [Float] = []
+        editedRowGradient.reserveCapacity(recorder.rows.count)
+        result.gradient.scalars.withUnsafeBufferPointer { g in
+            for (s, rowsOfExample) in editRows.enumerated() {
+                for row in rowsOfExample {
+                    for i in 0..<width {
+                        let grad = g[row * width + i], before = recorder.rows[recorded * width + i]
+                        gateGradient[s * width + i] += grad * (baseline[i] - before)
+                        baselineGradient[i] += grad * gates[s * width + i]
+                    }
+                    editedRowGradient.append(contentsOf: g[(row * width)..<((row + 1) * width)])
+                    recorded += 1
+                }
+            }
+        }
+        return Result(logRatios: logRatios, divergences: divergences, losses: losses, gateGradient: gateGradient, baselineGradient: baselineGradient,
+                      editedRowsBefore: recorder.rows, editedRowGradient: editedRowGradient)
+    }
+}
+
+/// The state's edited rows as they were before the edit, in edit order (∂ℓ/∂m needs h − b).
+private final class PreEditRows: @unchecked Sendable {
+    var rows: [Float] = []
+}
+
+/// Log-softmax of one row of a logits tensor.
+func logSoftmax(_ logits: Tensor, row: Int) -> [Float] {
+    let entries = logits.columns
+    var values = Array(logits.scalars[(row * entries)..<((row + 1) * entries)])
+    let largest = values.max() ?? 0
+    var sum: Double = 0
+    for value in values { sum += Double(exp(value - largest)) }
+    let normaliser = largest + Float(log(sum))
+    for i in values.indices { values[i] -= normaliser }
+    return values
+}

@@ -1,0 +1,152 @@
+import Foundation
+
+/// Settings shared by the methods that learn a mask: the constraint, the objective, the budget.
+public struct MaskTrainingSettings: Sendable, Codable, Hashable {
+    /// Training steps (one batch each).
+    public var steps: Int = 300
+    public var batchSize: Int = 16
+    /// C0 = Σ P(m_i ≠ 0) ≤ α·D (D: the site's width).
+    public var unitShare: Double = 0.01
+    /// C(0,1) = Σ P(0 < m_i < 1) ≤ β·D (only binding when the gate's stretch passes 1).
+    public var insideShare: Double = 0.01
+    /// Weight of KL(p_original ‖ p_intervened); 0 switches it off.
+    public var klWeight: Double = 1.0
+    /// Adam's learning rates for the gate parameters and for the baseline b.
+    public var gateLearningRate: Double = 0.1
+    public var baselineLearningRate: Double = 0.05
+    /// The Lagrange multipliers: RMSprop ascent, start 1, clamped to [0, 200] (diffmask's lr is 0.3;
+    /// at our few hundred steps it overshoots — its first steps are 10× lr, RMSprop's square mean
+    /// starting at 0 — and shuts gates the task needs before λ comes down, so 0.05).
+    public var multiplierLearningRate: Double = 0.05
+    public var initialMultiplier: Double = 1
+    public var maxMultiplier: Double = 200
+    /// Hard Concrete: the gate and the initial location γ (diffmask starts open at +5; we start at 0
+    /// so that every gate begins half open and the constraint decides).
+    public var gate = HardConcrete.deCao
+    public var initialLocation: Double = 0
+    /// γ is kept within ±this: a gate pushed shut early (while the constraint's multiplier
+    /// overshoots) still opens in some samples, so the task's gradient can reopen it.
+    public var locationBound: Double = 5
+    /// REINFORCE: the moving-average baseline's decay and the logit clamp.
+    public var reinforceDecay: Double = 0.99
+    public var reinforceLogitClamp: Double = 10
+    /// Integrated Gradients: path steps.
+    public var integratedGradientSteps: Int = 20
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    /// `name=value` for reports.
+    public var described: [String: String] {
+        ["steps": "\(steps)", "batch": "\(batchSize)", "alpha": "\(unitShare)", "beta": "\(insideShare)", "kl_weight": "\(klWeight)",
+         "gate_lr": "\(gateLearningRate)", "baseline_lr": "\(baselineLearningRate)", "multiplier_lr": "\(multiplierLearningRate)",
+         "multiplier_start": "\(initialMultiplier)", "multiplier_max": "\(maxMultiplier)",
+         "tau": "\(gate.temperature)", "gamma_bound": "\(locationBound)", "l": "\(gate.lower)", "r": "\(gate.upper)", "gamma_start": "\(initialLocation)",
+         "seed": "\(seed)"]
+    }
+}
+
+/// A Lagrange multiplier λ ≥ 0 for a constraint g ≤ 0, updated by gradient ascent on the
+/// Lagrangian (∂/∂λ = g) with RMSprop, as diffmask does: violated constraints raise λ, satisfied
+/// ones lower it towards 0.
+public struct LagrangeMultiplier: Sendable, Hashable {
+    public private(set) var value: Double
+    public var learningRate: Double
+    public var maximum: Double
+    private var meanSquare: Double = 0
+    private let decay = 0.99, epsilon = 1e-8
+
+    public init(value: Double, learningRate: Double, maximum: Double) {
+        self.value = value
+        self.learningRate = learningRate
+        self.maximum = maximum
+    }
+
+    /// One ascent step for the constraint's current value g (violated when g > 0).
+    public mutating func ascend(violation g: Double) {
+        meanSquare = decay * meanSquare + (1 - decay) * g * g
+        value = min(maximum, max(0, value + learningRate * g / (meanSquare.squareRoot() + epsilon)))
+    }
+}
+
+/// Learns a sparse intervention with Hard Concrete gates (De Cao et al. 2022): min over gates and
+/// b, max over λ, of mean ℓ + λ0·(C0/D − α) + λ1·(C(0,1)/D − β).
+public struct HardConcreteTraining: Sendable {
+    public let model: any DifferentiableLanguageModel
+    public let site: ModelSite
+    public let steps: InterventionSteps
+    public var settings: MaskTrainingSettings
+
+    public init(model: any DifferentiableLanguageModel, site: ModelSite, steps: InterventionSteps, settings: MaskTrainingSettings = .init()) {
+        self.model = model
+        self.site = site
+        self.steps = steps
+        self.settings = settings
+    }
+
+    /// Trains on `examples` of one direction.
+    ///
+    /// - Parameter progress: called after each step with its figures.
+    public func train(_ examples: [InterventionExample], direction: String,
+                      progress: (LearnedIntervention.Step) -> Void = { _ in }) -> LearnedIntervention {
+        precondition(!examples.isEmpty, "HardConcreteTraining: no examples")
+        let run = GatedRun(model: model, site: site, steps: steps, klWeight: Float(settings.klWeight))
+        let width = run.width, gate = settings.gate
+        var location = [Float](repeating: Float(settings.initialLocation), count: width)
+        var baseline = [Float](repeating: 0, count: width)
+        var locationOptimizer = Adam(count: width, learningRate: Float(settings.gateLearningRate))
+        var baselineOptimizer = Adam(count: width, learningRate: Float(settings.baselineLearningRate))
+        var unitsMultiplier = LagrangeMultiplier(value: settings.initialMultiplier, learningRate: settings.multiplierLearningRate, maximum: settings.maxMultiplier)
+        var insideMultiplier = unitsMultiplier
+        var generator = SplitMix64(seed: settings.seed ^ 0xDECA_0_2022)
+        var order = examples.indices.shuffled(using: &generator), cursor = 0
+        var history: [LearnedIntervention.Step] = []
+        var lastUnits: [Int] = [], unitsSince = 0
+        let started = Date()
+        for step in 1...max(1, settings.steps) {
+            var chunk: [InterventionExample] = []
+            while chunk.count < min(settings.batchSize, examples.count) {
+                if cursor == order.count { order = examples.indices.shuffled(using: &generator); cursor = 0 }
+                chunk.append(examples[order[cursor]]); cursor += 1
+            }
+            var gates = [Float](repeating: 0, count: chunk.count * width), derivatives = gates
+            for s in 0..<chunk.count {
+                for i in 0..<width {
+                    let (z, dz) = gate.sample(location: Double(location[i]), uniform: generator.nextUnitDouble())
+                    gates[s * width + i] = Float(z)
+                    derivatives[s * width + i] = Float(dz)
+                }
+            }
+            let result = run(chunk, gates: gates, baseline: baseline, gradients: true)
+            // ∂/∂γ: the task loss through the samples, and the constraints' expected values.
+            var locationGradient = [Float](repeating: 0, count: width)
+            var expectedUnits = 0.0, expectedInside = 0.0
+            for i in 0..<width {
+                var g: Float = 0
+                for s in 0..<chunk.count { g += result.gateGradient[s * width + i] * derivatives[s * width + i] }
+                let nonZero = gate.probabilityNonZero(location: Double(location[i])), inside = gate.probabilityInside(location: Double(location[i]))
+                expectedUnits += nonZero.value
+                expectedInside += inside.value
+                locationGradient[i] = g + Float((unitsMultiplier.value * nonZero.derivative + insideMultiplier.value * inside.derivative) / Double(width))
+            }
+            locationOptimizer.step(&location, gradient: locationGradient)
+            let bound = Float(settings.locationBound)
+            for i in location.indices { location[i] = min(bound, max(-bound, location[i])) }
+            baselineOptimizer.step(&baseline, gradient: result.baselineGradient)
+            unitsMultiplier.ascend(violation: expectedUnits / Double(width) - settings.unitShare)
+            insideMultiplier.ascend(violation: expectedInside / Double(width) - settings.insideShare)
+            let record = LearnedIntervention.Step(
+                step: step, ratio: result.logRatios.reduce(0) { $0 + exp(Double(min($1, GatedRun.ratioExponentCap))) } / Double(chunk.count),
+                divergence: result.divergences.reduce(0) { $0 + Double($1) } / Double(chunk.count), expectedUnits: expectedUnits,
+                multiplier: unitsMultiplier.value, flipped: Double(result.logRatios.filter { $0 < 0 }.count) / Double(chunk.count))
+            history.append(record)
+            progress(record)
+            let units = (0..<width).filter { gate.probabilityNonZero(location: Double(location[$0])).value > 0.5 }
+            if units != lastUnits { lastUnits = units; unitsSince = step }
+        }
+        let open = location.map { Float(gate.probabilityNonZero(location: Double($0)).value) }
+        return LearnedIntervention(method: .hardConcrete, site: site, steps: steps, direction: direction, units: lastUnits, baseline: baseline,
+                                   openProbability: open, history: history, convergedAtStep: unitsSince,
+                                   trainingSeconds: Date().timeIntervalSince(started), settings: settings.described)
+    }
+}

@@ -1,0 +1,126 @@
+import Core
+import Foundation
+
+/// `workbench mask`: sparse interventions learned with differentiable masks (De Cao et al. 2022).
+enum MaskCommand: Command {
+    static let name = "mask"
+    static let summary = "learn which few units a causal LM uses for number or gender (Hard Concrete masks; REINFORCE and IG baselines)"
+    static let usage = """
+        usage: workbench mask [options]
+
+        Learns a sparse intervention ĥ = (1 − m) ⊙ h + m ⊙ b at one site that flips the model's choice
+        between two forms — the verb's number after a subject (Lakretz et al.'s 12,000 pairs; → plural
+        from singular subjects, → singular from plural ones) or he/she after a profession (Vig et
+        al.) — with Hard Concrete gates m under an L0 constraint (Lagrangian), and compares it with
+        REINFORCE and Integrated Gradients on the same data and step budget. Prints De Cao et al.'s
+        Table 4 / Table 6 summaries, writes mask.json, report.md and figures to --out.
+          workbench mask --task number --steps single --site residual:6 --train-steps 300
+
+          --model NAME|PATH   gemma3 (default) or a GGUF file
+          --task T            number (default) or gender
+          --steps S           single (edit the subject's last token, default) or every (every position before the target)
+          --site SITE         residual:L or mlp:L (default: residual at the middle block)
+          --method LIST       hard-concrete (default), reinforce, integrated-gradients (ig), or all
+          --direction LIST    only these directions (number: plural, singular; gender: she, he)
+          --train-steps N     training steps per run (default 300)
+          --batch N           examples per step (default 16)
+          --alpha A           C0 ≤ A·D open gates on average (default 0.01)
+          --kl W              weight of KL(p_original ‖ p_intervened) (default 1; 0 = off)
+          --seeds N           runs per method and direction with seeds 0…N−1 (default 1)
+          --held-out N        held-out examples over all directions (default: number 1000, gender 200)
+          --shared DIR        shared reference data (default: $NEURON_SHARED or ../shared)
+          --out DIR           where results go (default: results/mask)
+          --quiet             no progress bar
+        """
+
+    static func run(_ arguments: inout ArgumentList) throws {
+        let source = try ModelCatalog.source(try arguments.option("model") ?? "gemma3")
+        let taskText = try arguments.option("task") ?? "number"
+        guard let task = SparseInterventionStudy.TaskName(rawValue: taskText) else { throw UsageError("--task must be number or gender, not '\(taskText)'") }
+        let stepsText = try arguments.option("steps") ?? "single"
+        guard let steps = InterventionSteps(rawValue: stepsText) else { throw UsageError("--steps must be single or every, not '\(stepsText)'") }
+        let siteText = try arguments.option("site")
+        let methodText = try arguments.option("method") ?? "hard-concrete"
+        let methods: [LearnedIntervention.Method] = try methodText == "all" ? LearnedIntervention.Method.allCases : methodText.split(separator: ",").map { text in
+            let name = text.trimmingCharacters(in: .whitespaces)
+            if name == "ig" { return .integratedGradients }
+            guard let method = LearnedIntervention.Method(rawValue: name) else {
+                throw UsageError("--method must be hard-concrete, reinforce, integrated-gradients (ig) or all, not '\(name)'")
+            }
+            return method
+        }
+        let directions = try arguments.option("direction").map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
+        let trainSteps = try arguments.intOption("train-steps", default: 300)
+        guard trainSteps >= 1 else { throw UsageError("--train-steps must be at least 1, not \(trainSteps)") }
+        let batch = try arguments.intOption("batch", default: 16)
+        guard batch >= 1 else { throw UsageError("--batch must be at least 1, not \(batch)") }
+        let alpha = try Double(arguments.option("alpha") ?? "0.01").flatMap { $0 > 0 && $0 <= 1 ? $0 : nil }
+        guard let alpha else { throw UsageError("--alpha must be a share in (0, 1]") }
+        let kl = try Double(arguments.option("kl") ?? "1").flatMap { $0 >= 0 && $0.isFinite ? $0 : nil }
+        guard let kl else { throw UsageError("--kl must be a weight ≥ 0") }
+        let seeds = try arguments.intOption("seeds", default: 1)
+        guard seeds >= 1 else { throw UsageError("--seeds must be at least 1, not \(seeds)") }
+        let heldOutText = try arguments.option("held-out")
+        let heldOut = try heldOutText.map { text -> Int in
+            guard let value = Int(text), value >= 1 else { throw UsageError("--held-out must be a whole number ≥ 1, not '\(text)'") }
+            return value
+        }
+        let shared = SharedData(root: try arguments.option("shared").map { URL(fileURLWithPath: $0, isDirectory: true) })
+        let out = URL(fileURLWithPath: try arguments.option("out") ?? "results/mask", isDirectory: true)
+        let quiet = arguments.flag("quiet")
+        try arguments.finish()
+
+        let (loaded, tokenizer) = try source.load()
+        guard let model = loaded as? any DifferentiableLanguageModel, loaded.objective == .nextToken else {
+            throw UsageError("\(source.name) (\(loaded.summary)): learned masks need a causal model with pullbacks (gemma3 in this version)")
+        }
+        let site = try siteText.map(AttributeCommand.parseSite) ?? .residual(model.layerCount / 2)
+        try SparseInterventionStudy.check(site, model: model)
+        var settings = SparseInterventionStudy.Settings(site: site)
+        settings.task = task
+        settings.steps = steps
+        settings.methods = methods
+        settings.directions = directions
+        settings.seeds = seeds
+        settings.heldOut = heldOut
+        settings.training.steps = trainSteps
+        settings.training.batchSize = batch
+        settings.training.unitShare = alpha
+        settings.training.klWeight = kl
+        let study = SparseInterventionStudy(model: model, tokenizer: tokenizer, shared: shared, settings: settings)
+        print("model   \(source.name) (\(model.summary))")
+        print("task    \(task.rawValue), \(steps.rawValue)-step edits at \(site); \(methods.map(\.rawValue).joined(separator: ", ")); \(trainSteps) steps × \(batch) examples, α = \(alpha), KL weight \(kl)")
+        let examples = try study.task()
+        for direction in examples.directions {
+            print("        → \(direction.name): \(direction.training.count) training, \(direction.heldOut.count) held-out examples")
+        }
+        if !examples.skipped.isEmpty { print("        left out \(examples.skipped.count): \(examples.skipped.prefix(2).joined(separator: "; "))") }
+        var bar: ProgressBar?
+        let runs = try study.run(examples, started: { method, direction, seed, _ in
+            bar?.finish()
+            let steps = method == .integratedGradients ? max(1, trainSteps / settings.training.integratedGradientSteps) * settings.training.integratedGradientSteps : trainSteps
+            bar = ProgressBar("\(method.rawValue) → \(direction) seed \(seed)", total: method == .integratedGradients ? 0 : steps, unit: "steps", quiet: quiet)
+        }, progress: { step in
+            bar?.advance()
+            if step.step % 50 == 0 && !quiet && isatty(STDERR_FILENO) == 0 {
+                print(String(format: "  step %d: L_ratio %.3f, KL %.3f, expected units %.1f, λ %.2f, flipped %.0f%%",
+                             step.step, step.ratio, step.divergence, step.expectedUnits, step.multiplier, 100 * step.flipped))
+            }
+        })
+        bar?.finish()
+        print("")
+        print(TextTable.render(SparseInterventionReport.summaryRows(runs)))
+        print("")
+        print(TextTable.render(Array(SparseInterventionReport.unitRows(runs).prefix(25))))
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(runs).write(to: out.appendingPathComponent("mask.json"), options: .atomic)
+        let markdown = SparseInterventionReport.markdown(runs, settings: settings, model: "\(source.name) (\(model.summary))", task: examples)
+        try Data(markdown.utf8).write(to: out.appendingPathComponent("report.md"), options: .atomic)
+        let figure = SparseInterventionReport.trainingFigure(runs, title: "\(source.name): \(task.rawValue), \(steps.rawValue)-step, \(site)")
+        let figureFile = out.appendingPathComponent("training.svg")
+        try figure.write(to: figureFile)
+        print("\nwrote \(out.path)/mask.json, report.md, training.svg")
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+
+@testable import Core
+
+@Suite("Sparse interventions (De Cao et al. 2022)")
+struct SparseInterventionTests {
+    @Test("Hard Concrete: P(z ≠ 0), P(z = 1) and dz/dγ agree with Monte Carlo and finite differences", arguments: [HardConcrete.deCao, .louizos])
+    func hardConcrete(gate: HardConcrete) {
+        var random = SplitMix64(seed: 3)
+        for location in [-3.0, -1.0, 0.0, 0.7, 3.0] {
+            let samples = 200_000
+            var nonZero = 0, one = 0
+            for _ in 0..<samples {
+                let z = gate.sample(location: location, uniform: random.nextUnitDouble()).gate
+                #expect(z >= 0 && z <= 1)
+                if z != 0 { nonZero += 1 }
+                if z == 1 { one += 1 }
+            }
+            // Binomial standard error at n = 200,000 is at most 0.0011: 5 of them.
+            #expect(abs(Double(nonZero) / Double(samples) - gate.probabilityNonZero(location: location).value) < 0.0056, "γ = \(location)")
+            #expect(abs(Double(one) / Double(samples) - gate.probabilityOne(location: location).value) < 0.0056, "γ = \(location)")
+            if gate.upper == 1 { #expect(one == 0, "support [0, 1) has no mass at 1") }
+            let h = 1e-5
+            let p = gate.probabilityNonZero(location: location)
+            let numeric = (gate.probabilityNonZero(location: location + h).value - gate.probabilityNonZero(location: location - h).value) / (2 * h)
+            #expect(abs(numeric - p.derivative) < 1e-6)
+            for u in [0.1, 0.35, 0.5, 0.8] {
+                let (z, dz) = gate.sample(location: location, uniform: u)
+                guard z > 0.01 && z < 0.99 else { continue }
+                let numericSample = (gate.sample(location: location + h, uniform: u).gate - gate.sample(location: location - h, uniform: u).gate) / (2 * h)
+                #expect(abs(numericSample - dz) < 1e-4 * max(1, abs(dz)), "γ = \(location), u = \(u)")
+            }
+        }
+    }
+
+    @Test("the Lagrange multiplier rises while its constraint is violated, falls to 0 once it holds, and stays in [0, max]")
+    func multiplierSign() {
+        var lambda = LagrangeMultiplier(value: 1, learningRate: 0.3, maximum: 5)
+        lambda.ascend(violation: 0.4)
+        #expect(lambda.value > 1)
+        for _ in 0..<100 { lambda.ascend(violation: 0.4) }
+        #expect(lambda.value == 5)
+        lambda.ascend(violation: -0.2)
+        #expect(lambda.value < 5)
+        for _ in 0..<200 { lambda.ascend(violation: -0.2) }
+        #expect(lambda.value == 0)
+    }
+
+    @Test("REINFORCE's estimator: for a loss linear in the gates its mean is c ⊙ σ(θ)(1 − σ(θ))")
+    func reinforceEstimator() {
+        let logits: [Float] = [-1.5, 0, 0.8, 2]
+        let c: [Float] = [2, -1, 0.5, 3]
+        var random = SplitMix64(seed: 9)
+        var samples: [[Float]] = [], losses: [Float] = []
+        for _ in 0..<100_000 {
+            let m: [Float] = logits.map { random.nextUnitDouble() < sigmoid(Double($0)) ? 1 : 0 }
+            samples.append(m)
+            losses.append(zip(c, m).reduce(1) { $0 + $1.0 * $1.1 })
+        }
+        let expectedLoss = 1 + zip(c, logits).reduce(0) { $0 + $1.0 * Float(sigmoid(Double($1.1))) }
+        let estimate = ReinforceTraining.scoreFunctionGradient(logits: logits, samples: samples, losses: losses, baseline: expectedLoss)
+        for i in logits.indices {
+            let p = Float(sigmoid(Double(logits[i])))
+            #expect(abs(estimate[i] - c[i] * p * (1 - p)) < 0.03, "gate \(i): \(estimate[i]) vs \(c[i] * p * (1 - p))")
+        }
+    }
+
+    @Test("the gated objective's gradients in every gate and in b match finite differences through a real (tiny Gemma) model, KL included")
+    func gatedGradients() throws {
+        let model = try Gemma3Model.load(from: Fixtures.url("models/gemma3-tiny/model.gguf"))
+        var random = SplitMix64(seed: 21)
+        let examples = [6, 9].map { length in
+            InterventionExample(ids: (0..<length).map { _ in 1 + Int(random.nextUnitDouble() * Double(model.vocabularySize - 2)) },
+                                preferred: 3, alternative: 17, subjectRow: 2, firstWordRow: 1, condition: "c", text: "t",
+                                preferredForm: "a", alternativeForm: "b")
+        }
+        for (site, steps) in [(ModelSite.residual(1), InterventionSteps.single), (.mlp(2), .every)] {
+            let run = GatedRun(model: model, site: site, steps: steps, klWeight: 1)
+            let width = run.width
+            let gates = (0..<(2 * width)).map { _ in Float(random.nextUnitDouble()) }
+            let baseline = (0..<width).map { _ in Float(random.nextUnitDouble() * 2 - 1) }
+            let result = run(examples, gates: gates, baseline: baseline, gradients: true)
+            func mean(_ gates: [Float], _ baseline: [Float]) -> Double {
+                Double(run(examples, gates: gates, baseline: baseline, gradients: false).losses.reduce(0, +)) / 2
+            }
+            let h: Float = 1e-2
+            let largestGate = result.gateGradient.indices.max { abs(result.gateGradient[$0]) < abs(result.gateGradient[$1]) }!
+            for index in [largestGate, 3, width + 5] {
+                var up = gates, down = gates
+                up[index] += h; down[index] -= h
+                let numeric = (mean(up, baseline) - mean(down, baseline)) / Double(2 * h)
+                #expect(abs(numeric - Double(result.gateGradient[index])) < 2e-2 * max(0.05, abs(numeric)), "\(site) gate \(index): \(numeric) vs \(result.gateGradient[index])")
+            }
+            let largestBaseline = result.baselineGradient.indices.max { abs(result.baselineGradient[$0]) < abs(result.baselineGradient[$1]) }!
+            for index in [largestBaseline, 1] {
+                var up = baseline, down = baseline
+                up[index] += h; down[index] -= h
+                let numeric = (mean(gates, up) - mean(gates, down)) / Double(2 * h)
+                #expect(abs(numeric - Double(result.baselineGradient[index])) < 2e-2 * max(0.05, abs(numeric)), "\(site) b \(index): \(numeric) vs \(result.baselineGradient[index])")
+            }
+            #expect(result.divergences.allSatisfy { $0 > 0 }, "the edit changes the distributions")
+        }
+    }
+
+    @Test("on a model with two planted units among 16 and a budget of 2.5, Hard Concrete and REINFORCE learn exactly those units and IG ranks them first")
+    func plantedUnits() throws {
+        let model = PlantedUnitsModel()
+        let training = PlantedUnitsModel.examples(plural: false)
+        var settings = MaskTrainingSettings()
+        settings.steps = 600
+        settings.batchSize = 4
+        settings.klWeight = 0
+        settings.unitShare = 2.5 / 16   // room for the two units and not for a third: which two is the question
+        let learned = HardConcreteTraining(model: model, site: .residual(0), steps: .single, settings: settings).train(training, direction: "plural")
+        #expect(learned.units == PlantedUnitsModel.planted, "Hard Concrete found \(learned.units): P(open) \(learned.openProbability), b \(learned.baseline), last \(learned.history.suffix(3))")
+        let outcome = InterventionOutcome.measure(learned, on: training, model: model)
+        #expect(outcome.accuracy == 1 && outcome.uneditedShare == 0)
+        #expect(learned.baseline[2] < -0.5 && learned.baseline[5] < -0.5, "the baselines push towards plural")
+
+        var reinforceSettings = settings
+        reinforceSettings.steps = 1500
+        let reinforced = ReinforceTraining(model: model, site: .residual(0), steps: .single, settings: reinforceSettings).train(training, direction: "plural")
+        #expect(reinforced.units == PlantedUnitsModel.planted, "REINFORCE found \(reinforced.units)")
+
+        let integrated = IntegratedGradientsSelection(model: model, site: .residual(0), steps: .single, settings: settings)
+            .select(training, direction: "plural", count: 2, baseline: learned.baseline)
+        #expect(integrated.units == PlantedUnitsModel.planted, "IG's top 2: \(integrated.units)")
+        #expect(InterventionOutcome.measure(integrated, on: training, model: model).accuracy == 1)
+    }
+
+    @Test("Lakretz et al.'s 12,000 pairs become examples: seeded 11,000 / 1,000 split, → plural from singular subjects, the subject's last token edited")
+    func numberTask() throws {
+        guard let tokenizer = try SentencePieceBPEGemmaParityTests.tokenizer() else { return }
+        let pairs = try AgreementStimuli.lakretz(folder: Fixtures.shared.appendingPathComponent("agreement/lakretz2019"))
+        #expect(pairs.count == 12_000)
+        let task = try InterventionTask.numberAgreement(pairs, tokenizer: tokenizer, maxLength: 64, heldOut: 1000, seed: 1)
+        let total = task.directions.reduce(0) { $0 + $1.training.count + $1.heldOut.count }
+        #expect(total + task.skipped.count == 12_000)
+        #expect(task.directions.reduce(0) { $0 + $1.heldOut.count } == 1000)
+        #expect(task.directions.map(\.name) == ["plural", "singular"])
+        for example in task.directions[0].training.prefix(50) {
+            #expect(example.condition.split(separator: " ").last!.hasPrefix("singular"))
+            #expect(example.subjectRow < example.ids.count && example.preferred != example.alternative)
+            #expect(example.editRows(.every).first == example.firstWordRow && example.editRows(.every).last == example.targetRow)
+        }
+        let again = try InterventionTask.numberAgreement(pairs, tokenizer: tokenizer, maxLength: 64, heldOut: 1000, seed: 1)
+        #expect(again == task, "the split is seeded")
+    }
+}
