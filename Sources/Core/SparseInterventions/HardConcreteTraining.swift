@@ -70,7 +70,9 @@ public struct LagrangeMultiplier: Sendable, Hashable {
 }
 
 /// Learns a sparse intervention with Hard Concrete gates (De Cao et al. 2022): min over gates and
-/// b, max over λ, of mean ℓ + λ0·(C0/D − α) + λ1·(C(0,1)/D − β).
+/// b, max over λ, of mean ℓ + λ0·(C0 − α·D) + λ1·(C(0,1) − β·D). The constraints count units (not
+/// shares of D): on a 640-wide residual stream a share's gradient, λ/D per gate, would need λ in the
+/// hundreds to weigh against L_ratio's.
 public struct HardConcreteTraining: Sendable {
     public let model: any DifferentiableLanguageModel
     public let site: ModelSite
@@ -127,14 +129,14 @@ public struct HardConcreteTraining: Sendable {
                 let nonZero = gate.probabilityNonZero(location: Double(location[i])), inside = gate.probabilityInside(location: Double(location[i]))
                 expectedUnits += nonZero.value
                 expectedInside += inside.value
-                locationGradient[i] = g + Float((unitsMultiplier.value * nonZero.derivative + insideMultiplier.value * inside.derivative) / Double(width))
+                locationGradient[i] = g + Float(unitsMultiplier.value * nonZero.derivative + insideMultiplier.value * inside.derivative)
             }
             locationOptimizer.step(&location, gradient: locationGradient)
             let bound = Float(settings.locationBound)
             for i in location.indices { location[i] = min(bound, max(-bound, location[i])) }
             baselineOptimizer.step(&baseline, gradient: result.baselineGradient)
-            unitsMultiplier.ascend(violation: expectedUnits / Double(width) - settings.unitShare)
-            insideMultiplier.ascend(violation: expectedInside / Double(width) - settings.insideShare)
+            unitsMultiplier.ascend(violation: expectedUnits - settings.unitShare * Double(width))
+            insideMultiplier.ascend(violation: expectedInside - settings.insideShare * Double(width))
             let record = LearnedIntervention.Step(
                 step: step, ratio: result.logRatios.reduce(0) { $0 + exp(Double(min($1, GatedRun.ratioExponentCap))) } / Double(chunk.count),
                 divergence: result.divergences.reduce(0) { $0 + Double($1) } / Double(chunk.count), expectedUnits: expectedUnits,

@@ -2,7 +2,7 @@ import Foundation
 
 /// The score-function baseline of De Cao et al.'s Table 6: Bernoulli gates m_i ~ Bern(σ(θ_i)),
 /// θ clamped to ±10, trained with REINFORCE — ∂/∂θ_i ≈ (ℓ − b̄)·(m_i − σ(θ_i)) per example, b̄ a
-/// moving average of ℓ — under the same L0 constraint (C0 = Σ σ(θ_i) ≤ α·D, Lagrangian); b is
+/// moving average of ℓ — under the same L0 constraint (C0 = Σ σ(θ_i) ≤ α·D, Lagrangian, λ·(C0 − α·D)); b is
 /// trained through the edit, as for the Hard Concrete gates.
 public struct ReinforceTraining: Sendable {
     public let model: any DifferentiableLanguageModel
@@ -63,12 +63,12 @@ public struct ReinforceTraining: Sendable {
             for i in 0..<width {
                 let p = Double(probabilities[i])
                 expectedUnits += p
-                gradient[i] += Float(multiplier.value * p * (1 - p) / Double(width))
+                gradient[i] += Float(multiplier.value * p * (1 - p))
             }
             logitOptimizer.step(&logits, gradient: gradient)
             for i in logits.indices { logits[i] = min(clamp, max(-clamp, logits[i])) }
             baselineOptimizer.step(&baseline, gradient: result.baselineGradient)
-            multiplier.ascend(violation: expectedUnits / Double(width) - settings.unitShare)
+            multiplier.ascend(violation: expectedUnits - settings.unitShare * Double(width))
             let record = LearnedIntervention.Step(
                 step: step, ratio: result.logRatios.reduce(0) { $0 + exp(Double(min($1, GatedRun.ratioExponentCap))) } / Double(chunk.count),
                 divergence: result.divergences.reduce(0) { $0 + Double($1) } / Double(chunk.count), expectedUnits: expectedUnits,

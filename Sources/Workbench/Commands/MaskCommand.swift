@@ -25,6 +25,7 @@ enum MaskCommand: Command {
           --train-steps N     training steps per run (default 300)
           --batch N           examples per step (default 16)
           --alpha A           C0 ≤ A·D open gates on average (default 0.01)
+          --gate-start G      Hard Concrete's initial location γ (default \(MaskTrainingSettings().initialLocation))
           --kl W              weight of KL(p_original ‖ p_intervened) (default 1; 0 = off)
           --seeds N           runs per method and direction with seeds 0…N−1 (default 1)
           --held-out N        held-out examples over all directions (default: number 1000, gender 200)
@@ -58,6 +59,8 @@ enum MaskCommand: Command {
         guard let alpha else { throw UsageError("--alpha must be a share in (0, 1]") }
         let kl = try Double(arguments.option("kl") ?? "1").flatMap { $0 >= 0 && $0.isFinite ? $0 : nil }
         guard let kl else { throw UsageError("--kl must be a weight ≥ 0") }
+        let gateStart = try Double(arguments.option("gate-start") ?? "\(MaskTrainingSettings().initialLocation)").flatMap { $0.isFinite ? $0 : nil }
+        guard let gateStart else { throw UsageError("--gate-start must be a number") }
         let seeds = try arguments.intOption("seeds", default: 1)
         guard seeds >= 1 else { throw UsageError("--seeds must be at least 1, not \(seeds)") }
         let heldOutText = try arguments.option("held-out")
@@ -87,6 +90,7 @@ enum MaskCommand: Command {
         settings.training.batchSize = batch
         settings.training.unitShare = alpha
         settings.training.klWeight = kl
+        settings.training.initialLocation = gateStart
         let study = SparseInterventionStudy(model: model, tokenizer: tokenizer, shared: shared, settings: settings)
         print("model   \(source.name) (\(model.summary))")
         print("task    \(task.rawValue), \(steps.rawValue)-step edits at \(site); \(methods.map(\.rawValue).joined(separator: ", ")); \(trainSteps) steps × \(batch) examples, α = \(alpha), KL weight \(kl)")
@@ -102,7 +106,7 @@ enum MaskCommand: Command {
             bar = ProgressBar("\(method.rawValue) → \(direction) seed \(seed)", total: method == .integratedGradients ? 0 : steps, unit: "steps", quiet: quiet)
         }, progress: { step in
             bar?.advance()
-            if step.step % 50 == 0 && !quiet && isatty(STDERR_FILENO) == 0 {
+            if step.step % 10 == 0 && !quiet && isatty(STDERR_FILENO) == 0 {
                 print(String(format: "  step %d: L_ratio %.3f, KL %.3f, expected units %.1f, λ %.2f, flipped %.0f%%",
                              step.step, step.ratio, step.divergence, step.expectedUnits, step.multiplier, 100 * step.flipped))
             }
