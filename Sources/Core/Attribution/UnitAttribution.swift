@@ -82,6 +82,7 @@ public struct UnitAttribution: Sendable {
             switch site {
             case .residual(let layer): valid = (0...model.layerCount).contains(layer)
             case .mlp(let layer): valid = (1...max(1, model.layerCount)).contains(layer)
+            case .cell(let layer): valid = model.isRecurrent && (1...max(1, model.layerCount)).contains(layer)
             }
             guard valid else { throw AttributionError.siteOutOfRange(site, layerCount: model.layerCount) }
         }

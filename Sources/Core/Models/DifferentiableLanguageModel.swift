@@ -50,13 +50,12 @@ extension DifferentiableLanguageModel {
         precondition(site.layer >= 0 && site.layer <= layerCount, "gradient: \(site) outside the model's \(layerCount) blocks")
         let mlpLayer: Int? = { if case .mlp(let layer) = site { return layer } else { return nil } }()
         precondition(mlpLayer.map { $0 >= 1 } ?? true, "gradient: \(site): the MLP sites are blocks 1…\(layerCount)")
+        precondition(site.kind != .cell && !isRecurrent, "gradient: \(site): no pullback through a recurrence yet")
         for edited in edits.keys {
             let after: Bool
-            switch (edited, site) {
-            case (.residual(let e), .residual(let s)): after = e > s
-            case (.residual(let e), .mlp(let s)): after = e >= s
-            case (.mlp(let e), .residual(let s)): after = e > s
-            case (.mlp(let e), .mlp(let s)): after = e > s
+            switch (edited.kind, site.kind) {
+            case (.residual, .mlp): after = edited.layer >= site.layer
+            default: after = edited.layer > site.layer
             }
             precondition(!after, "gradient: an edit at \(edited) lies after the gradient's site \(site)")
         }
