@@ -46,8 +46,8 @@ public struct WordActivationExtractor: Sendable {
         self.workers = workers
     }
 
-    /// Values per word vector: the hidden size, or the MLP's width.
-    public var width: Int { site == .residual ? encoder.hiddenSize : encoder.mlpSize }
+    /// Values per word vector: the hidden size, the MLP's width or the cell state's.
+    public var width: Int { site.width(in: encoder) }
 
     /// Sentence indices in batches of similar length, longest batches first.
     public func batches(_ sentences: [TokenizedSentence]) -> [[Int]] {
@@ -102,7 +102,7 @@ public struct WordActivationExtractor: Sendable {
         let wordCount = batchIndices.reduce(0) { $0 + sentences[$1].wordSpans.count }
         var vectors = [[Float]](repeating: [], count: layers.count)
         let slotOfLayer = Dictionary(uniqueKeysWithValues: layers.enumerated().map { ($1, $0) })
-        encoder.run(batch, upTo: layers.max() ?? 0, visitMLP: site == .mlp) { visited, hidden in
+        encoder.run(batch, upTo: layers.max() ?? 0, visitInner: site != .residual) { visited, hidden in
             guard visited == site.site(visited.layer), let slot = slotOfLayer[visited.layer] else { return }
             vectors[slot] = [Float](unsafeUninitializedCapacity: wordCount * width) { out, initialized in
                 hidden.scalars.withUnsafeBufferPointer { states in

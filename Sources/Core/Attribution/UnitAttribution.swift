@@ -82,6 +82,7 @@ public struct UnitAttribution: Sendable {
             switch site {
             case .residual(let layer): valid = (0...model.layerCount).contains(layer)
             case .mlp(let layer): valid = (1...max(1, model.layerCount)).contains(layer)
+            case .cell(let layer): valid = model.isRecurrent && (1...max(1, model.layerCount)).contains(layer)
             }
             guard valid else { throw AttributionError.siteOutOfRange(site, layerCount: model.layerCount) }
         }
@@ -100,19 +101,24 @@ public struct UnitAttribution: Sendable {
             let steps = max(1, settings.steps)
             for step in 0..<steps {
                 let alpha = (Float(step) + 0.5) / Float(steps)
-                let scaled = model.gradient(batch, at: site, edits: [site: Self.scaling(alpha)], rows: rows, vocabulary: firstIDs, loss: loss)
+                let scaled = model.gradient(batch, at: site, edits: [site: Self.scaling(alpha)], editPullbacks: [site: Self.scaling(alpha)],
+                                            rows: rows, vocabulary: firstIDs, loss: loss)
                 for i in pathSum.scalars.indices { pathSum.scalars[i] += scaled.gradient.scalars[i] }
             }
             var integrated = pathSum
             for i in integrated.scalars.indices { integrated.scalars[i] *= activation.scalars[i] / Float(steps) }
-            let baseline = model.gradient(batch, at: site, edits: [site: Self.scaling(0)], rows: rows, vocabulary: firstIDs, loss: loss)
+            let baseline = model.gradient(batch, at: site, edits: [site: Self.scaling(0)], editPullbacks: [site: Self.scaling(0)],
+                                          rows: rows, vocabulary: firstIDs, loss: loss)
             return Result(site: site, ids: ids, tokens: tokens, first: firstIDs[0], second: firstIDs[1], logRatio: plain.loss,
                           baselineLogRatio: baseline.loss, activation: activation, gradientTimesActivation: gradientTimesActivation,
                           integratedGradients: integrated)
         }
     }
 
-    /// The whole state scaled by α (α = 0: the zero baseline).
+    /// The whole state scaled by α (α = 0: the zero baseline); it is also its own pullback (a
+    /// recurrent model scales h_t at every step, so the gradient passes back through it). In a
+    /// recurrent model the scaled states are α · the states the scaled recurrence makes, not α · the
+    /// plain run's: the path bends, and the integrated gradients need not sum to the log-ratio's change.
     static func scaling(_ alpha: Float) -> SiteEdit {
         { state, _ in for i in state.scalars.indices { state.scalars[i] *= alpha } }
     }

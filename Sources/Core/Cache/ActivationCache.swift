@@ -69,11 +69,15 @@ public struct ActivationCache: Sendable {
     /// The cache folder a request maps to (whether or not it exists yet).
     public func directory(for request: ExtractionRequest) throws -> Target {
         let source = try ModelSource(url: request.modelFolder)
-        let layerCount = try source.shape().layerCount
+        let shape = try source.shape()
+        let layerCount = shape.layerCount
+        if request.site == .cell && !shape.isRecurrent {
+            throw CheckpointError.unsupportedSetting(source.url, key: "site", value: "cell (only a recurrent model has cell states)")
+        }
         let valid = request.site.layers(layerCount: layerCount)
         let layers = request.layers ?? Array(valid)
         for layer in layers where !valid.contains(layer) {
-            let what = request.site == .residual ? "hidden states" : "MLP sites in blocks"
+            let what = request.site == .residual ? "hidden states" : request.site == .mlp ? "MLP sites in blocks" : "cell states in blocks"
             throw CheckpointError.unsupportedSetting(source.url, key: "layer", value: "\(layer) (the model has \(what) \(valid.lowerBound)...\(valid.upperBound))")
         }
         let aggregation = request.aggregation ?? source.defaultAggregation
@@ -226,7 +230,7 @@ public struct ActivationCache: Sendable {
         let substituted = sentences.reduce(0) { $0 + $1.substitutedWords }
         if substituted > 0 { log("\(substituted) word(s) had no token; the unknown token stands in for them") }
 
-        let width = request.site == .residual ? encoder.hiddenSize : encoder.mlpSize
+        let width = request.site.width(in: encoder)
         var sink = try LayerFileSink(folder: folder, layers: target.layers, rows: rows, width: width, type: request.dtype)
         var extractor = WordActivationExtractor(encoder: encoder, layers: target.layers, site: request.site, aggregation: target.aggregation)
         extractor.fileNames = files.map(\.url.path)

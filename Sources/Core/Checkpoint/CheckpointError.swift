@@ -13,6 +13,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case missingWeights(URL, keys: [String])
     case unexpectedWeights(URL, keys: [String])
     case wrongShape(URL, tensor: String, expected: [Int], found: [Int])
+    /// A weight holds a NaN or an infinity (`index`: the first one, in row-major order).
+    case nonFiniteWeight(URL, tensor: String, index: Int, value: Float)
     /// The tokenizer can produce ids (`ids`) that have no row in the model's embedding (`rows` rows).
     case vocabularyMismatch(tokenizer: URL, ids: ClosedRange<Int>, weights: URL, rows: Int)
     /// A shard index names a file outside the model folder (`../…`, an absolute path, a symlink out).
@@ -37,6 +39,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         case .unexpectedWeights(let url, let keys): return "\(url.path): unexpected weights: \(list(keys))"
         case .wrongShape(let url, let tensor, let expected, let found):
             return "\(url.path): tensor '\(tensor)' has shape \(found), expected \(expected)"
+        case .nonFiniteWeight(let url, let tensor, let index, let value):
+            return "\(url.path): tensor '\(tensor)' holds \(value) at element \(index); a model with non-finite weights is refused"
         case .shardOutsideFolder(let index, let tensor, let shard):
             return "\(index.path): weight_map entry '\(tensor)' names shard '\(shard)', which lies outside the model folder; refused"
         case .vocabularyMismatch(let tokenizer, let ids, let weights, let rows):

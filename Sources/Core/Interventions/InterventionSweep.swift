@@ -197,11 +197,13 @@ public struct InterventionSweep: Sendable {
             }
         }
         let site = ModelSite.residual(settings.layer)
-        let lowerState = settings.reuseLowerLayers ? model.run(batch, upTo: settings.layer) : nil
+        // A recurrent block applies the edit inside its recurrence, so its split starts below it.
+        let split = model.isRecurrent && settings.layer > 0 ? settings.layer - 1 : settings.layer
+        let lowerState = settings.reuseLowerLayers ? model.run(batch, upTo: split) : nil
         var tokens = 0
         func predict(_ edit: @escaping SiteEdit) -> [[Int]] {
-            // Split: layers l+1…L from the stored state; naive: the whole model again.
-            let final = lowerState.map { model.run(batch, from: (settings.layer, $0), edits: [site: edit]) }
+            // Split: layers l+1…L from the stored state (l…L for a recurrent model); naive: the whole model again.
+            let final = lowerState.map { model.run(batch, from: (split, $0), edits: [site: edit]) }
                 ?? model.run(batch, edits: [site: edit])
             tokens += batch.tokenCount
             let argmax = ReadoutHead.argmax(head.logits(model, finalHidden: final, rows: predictionRows))

@@ -12,15 +12,26 @@ public enum PredictionObjective: String, Sendable, Codable, Hashable {
 /// A named place where a hidden state can be read or edited, as TransformerLens' hook points:
 /// `.residual(3)` is hidden state 3 (the residual stream after block 3; 0 is the embedding output),
 /// `.mlp(3)` the inner activation of block 3's MLP after its nonlinearity (the units most neuron
-/// papers mean).
+/// papers mean; for an LSTM the gate activations σ(i), σ(f), tanh(g), σ(o)), `.cell(3)` the cell
+/// state c of a recurrent block 3 (an LSTM's; `.residual(3)` is its h, what block 4 reads).
 public enum ModelSite: Hashable, Sendable, Codable, CustomStringConvertible {
     case residual(Int)
     case mlp(Int)
+    case cell(Int)
 
     /// The block whose run produces the site (0 for the embedding output).
     public var layer: Int {
         switch self {
-        case .residual(let layer), .mlp(let layer): return layer
+        case .residual(let layer), .mlp(let layer), .cell(let layer): return layer
+        }
+    }
+
+    /// The kind of site.
+    public var kind: SiteKind {
+        switch self {
+        case .residual: return .residual
+        case .mlp: return .mlp
+        case .cell: return .cell
         }
     }
 
@@ -28,6 +39,7 @@ public enum ModelSite: Hashable, Sendable, Codable, CustomStringConvertible {
         switch self {
         case .residual(let layer): return "residual \(layer)"
         case .mlp(let layer): return "mlp \(layer)"
+        case .cell(let layer): return "cell \(layer)"
         }
     }
 }
@@ -38,16 +50,38 @@ public enum SiteKind: String, Sendable, Codable, Hashable, CaseIterable {
     case residual
     /// Blocks 1…L: the MLP's inner activation after its nonlinearity.
     case mlp
+    /// Blocks 1…L of a recurrent model: the cell state.
+    case cell
 
     /// The site of this kind at `layer`.
-    public func site(_ layer: Int) -> ModelSite { self == .residual ? .residual(layer) : .mlp(layer) }
+    public func site(_ layer: Int) -> ModelSite {
+        switch self {
+        case .residual: return .residual(layer)
+        case .mlp: return .mlp(layer)
+        case .cell: return .cell(layer)
+        }
+    }
 
     /// The layers that have a site of this kind in a model of `layerCount` blocks.
     public func layers(layerCount: Int) -> ClosedRange<Int> { self == .residual ? 0...layerCount : 1...max(1, layerCount) }
+
+    /// Width of a state of this kind in `model`.
+    public func width(in model: any LanguageModel) -> Int {
+        switch self {
+        case .residual, .cell: return model.hiddenSize
+        case .mlp: return model.mlpSize
+        }
+    }
 }
 
 /// A change of the state at a site, applied during a run (ablation, translation, a learned mask):
 /// it receives the state [tokens, width] and the batch it belongs to.
+///
+/// Every edit must be **row-local**: the new value of row r depends only on row r's old value and on
+/// r (its place in the batch), never on other rows. A recurrent block relies on it: it applies the
+/// edit at each time step, handing it the whole [tokens, width] state in which only the rows of that
+/// step are current (the others hold values the block ignores), so that the edited h_t is what step
+/// t + 1 reads (De Cao et al. intervene at a time step, inside the recurrence).
 public typealias SiteEdit = @Sendable (inout Tensor, PackedBatch) -> Void
 
 /// A language model as the engine sees it: every architecture (BERT-family encoders, Gemma 3, …)
@@ -84,6 +118,21 @@ public protocol LanguageModel: Sendable {
     /// Block `index` (1-based) on hidden state `index − 1`; `mlp`, when given, sees and may change
     /// the block's MLP inner activation [tokens, mlpSize] before the down projection.
     func applyLayer(_ index: Int, to hidden: Tensor, batch: PackedBatch, mlp: ((inout Tensor) -> Void)?) -> Tensor
+    /// Block `index` with the run's edits at the block's own sites (`.residual(index)`, `.mlp(index)`,
+    /// `.cell(index)`), each applied where the block produces that state, and its inner states
+    /// (MLP activation, cell state; after their edits) handed to `visitInner` when given.
+    ///
+    /// The default (a feed-forward block) runs ``applyLayer(_:to:batch:mlp:)`` with the MLP edit in
+    /// its hook and applies the `.residual(index)` edit to the output. A recurrent block applies each
+    /// edit at every time step (the rule in ``SiteEdit``), so an edit at h_t changes h_{t+1}, … of the
+    /// same block, not only what the next block reads.
+    /// - Returns: the block's output, hidden state `index`, its edit applied. [tokens, hidden]
+    func applyLayer(_ index: Int, to hidden: Tensor, batch: PackedBatch, edits: [ModelSite: SiteEdit],
+                    visitInner: ((ModelSite, Tensor) -> Void)?) -> Tensor
+    /// Whether the blocks are recurrent (their edits act inside the recurrence): a split run that
+    /// starts from hidden state l with an edit there changes only what block l + 1 reads, so such a
+    /// run starts from state l − 1 to intervene inside block l.
+    var isRecurrent: Bool { get }
     /// Output logits for chosen rows of the last hidden state (all when nil) over chosen vocabulary
     /// entries (all when nil); nil without a head. - Returns: [rows, entries]
     func logits(_ lastHidden: Tensor, rows: [Int]?, vocabulary: [Int]?) -> Tensor?
@@ -93,6 +142,21 @@ extension LanguageModel {
     /// Embeddings plus one state per block.
     public var hiddenStateCount: Int { layerCount + 1 }
 
+    public var isRecurrent: Bool { false }
+
+    /// A feed-forward block: the MLP edit in the block's hook, the residual edit on its output.
+    public func applyLayer(_ index: Int, to hidden: Tensor, batch: PackedBatch, edits: [ModelSite: SiteEdit],
+                           visitInner: ((ModelSite, Tensor) -> Void)?) -> Tensor {
+        precondition(edits[.cell(index)] == nil, "\(architecture) has no cell state; an edit at \(ModelSite.cell(index))")
+        let mlpEdit = edits[.mlp(index)]
+        var output = applyLayer(index, to: hidden, batch: batch, mlp: mlpEdit != nil || visitInner != nil ? { inner in
+            mlpEdit?(&inner, batch)
+            visitInner?(.mlp(index), inner)
+        } : nil)
+        edits[.residual(index)]?(&output, batch)
+        return output
+    }
+
     /// The one run loop: from a batch's embedding (or from a given hidden state), through blocks up
     /// to `last`, applying `edits` at their sites and handing every state it passes to `visit`.
     ///
@@ -100,14 +164,19 @@ extension LanguageModel {
     ///   - start: begin from this hidden state (a split run: Antverg & Belinkov §4), applying the edit
     ///     at its site first (it is not visited); nil embeds the batch.
     ///   - last: the last hidden state to compute (default: all).
-    ///   - edits: changes applied at sites as the run reaches them (`.residual(l)` before state l is
-    ///     visited and passed on; `.mlp(l)` inside block l).
-    ///   - visit: called with every residual state computed (after its edit) and, for blocks with an
-    ///     `.mlp` edit or when `visitMLP` is true, with the MLP activation (after its edit).
+    ///   - edits: changes applied at sites as the run reaches them: each block gets the edits at its
+    ///     own sites (``applyLayer(_:to:batch:edits:visitInner:)``) and applies them where it produces
+    ///     them (`.residual(l)` before state l is visited and passed on; `.mlp(l)`, `.cell(l)` inside
+    ///     block l; a recurrent block at every time step). The edit at a split run's start state is
+    ///     applied to that state as given.
+    ///   - visitInner: also visit every block's inner states (MLP activation; cell state of a
+    ///     recurrent block); blocks with an edit at an inner site are always visited there.
+    ///   - visit: called with every residual state computed (after its edit) and the inner states
+    ///     (after their edits), each block's inner states before its residual state.
     /// - Returns: the last hidden state.
     @discardableResult
     public func run(_ batch: PackedBatch, from start: (layer: Int, state: Tensor)? = nil, upTo last: Int? = nil,
-                    edits: [ModelSite: SiteEdit] = [:], visitMLP: Bool = false,
+                    edits: [ModelSite: SiteEdit] = [:], visitInner: Bool = false,
                     visit: (ModelSite, Tensor) -> Void = { _, _ in }) -> Tensor {
         let end = last ?? layerCount
         precondition(end >= 0 && end <= layerCount, "last hidden state \(end) outside 0...\(layerCount)")
@@ -131,16 +200,13 @@ extension LanguageModel {
             first = 1
         }
         guard first <= end else { return hidden }
-        // The MLP hook is an optional (so escaping) closure; it never outlives this call.
+        // The inner-state visitor is an optional (so escaping) closure; it never outlives this call.
         return withoutActuallyEscaping(visit) { visit in
             for index in first...end {
-                let mlpEdit = edits[.mlp(index)]
-                let seesMLP = mlpEdit != nil || visitMLP
-                hidden = applyLayer(index, to: hidden, batch: batch, mlp: seesMLP ? { inner in
-                    mlpEdit?(&inner, batch)
-                    visit(.mlp(index), inner)
-                } : nil)
-                edits[.residual(index)]?(&hidden, batch)
+                var own: [ModelSite: SiteEdit] = [:]
+                for site in [ModelSite.residual(index), .mlp(index), .cell(index)] { own[site] = edits[site] }
+                let seesInner = visitInner || own[.mlp(index)] != nil || own[.cell(index)] != nil
+                hidden = applyLayer(index, to: hidden, batch: batch, edits: own, visitInner: seesInner ? visit : nil)
                 visit(.residual(index), hidden)
             }
             return hidden

@@ -27,6 +27,7 @@ extension ModelSource {
     public var vocabularyFile: URL {
         switch self {
         case .huggingFace(let folder): return TokenizerLoader.vocabularyFile(in: folder) ?? folder.appendingPathComponent("vocab.txt")
+        case .lstm(let folder): return folder.appendingPathComponent("vocab.txt")
         case .gguf(let file): return file
         }
     }
@@ -34,7 +35,7 @@ extension ModelSource {
     /// The file that holds (or lists) the weights: `model.safetensors`, its shard index, or the GGUF file.
     public var weightsFile: URL {
         switch self {
-        case .huggingFace(let folder):
+        case .huggingFace(let folder), .lstm(let folder):
             let single = folder.appendingPathComponent("model.safetensors")
             return FileManager.default.fileExists(atPath: single.path) ? single : folder.appendingPathComponent("model.safetensors.index.json")
         case .gguf(let file): return file

@@ -10,9 +10,12 @@ public enum ModelSource: Sendable, Hashable, CustomStringConvertible {
     case huggingFace(folder: URL)
     /// One GGUF file holding weights, architecture and tokenizer (Gemma 3).
     case gguf(file: URL)
+    /// A word-level LSTM language model folder (Gulordava et al. 2018): config.json with
+    /// `"model_type": "lstm-lm"`, model.safetensors, vocab.txt (``LSTMConfig``).
+    case lstm(folder: URL)
 
     /// Recognises a model at `url`: a `.gguf` file (or any file starting with the GGUF magic), or a
-    /// folder with `config.json`.
+    /// folder with `config.json` (an LSTM language model when its `model_type` is `lstm-lm`).
     ///
     /// - Throws: `CheckpointError.missingFile` naming what was looked for.
     public init(url: URL) throws {
@@ -23,7 +26,7 @@ public enum ModelSource: Sendable, Hashable, CustomStringConvertible {
         if isDirectory.boolValue {
             let config = url.appendingPathComponent("config.json")
             guard FileManager.default.fileExists(atPath: config.path) else { throw CheckpointError.missingFile(config) }
-            self = .huggingFace(folder: url)
+            self = LSTMConfig.declaresLSTM(config) ? .lstm(folder: url) : .huggingFace(folder: url)
         } else if url.pathExtension.lowercased() == "gguf" || Self.startsWithGGUFMagic(url) {
             self = .gguf(file: url)
         } else {
@@ -39,7 +42,7 @@ public enum ModelSource: Sendable, Hashable, CustomStringConvertible {
 
     public var url: URL {
         switch self {
-        case .huggingFace(let folder): return folder
+        case .huggingFace(let folder), .lstm(let folder): return folder
         case .gguf(let file): return file
         }
     }
@@ -47,7 +50,7 @@ public enum ModelSource: Sendable, Hashable, CustomStringConvertible {
     /// A short name for folders and reports: the folder's name, or the file's without `.gguf`.
     public var name: String {
         switch self {
-        case .huggingFace(let folder): return folder.standardizedFileURL.lastPathComponent
+        case .huggingFace(let folder), .lstm(let folder): return folder.standardizedFileURL.lastPathComponent
         case .gguf(let file): return file.standardizedFileURL.deletingPathExtension().lastPathComponent
         }
     }
@@ -57,7 +60,7 @@ public enum ModelSource: Sendable, Hashable, CustomStringConvertible {
     /// The files whose bytes define the model and its tokenizer.
     public func definingFiles() throws -> [URL] {
         switch self {
-        case .huggingFace(let folder): return try CheckpointFolder(url: folder).definingFiles
+        case .huggingFace(let folder), .lstm(let folder): return try CheckpointFolder(url: folder).definingFiles
         case .gguf(let file): return [file]
         }
     }
@@ -71,7 +74,7 @@ public enum ModelSource: Sendable, Hashable, CustomStringConvertible {
     public var objective: PredictionObjective {
         switch self {
         case .huggingFace: return .maskedToken
-        case .gguf: return .nextToken
+        case .gguf, .lstm: return .nextToken
         }
     }
 
@@ -85,6 +88,8 @@ public enum ModelSource: Sendable, Hashable, CustomStringConvertible {
         public var layerCount: Int
         /// Width of the residual stream.
         public var hiddenSize: Int
+        /// Whether the blocks are recurrent (and have cell states).
+        public var isRecurrent = false
     }
 
     /// The model's sizes, from config.json or the GGUF metadata.
@@ -96,6 +101,9 @@ public enum ModelSource: Sendable, Hashable, CustomStringConvertible {
         case .gguf(let file):
             let config = try Gemma3Config(gguf: try GGUFFile(url: file))
             return Shape(layerCount: config.layerCount, hiddenSize: config.hiddenSize)
+        case .lstm(let folder):
+            let config = try LSTMConfig.load(checkedAgainst: try CheckpointFolder(url: folder))
+            return Shape(layerCount: config.layerCount, hiddenSize: config.hiddenSize, isRecurrent: true)
         }
     }
 
@@ -104,6 +112,7 @@ public enum ModelSource: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .huggingFace(let folder): return try TransformerEncoder.load(from: folder)
         case .gguf(let file): return try Gemma3Model.load(from: file)
+        case .lstm(let folder): return try LSTMModel.load(from: folder)
         }
     }
 
@@ -112,6 +121,7 @@ public enum ModelSource: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .huggingFace(let folder): return try TokenizerLoader.load(folder: folder)
         case .gguf(let file): return try SentencePieceBPETokenizer(gguf: try GGUFFile(url: file))
+        case .lstm(let folder): return try WordVocabularyTokenizer(url: folder.appendingPathComponent("vocab.txt"))
         }
     }
 }

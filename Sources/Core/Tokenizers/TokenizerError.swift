@@ -18,6 +18,10 @@ public enum TokenizerError: Error, CustomStringConvertible {
     case unknownToken(file: URL, key: String, token: String)
     /// `vocab.txt` (or a vocabulary in JSON) has no entries.
     case emptyVocabulary(file: URL)
+    /// A line of a one-word-per-line vocabulary is empty, holds a space or repeats an earlier word.
+    case malformedVocabularyLine(file: URL, line: Int, reason: String)
+    /// A word-level vocabulary lacks a token the model needs (`<unk>`, `<eos>`).
+    case missingSpecialToken(file: URL, token: String)
 
     public var description: String {
         switch self {
@@ -37,6 +41,10 @@ public enum TokenizerError: Error, CustomStringConvertible {
             return "\(file.path): key `\(key)`: token \"\(token)\" is not in the vocabulary"
         case let .emptyVocabulary(file):
             return "\(file.path): the vocabulary is empty"
+        case let .malformedVocabularyLine(file, line, reason):
+            return "\(file.path):\(line): \(reason)"
+        case let .missingSpecialToken(file, token):
+            return "\(file.path): the vocabulary has no \(token) (one word per line; \(token) must be one of them)"
         }
     }
 }

@@ -13,7 +13,7 @@ enum AgreeCommand: Command {
         of pairs where the agreeing verb is more likely; prints a table and a bar chart, writes
         agreement.json and agreement.svg to --out.
 
-          --model NAME|PATH  gemma3 (default) or a GGUF file
+          --model NAME|PATH  gemma3 (default), a GGUF file or an LSTM folder (scripts/convert-gulordava-lstm)
           --set S            lakretz (default), gulordava-english, gulordava-italian or all
           --limit N          pairs per condition, the first N in file order (default 100; 0 = all)
           --shared DIR       shared reference data (default: $NEURON_SHARED or ../shared)

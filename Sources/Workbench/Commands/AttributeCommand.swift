@@ -87,16 +87,17 @@ enum AttributeCommand: Command {
         print("wrote \(out.path)/attribution.json")
     }
 
-    /// `residual:6` or `mlp:6`.
+    /// `residual:6`, `mlp:6` or `cell:2` (a recurrent model's cell state).
     static func parseSite(_ text: String) throws -> ModelSite {
         let parts = text.split(separator: ":")
         guard parts.count == 2, let layer = Int(parts[1]), layer >= 0 else {
-            throw UsageError("--site expects residual:L or mlp:L, got '\(text)'")
+            throw UsageError("--site expects residual:L, mlp:L or cell:L, got '\(text)'")
         }
         switch parts[0] {
         case "residual": return .residual(layer)
         case "mlp": return .mlp(layer)
-        default: throw UsageError("--site expects residual:L or mlp:L, got '\(text)'")
+        case "cell": return .cell(layer)
+        default: throw UsageError("--site expects residual:L, mlp:L or cell:L, got '\(text)'")
         }
     }
 }

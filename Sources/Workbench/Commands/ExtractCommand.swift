@@ -35,7 +35,7 @@ enum ExtractCommand: Command {
         let model = ModelCatalog.resolve(try arguments.option("model") ?? "minilm")
         let layers = try arguments.option("layers").flatMap(parseLayers)
         let siteName = try arguments.option("site") ?? "residual"
-        guard let site = SiteKind(rawValue: siteName) else { throw UsageError("--site must be residual or mlp, not '\(siteName)'") }
+        guard let site = SiteKind(rawValue: siteName) else { throw UsageError("--site must be residual, mlp or cell, not '\(siteName)'") }
         let aggregation = try arguments.option("aggregation").map { name in
             guard let aggregation = WordAggregation(rawValue: name) else {
                 throw UsageError("--aggregation must be mean, first or last, not '\(name)'")

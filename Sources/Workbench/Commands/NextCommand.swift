@@ -8,12 +8,12 @@ enum NextCommand: Command {
     static let usage = """
         usage: workbench next [options] "PROMPT"
 
-        Runs a causal model (Gemma 3) on the prompt and prints the most likely next tokens with their
+        Runs a causal model (Gemma 3, an LSTM LM) on the prompt and prints the most likely next tokens with their
         probabilities. With --compare, also the log-probability of each continuation (one or more
         words, every token counted) and the log-ratio of the first two — the behavioural check an
         agreement study starts with:  workbench next "The keys to the cabinet" --compare are,is
 
-          --model NAME|PATH  gemma3 (default) or a GGUF file
+          --model NAME|PATH  gemma3 (default), a GGUF file or an LSTM folder (scripts/convert-gulordava-lstm)
           --top N            how many next tokens to list (default 10)
           --compare A,B,…    continuations to score
         """

@@ -87,7 +87,7 @@ struct ActivationCacheTests {
             #expect(store.width == model.mlpSize && store.manifest.site == .mlp)
             let sentence = TokenizedSentence(fileIndex: 0, id: "a1", words: ["The", "cats", "sleep", "."], tokenizer: try source.loadTokenizer())
             var inner = Tensor(zeros: [0])
-            model.run(PackedBatch(sequences: [sentence.ids]), upTo: 1, visitMLP: true) { site, state in if site == .mlp(1) { inner = state } }
+            model.run(PackedBatch(sequences: [sentence.ids]), upTo: 1, visitInner: true) { site, state in if site == .mlp(1) { inner = state } }
             let span = sentence.wordSpans[1]
             let cached = try store.rows([1], layer: 1)
             for j in 0..<model.mlpSize {

@@ -57,7 +57,7 @@ struct GradientTests {
             let final: Tensor
             switch site {
             case .residual(let layer): final = model.run(batch, from: (layer, result.state), edits: [site: change])
-            case .mlp: final = model.run(batch, edits: [site: change])
+            case .mlp, .cell: final = model.run(batch, edits: [site: change])
             }
             return difference(model.logits(final, rows: rows, vocabulary: vocabulary)!).value
         }

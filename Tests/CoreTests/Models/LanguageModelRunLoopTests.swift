@@ -28,7 +28,7 @@ struct LanguageModelRunLoopTests {
         #expect(states.last == last)
         #expect(states.allSatisfy { $0.shape == [batch.tokenCount, model.hiddenSize] })
         var mlpShapes: [[Int]] = []
-        model.run(batch, visitMLP: true) { site, state in if case .mlp = site { mlpShapes.append(state.shape) } }
+        model.run(batch, visitInner: true) { site, state in if case .mlp = site { mlpShapes.append(state.shape) } }
         #expect(mlpShapes == Array(repeating: [batch.tokenCount, model.mlpSize], count: model.layerCount))
     }
 

@@ -1,0 +1,250 @@
+import Foundation
+
+/// The changes a recurrent block applies at every time step: each receives the whole state
+/// [tokens, width] in which only the current step's rows are current (``SiteEdit``'s rule).
+struct LSTMStepEdits {
+    /// The gate activations σ(i), σ(f), tanh(g), σ(o), before they make c and h. [tokens, 4·hidden]
+    var gates: ((inout Tensor) -> Void)?
+    /// The cell state c_t, before h_t = σ(o) · tanh(c_t) is made from it. [tokens, hidden]
+    var cell: ((inout Tensor) -> Void)?
+    /// The output h_t, before the next step (and the next block) reads it. [tokens, hidden]
+    var hidden: ((inout Tensor) -> Void)?
+
+    var isEmpty: Bool { gates == nil && cell == nil && hidden == nil }
+}
+
+/// What one LSTM block produced over a batch, every row of every sequence.
+struct LSTMLayerStates {
+    /// h, the block's output. [tokens, hidden]
+    var hidden: Tensor
+    /// c. [tokens, hidden]
+    var cell: Tensor
+    /// σ(i), σ(f), tanh(g), σ(o) after any edit. [tokens, 4·hidden]
+    var gates: Tensor
+    /// The gate activations before their edit, when there was one (the pullback's derivatives). [tokens, 4·hidden]
+    var gatesBeforeEdit: Tensor?
+}
+
+/// One layer of PyTorch's `nn.LSTM` (gates stacked i, f, g, o):
+/// `i, f, o = σ(…), g = tanh(W_i x_t + b_i + W_h h_{t−1} + b_h)`, `c_t = f ⊙ c_{t−1} + i ⊙ g`,
+/// `h_t = o ⊙ tanh(c_t)`, starting from h_0 = c_0 = 0 for every sequence.
+struct LSTMLayer: Sendable {
+    /// W_ih. [4·hidden, input]
+    var inputWeight: Tensor
+    /// W_hh. [4·hidden, hidden]
+    var recurrentWeight: Tensor
+    /// b_ih + b_hh. [4·hidden]
+    var bias: Tensor
+
+    var hiddenSize: Int { recurrentWeight.columns }
+
+    /// Runs the recurrence over every sequence of a batch at once: the input product of the whole
+    /// layer in one GEMM up front, then one GEMM per time step for the sequences still running
+    /// (longest first, so they are a prefix of the state).
+    ///
+    /// - Parameter input: the previous block's output. [tokens, input]
+    func callAsFunction(_ input: Tensor, batch: PackedBatch, edits: LSTMStepEdits = LSTMStepEdits()) -> LSTMLayerStates {
+        let width = hiddenSize, gateWidth = 4 * width
+        // Pre-activations of every row's gates from its input: [tokens, 4·hidden].
+        var gates = input.linear(weight: inputWeight, bias: bias)
+        var hidden = Tensor(zeros: [batch.tokenCount, width]), cell = Tensor(zeros: [batch.tokenCount, width])
+        let lengths = (0..<batch.sequenceCount).map { batch.rows(of: $0).count }
+        let order = lengths.indices.sorted { lengths[$0] > lengths[$1] || (lengths[$0] == lengths[$1] && $0 < $1) }
+        let longest = lengths.max() ?? 0
+        // h_{t−1} and c_{t−1} of the running sequences, in `order`. [sequences, hidden]
+        var previousHidden = [Float](repeating: 0, count: batch.sequenceCount * width)
+        var previousCell = previousHidden
+        var recurrent = [Float](repeating: 0, count: batch.sequenceCount * gateWidth)
+        var stepRows: [Int] = []
+        var gateScratch: Tensor?, cellScratch: Tensor?, hiddenScratch: Tensor?, gatesBeforeEdit: Tensor?
+        for step in 0..<longest {
+            let running = order.prefix { lengths[$0] > step }.count
+            stepRows = order.prefix(running).map { batch.starts[$0] + step }
+            // Gates: input part + W_hh h_{t−1}, then the nonlinearities.
+            if step > 0 {
+                previousHidden.withUnsafeBufferPointer { h in
+                    recurrentWeight.scalars.withUnsafeBufferPointer { w in
+                        recurrent.withUnsafeMutableBufferPointer { r in
+                            BLAS.gemm(transposeB: true, m: running, n: gateWidth, k: width, a: h.baseAddress!, lda: width,
+                                      b: w.baseAddress!, ldb: width, c: r.baseAddress!, ldc: gateWidth)
+                        }
+                    }
+                }
+            }
+            gates.scalars.withUnsafeMutableBufferPointer { g in
+                recurrent.withUnsafeBufferPointer { r in
+                    for (slot, row) in stepRows.enumerated() {
+                        let z = g.baseAddress! + row * gateWidth
+                        if step > 0 { for k in 0..<gateWidth { z[k] += r[slot * gateWidth + k] } }
+                        for k in 0..<(2 * width) { z[k] = 1 / (1 + Foundation.exp(-z[k])) }
+                        for k in (2 * width)..<(3 * width) { z[k] = Foundation.tanh(z[k]) }
+                        for k in (3 * width)..<gateWidth { z[k] = 1 / (1 + Foundation.exp(-z[k])) }
+                    }
+                }
+            }
+            if let edit = edits.gates {
+                if gatesBeforeEdit == nil { gatesBeforeEdit = Tensor(zeros: gates.shape) }
+                Self.copyRows(stepRows, from: gates, to: &gatesBeforeEdit!)
+                Self.edit(&gates, scratch: &gateScratch, rows: stepRows, with: edit)
+            }
+            // c_t = f ⊙ c_{t−1} + i ⊙ g.
+            gates.scalars.withUnsafeBufferPointer { g in
+                cell.scalars.withUnsafeMutableBufferPointer { c in
+                    previousCell.withUnsafeBufferPointer { before in
+                        for (slot, row) in stepRows.enumerated() {
+                            let z = g.baseAddress! + row * gateWidth, out = c.baseAddress! + row * width
+                            let last = before.baseAddress! + slot * width
+                            for k in 0..<width { out[k] = z[width + k] * last[k] + z[k] * z[2 * width + k] }
+                        }
+                    }
+                }
+            }
+            if let edit = edits.cell { Self.edit(&cell, scratch: &cellScratch, rows: stepRows, with: edit) }
+            // h_t = o ⊙ tanh(c_t); keep c_t and h_t for the next step.
+            gates.scalars.withUnsafeBufferPointer { g in
+                cell.scalars.withUnsafeBufferPointer { c in
+                    hidden.scalars.withUnsafeMutableBufferPointer { h in
+                        for row in stepRows {
+                            let z = g.baseAddress! + row * gateWidth, source = c.baseAddress! + row * width
+                            let out = h.baseAddress! + row * width
+                            for k in 0..<width { out[k] = z[3 * width + k] * Foundation.tanh(source[k]) }
+                        }
+                    }
+                }
+            }
+            if let edit = edits.hidden { Self.edit(&hidden, scratch: &hiddenScratch, rows: stepRows, with: edit) }
+            hidden.scalars.withUnsafeBufferPointer { h in
+                cell.scalars.withUnsafeBufferPointer { c in
+                    for (slot, row) in stepRows.enumerated() {
+                        for k in 0..<width {
+                            previousHidden[slot * width + k] = h[row * width + k]
+                            previousCell[slot * width + k] = c[row * width + k]
+                        }
+                    }
+                }
+            }
+        }
+        return LSTMLayerStates(hidden: hidden, cell: cell, gates: gates, gatesBeforeEdit: gatesBeforeEdit)
+    }
+
+    /// Copies whole rows between two states of the same shape.
+    static func copyRows(_ rows: [Int], from source: Tensor, to target: inout Tensor) {
+        let width = source.columns
+        source.scalars.withUnsafeBufferPointer { s in
+            target.scalars.withUnsafeMutableBufferPointer { t in
+                for row in rows { (t.baseAddress! + row * width).update(from: s.baseAddress! + row * width, count: width) }
+            }
+        }
+    }
+
+    /// Applies a row-local edit to the rows of one time step: they go into a scratch state of the
+    /// whole batch's shape (kept across steps; a step's rows are zeroed after it, so what the edit
+    /// does to rows of other steps stays bounded and is ignored), the edit changes it, and they come back.
+    static func edit(_ state: inout Tensor, scratch: inout Tensor?, rows: [Int], with edit: (inout Tensor) -> Void) {
+        let width = state.columns
+        var work = scratch.take() ?? Tensor(zeros: state.shape)
+        state.scalars.withUnsafeBufferPointer { source in
+            work.scalars.withUnsafeMutableBufferPointer { target in
+                for row in rows { (target.baseAddress! + row * width).update(from: source.baseAddress! + row * width, count: width) }
+            }
+        }
+        edit(&work)
+        precondition(work.shape == state.shape, "an edit changed the state's shape \(state.shape) to \(work.shape)")
+        work.scalars.withUnsafeMutableBufferPointer { source in
+            state.scalars.withUnsafeMutableBufferPointer { target in
+                for row in rows {
+                    (target.baseAddress! + row * width).update(from: source.baseAddress! + row * width, count: width)
+                    (source.baseAddress! + row * width).update(repeating: 0, count: width)
+                }
+            }
+        }
+        scratch = work
+    }
+}
+
+/// A word-level LSTM language model (Gulordava et al. 2018, the model De Cao et al. 2022 study):
+/// word embedding → stacked LSTM → untied linear decoder over the words. Sized by ``LSTMConfig``.
+///
+/// Hidden state 0 is the embedding output, hidden state l layer l's h; `.cell(l)` is its c and
+/// `.mlp(l)` its gate activations. Edits at a block's sites act at every time step, inside the
+/// recurrence (``LanguageModel/applyLayer(_:to:batch:edits:visitInner:)``).
+public struct LSTMModel: Sendable {
+    public let config: LSTMConfig
+    /// encoder.weight. [vocab, embedding]
+    let embedding: Tensor
+    let layers: [LSTMLayer]
+    /// decoder.weight. [vocab, hidden]
+    let decoderWeight: Tensor
+    /// decoder.bias. [vocab]
+    let decoderBias: Tensor
+
+    /// Hidden state 0: each token's embedding row. - Returns: [tokens, embedding]
+    public func embed(_ batch: PackedBatch) -> Tensor {
+        let width = config.embeddingSize
+        return Tensor(shape: [batch.tokenCount, width]) { out in
+            embedding.scalars.withUnsafeBufferPointer { e in
+                for (row, id) in batch.ids.enumerated() {
+                    precondition(id >= 0 && id < config.vocabSize, "token id \(id) outside 0..<\(config.vocabSize)")
+                    (out.baseAddress! + row * width).update(from: e.baseAddress! + id * width, count: width)
+                }
+            }
+        }
+    }
+
+    /// Block `index` with step edits; every state it made.
+    func runLayer(_ index: Int, to hidden: Tensor, batch: PackedBatch, edits: LSTMStepEdits) -> LSTMLayerStates {
+        precondition(index >= 1 && index <= layers.count, "layer \(index) outside 1...\(layers.count)")
+        precondition(hidden.shape == [batch.tokenCount, config.embeddingSize], "layer \(index): input \(hidden.shape) vs [\(batch.tokenCount), \(config.embeddingSize)]")
+        return layers[index - 1](hidden, batch: batch, edits: edits)
+    }
+
+    /// Runs block `index`; `mlp`, when given, is called at every time step with the gate activations
+    /// [tokens, 4·hidden] whose current rows are that step's (it may change them; the rule of ``SiteEdit``).
+    public func applyLayer(_ index: Int, to hidden: Tensor, batch: PackedBatch, mlp: ((inout Tensor) -> Void)? = nil) -> Tensor {
+        runLayer(index, to: hidden, batch: batch, edits: LSTMStepEdits(gates: mlp)).hidden
+    }
+
+    /// Runs block `index` with the edits at `.residual(index)` (h), `.cell(index)` (c) and
+    /// `.mlp(index)` (the gates) applied at every time step, so an edit at h_t reaches h_{t+1}, …
+    public func applyLayer(_ index: Int, to hidden: Tensor, batch: PackedBatch, edits: [ModelSite: SiteEdit],
+                           visitInner: ((ModelSite, Tensor) -> Void)?) -> Tensor {
+        func step(_ site: ModelSite) -> ((inout Tensor) -> Void)? {
+            guard let edit = edits[site] else { return nil }
+            return { (state: inout Tensor) in edit(&state, batch) }
+        }
+        let states = runLayer(index, to: hidden, batch: batch,
+                              edits: LSTMStepEdits(gates: step(.mlp(index)), cell: step(.cell(index)), hidden: step(.residual(index))))
+        visitInner?(.mlp(index), states.gates)
+        visitInner?(.cell(index), states.cell)
+        return states.hidden
+    }
+
+    /// Next-word logits for chosen rows of the last hidden state over chosen words (all when nil):
+    /// the decoder, `h · Wᵀ + b`. - Returns: [rows, vocabulary.count or vocab]
+    public func logits(_ lastHidden: Tensor, rows: [Int]? = nil, vocabulary: [Int]? = nil) -> Tensor? {
+        let selected = rows.map { lastHidden.selectingRows($0) } ?? lastHidden
+        guard let vocabulary else { return selected.linear(weight: decoderWeight, bias: decoderBias) }
+        let bias = Tensor(shape: [vocabulary.count], scalars: vocabulary.map { decoderBias.scalars[$0] })
+        return selected.linear(weight: decoderWeight.selectingRows(vocabulary), bias: bias)
+    }
+}
+
+extension LSTMModel: LanguageModel {
+    public var architecture: String { "lstm" }
+    public var summary: String {
+        "lstm, \(layers.count) × \(config.hiddenSize), word-level LM over \(config.vocabSize) words with untied decoder"
+    }
+    public var hiddenSize: Int { config.hiddenSize }
+    /// The gate activations i, f, g, o.
+    public var mlpSize: Int { 4 * config.hiddenSize }
+    public var layerCount: Int { layers.count }
+    /// A recurrence has no position table; this bounds only a batch's memory.
+    public var maxSequenceLength: Int { 1 << 20 }
+    public var vocabularySize: Int { config.vocabSize }
+    public var objective: PredictionObjective { .nextToken }
+    public var hasOutputHead: Bool { true }
+    public var tokenEmbeddings: Tensor { embedding }
+    /// The model has no normalisation; a fitted readout head's LayerNorm uses PyTorch's default.
+    public var normEpsilon: Float { 1e-5 }
+    public var isRecurrent: Bool { true }
+}
