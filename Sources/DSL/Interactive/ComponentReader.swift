@@ -72,7 +72,11 @@ public enum ComponentReader {
         case "MinTypes":
             component = MinTypes(try reader.single("a count") { try integer($0) })
         case "Seed":
-            component = Seed(UInt64(max(0, try reader.single("a seed") { try integer($0) })))
+            component = Seed(try reader.single("a seed") { expression -> UInt64 in
+                let value = try integer(expression)
+                guard value >= 0 else { throw LineError("a seed is a whole number ≥ 0, not \(value)", column: expression.column, length: String(value).count) }
+                return UInt64(value)
+            })
         case "Output":
             component = Output(try reader.single("a folder") { try string($0) })
         default:
