@@ -46,6 +46,9 @@ struct ReplParsingTests {
         #expect(error("Layers(7, depth: 2)")?.message == "Layers has no argument 'depth'")
         #expect(error("Model(.gpt2)")?.message.hasPrefix("unknown model 'gpt2'") == true)
         #expect(error("Layers(3...1)")?.message == "empty range 3...1")
+        #expect(error("Probe(.linear, neurons: 1...9223372036854775807)")?.message == "the range 1...9223372036854775807 holds more than 1000000 values")
+        #expect(error("Probe(.linear, neurons: stride(from: 0, through: 9000000000, by: 3))")?.message
+                == "the stride from 0 to 9000000000 by 3 holds more than 1000000 values")
         #expect(error("Layers(7) x")?.message == "unexpected 'x' after the component")
         #expect(error("Rank(.linear @)")?.message == "unexpected character '@'")
     }

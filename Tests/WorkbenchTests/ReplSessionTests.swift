@@ -68,6 +68,14 @@ struct ReplSessionTests {
         #expect(session.current?.planned.name == selected)
         // The session still works on what it had.
         #expect(try session.evaluate("top 3").text.contains("top 3 by"))
+        // Neurons past the layer's width: the curves stop at the width, and the session says so.
+        final class Lines: @unchecked Sendable { var all: [String] = [] }
+        let logged = Lines()
+        session.log = { logged.all.append($0) }
+        _ = try session.evaluate("Probe(.linear, neurons: 1...100000)")
+        #expect(logged.all.contains("Probe: neurons: k goes up to 100000, but a layer of \(Self.tiny) has 16 neurons — the curves stop at k = 16"),
+                "\(logged.all)")
+        #expect(session.current?.result.curves.first?.neuronCounts == Array(1...16))
         let spaced = root.appendingPathComponent("with spaces/out")
         let export = try session.evaluate("export \"\(spaced.path)\"")
         #expect(export.text == "wrote \(spaced.path) (config.json, curves.csv, overlaps.csv, figures/)", "\(export.text)")
