@@ -61,7 +61,7 @@ public struct StudyPlanner: Sendable {
     public func plan(_ study: StudyDescription) throws -> StudyPlan {
         if let first = study.problems().first { throw first }
         let modelName = study.model!
-        let modelFolder = ModelCatalog.resolve(modelName)
+        let modelFolder = try ModelCatalog.locate(modelName)
         guard let source = try? ModelSource(url: modelFolder) else {
             throw StudyError.modelNotFound(name: modelName, folder: modelFolder.path)
         }
