@@ -114,7 +114,8 @@ struct RunCommandTests {
         let script = try Self.script(body, in: root, name: name)
         let result = try WorkbenchProcess.run(["run", script.path], environment: ["NEURON_CACHE": root.appendingPathComponent("cache").path])
         #expect(result.status == 1, "\(result.errors)")
-        let lines = result.errors.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("compiling \(name)") }
+        let lines = result.errors.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            .filter { !$0.hasPrefix("compiling \(name)") }.dropLast()   // the text ends with a newline
         #expect(lines.count == 1, "one line, not a crash dump: \(result.errors)")
         let line = try #require(lines.first)
         #expect(line.hasPrefix(expected), "\(line)")

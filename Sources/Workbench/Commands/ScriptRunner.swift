@@ -63,6 +63,7 @@ final class StandardErrorRelay {
     /// The runtime's crash output has begun: nothing more is passed through.
     private(set) var crashed = false
     private var pending = Data()
+    private var blankLines = Data()
     private let limit = 4 << 20
 
     func take(_ data: Data) {
@@ -85,11 +86,21 @@ final class StandardErrorRelay {
     func finish() {
         if !pending.isEmpty { pass(pending) }
         pending = Data()
+        if !crashed { FileHandle.standardError.write(blankLines) }
+        blankLines = Data()
     }
 
     private func pass(_ line: Data) {
-        if !crashed, Self.isCrashLine(String(decoding: line, as: UTF8.self)) { crashed = true }
-        if !crashed { FileHandle.standardError.write(line) }
+        let text = String(decoding: line, as: UTF8.self)
+        if !crashed, Self.isCrashLine(text) { crashed = true }
+        guard !crashed else { return }
+        // A blank line waits for the next one: the runtime starts its crash output with one.
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            blankLines.append(line)
+            return
+        }
+        FileHandle.standardError.write(blankLines + line)
+        blankLines = Data()
     }
 
     /// A line the Swift runtime writes when a program traps, throws at top level or gets a signal.
