@@ -48,6 +48,13 @@ struct ExtractCommandTests {
         (["frobnicate"], "unknown command 'frobnicate'"),
         (["extract", "--model", WorkbenchProcess.fixtures.appendingPathComponent("models/bert-cased-tiny").path, "/dev/null"],
          "error: /dev/null: cannot read CoNLL-U file: a device, not a regular file"),
+        (["extract", "--model", "nosuchname", "x.conllu"],
+         "error: unknown model 'nosuchname': the known names are minilm, mbert, xlmr, bert, gemma3 (under "),
+        (["extract", "--model", "nosuchname", "x.conllu"], "a path to a Hugging Face folder or a GGUF file is also accepted"),
+        (["extract", "--model", WorkbenchProcess.fixtures.appendingPathComponent("models/bert-cased-tiny").path, "--export", "/dev/null", "x.conllu"],
+         "error: --export /dev/null: a device, not a folder"),
+        (["extract", "--model", WorkbenchProcess.fixtures.appendingPathComponent("models/bert-cased-tiny").path, "--cache", "/dev/null/c", "x.conllu"],
+         "error: --cache /dev/null/c: /dev/null is a device, not a folder"),
     ])
     func badInput(arguments: [String], message: String) throws {
         let result = try WorkbenchProcess.run(arguments)

@@ -45,6 +45,28 @@ struct InterventionCommandTests {
         #expect(lines.count == 1 + 8 * 7 * 3)
     }
 
+    @Test("--target is checked against the datasets' labels before the model loads or anything is extracted")
+    func unknownTarget() throws {
+        guard FileManager.default.fileExists(atPath: ProbeCommandTests.shared.appendingPathComponent("ud/UD_Spanish-GSD").path) else {
+            Issue.record("../shared/ud is missing beside the repository")
+            return
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intervene-target-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = folder.appendingPathComponent("cache")
+        let run = try WorkbenchProcess.run(["intervene", "--model", WorkbenchProcess.fixtures.appendingPathComponent("models/bert-cased-tiny").path,
+                                            "--languages", "Spanish", "--attributes", "Number", "--layers", "1", "--target", "XX",
+                                            "--shared", ProbeCommandTests.shared.path, "--cache", cache.path,
+                                            "--out", folder.appendingPathComponent("out").path])
+        #expect(run.status == 1)
+        #expect(run.errors == "error: target value 'XX' is not a label of Number (labels: PL, SG)\n", "\(run.errors)")
+        let built = (try? FileManager.default.subpathsOfDirectory(atPath: cache.path)) ?? []
+        #expect(built.isEmpty, "nothing is extracted or fitted before the refusal: \(built)")
+        let unknown = try WorkbenchProcess.run(["intervene", "--model", "nosuchname", "--shared", ProbeCommandTests.shared.path,
+                                                "--cache", cache.path, "--out", folder.appendingPathComponent("out2").path])
+        #expect(unknown.errors.hasPrefix("error: unknown model 'nosuchname': the known names are minilm, mbert"), "\(unknown.errors)")
+    }
+
     @Test("an unknown edit or analyser is named")
     func badOptions() throws {
         let edit = try WorkbenchProcess.run(["intervene", "--edits", "frobnicate"])

@@ -46,6 +46,9 @@ struct ReplParsingTests {
         #expect(error("Layers(7, depth: 2)")?.message == "Layers has no argument 'depth'")
         #expect(error("Model(.gpt2)")?.message.hasPrefix("unknown model 'gpt2'") == true)
         #expect(error("Layers(3...1)")?.message == "empty range 3...1")
+        #expect(error("Probe(.linear, neurons: 1...9223372036854775807)")?.message == "the range 1...9223372036854775807 holds more than 1000000 values")
+        #expect(error("Probe(.linear, neurons: stride(from: 0, through: 9000000000, by: 3))")?.message
+                == "the stride from 0 to 9000000000 by 3 holds more than 1000000 values")
         #expect(error("Layers(7) x")?.message == "unexpected 'x' after the component")
         #expect(error("Rank(.linear @)")?.message == "unexpected character '@'")
     }
@@ -68,6 +71,46 @@ struct ReplParsingTests {
             try session.evaluate("Intervene(.translate(beta: -1))")
         }
         #expect(Session.split("use a b c 1; Rank(.linear); top 5") == ["use a b c 1", " Rank(.linear)", " top 5"])
+    }
+
+    @Test("verb lines split like a shell: quotes keep spaces, a backslash escapes, an open quote is an error")
+    func words() throws {
+        func texts(_ line: String) throws -> [String] { try Session.words(in: line).map(\.text) }
+        #expect(try texts(#"export "/path with spaces/x""#) == ["export", "/path with spaces/x"])
+        #expect(try texts("export '/a b'/c  d") == ["export", "/a b/c", "d"])
+        #expect(try texts(#"export /a\ b "say \"hi\"" 'it\s'"#) == ["export", "/a b", #"say "hi""#, #"it\s"#])
+        #expect(try Session.words(in: #"top "20" x"#) == [Session.Word("top", column: 0, length: 3),
+                                                           Session.Word("20", column: 4, length: 4), Session.Word("x", column: 9, length: 1)])
+        #expect(throws: LineError("the quote \" is never closed", column: 7)) { try Session.words(in: #"export "/a b"#) }
+        #expect(throws: LineError("a backslash ends the line (nothing to escape)", column: 8)) { try Session.words(in: #"export a\"#) }
+        #expect(Session.split(#"export "a;b"; help"#) == [#"export "a;b""#, " help"])
+        #expect(Session.split("export 'a;b'; help") == ["export 'a;b'", " help"])
+        #expect(Session.split(#"export a\;b; help"#) == [#"export a\;b"#, " help"])
+    }
+
+    @Test("empty commands between separators are skipped; quit takes no arguments; a seed is never negative")
+    func separatorsQuitAndSeed() throws {
+        let session = Session()
+        #expect(try session.evaluate(";;;;").text == "")
+        #expect(try session.evaluate(" ; ;").quits == false)
+        #expect(try session.evaluate("help;;help").text == Session.help(nil) + "\n" + Session.help(nil))
+        #expect(try session.evaluate("help;").text == Session.help(nil))
+        #expect(throws: LineError("quit takes no arguments", column: 5, length: 10)) { try session.evaluate("quit extra more") }
+        #expect(try session.evaluate("quit").quits)
+        #expect(try session.evaluate("help; quit; tpo").quits)
+        #expect(throws: LineError("a seed is a whole number ≥ 0, not -1", column: 5, length: 2)) { try ComponentReader.read("Seed(-1)") }
+        #expect(try ComponentReader.read("Seed(0)").description == "Seed(0)")
+    }
+
+    @Test("a Model line the session cannot open is refused and leaves the study as it was")
+    func rejectedModel() throws {
+        let session = Session()
+        let before = try session.evaluate("show study").text
+        #expect(throws: StudyError.modelNotFound(name: "/nonexistent", folder: "/nonexistent")) {
+            try session.evaluate(#"Model(.local("/nonexistent"))"#)
+        }
+        #expect(try session.evaluate("show study").text == before)
+        #expect(!before.contains("nonexistent"))
     }
 
     @Test("completion offers verbs, components, cases and names")

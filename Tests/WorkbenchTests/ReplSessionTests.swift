@@ -48,6 +48,57 @@ struct ReplSessionTests {
         #expect(try session.evaluate("quit").quits)
     }
 
+    @Test("a rejected line leaves the study and the selected config as they were; export honours quotes")
+    func rejectedLinesChangeNothing() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("repl-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let session = Self.session(root)
+        _ = try session.evaluate("use \(Self.tiny) es Number 1")
+        let study = try session.evaluate("show study").text
+        let selected = session.current?.planned.name
+        #expect(study.contains("Layers(1)"), "\(study)")
+        #expect(throws: StudyError.layerBeyondModel(layer: 99, model: Self.tiny, layerCount: 2)) { try session.evaluate("Layers(99)") }
+        #expect(try session.evaluate("show study").text == study)
+        #expect(throws: StudyError.modelNotFound(name: "/nonexistent", folder: "/nonexistent")) {
+            try session.evaluate(#"Model(.local("/nonexistent"))"#)
+        }
+        #expect(try session.evaluate("show study").text == study)
+        #expect(throws: (any Error).self) { try session.evaluate("use /nonexistent es Number 1") }
+        #expect(try session.evaluate("show study").text == study)
+        #expect(session.current?.planned.name == selected)
+        // The session still works on what it had.
+        #expect(try session.evaluate("top 3").text.contains("top 3 by"))
+        // Neurons past the layer's width: the curves stop at the width, and the session says so.
+        final class Lines: @unchecked Sendable { var all: [String] = [] }
+        let logged = Lines()
+        session.log = { logged.all.append($0) }
+        _ = try session.evaluate("Probe(.linear, neurons: 1...100000)")
+        #expect(logged.all.contains("Probe: neurons: k goes up to 100000, but a layer of \(Self.tiny) has 16 neurons — the curves stop at k = 16"),
+                "\(logged.all)")
+        #expect(session.current?.result.curves.first?.neuronCounts == Array(1...16))
+        let spaced = root.appendingPathComponent("with spaces/out")
+        let export = try session.evaluate("export \"\(spaced.path)\"")
+        #expect(export.text == "wrote \(spaced.path) (config.json, curves.csv, overlaps.csv, figures/)", "\(export.text)")
+        #expect(FileManager.default.fileExists(atPath: spaced.appendingPathComponent("curves.csv").path))
+    }
+
+    @Test("lines on standard input: an error names its line number, ;;;; is an empty line, quit extra does not quit")
+    func standardInput() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("stdin-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let input = "help use\n;;;;\ntpo 10\nquit extra\nSeed(-1)\nhelp top; quit\nhelp plot\n"
+        let result = try WorkbenchProcess.run([], environment: ["HOME": root.path, "NEURON_CACHE": root.appendingPathComponent("cache").path],
+                                              directory: root, input: input)
+        #expect(result.status == 1, "\(result.errors)")
+        let errors = result.errors.split(separator: "\n").map(String.init).filter { $0.contains("error") }
+        #expect(errors == ["stdin:3: error: unknown command 'tpo' — did you mean 'top'?",
+                           "stdin:4: error: quit takes no arguments",
+                           "stdin:5: error: a seed is a whole number ≥ 0, not -1"], "\(result.errors)")
+        #expect(result.output.contains(Session.help("top")), "the line after quit extra ran: \(result.output)")
+        #expect(!result.output.contains(Session.help("plot")), "quit on line 6 ends the session: \(result.output)")
+    }
+
     @Test("a real terminal: completion, history, charts, errors and exit (tmux)")
     func terminal() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {

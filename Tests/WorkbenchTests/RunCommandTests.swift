@@ -95,6 +95,38 @@ struct RunCommandTests {
         }
     }
 
+    @Test("a script that throws at top level, traps or dies of a signal ends in one line saying where and why; the raw report is kept",
+          arguments: [
+              ("throws.swift", "struct Oops: Error { var why = \"bad\" }\nprint(\"before\")\nthrow Oops()\n",
+               #"error: throws.swift: the script failed: it threw an error at the top level: Oops(why: "bad")"#),
+              ("fatal.swift", "let x = CommandLine.arguments.count\nif x < 1000 { fatalError(\"the data are wrong\") }\n",
+               "error: fatal.swift:3: the script failed: the data are wrong"),
+              ("index.swift", "let values = [1, 2]\nlet index = CommandLine.arguments.count + 5\nprint(values[index])\n",
+               "error: index.swift:4:"),
+              ("unwrap.swift", "let missing: Int? = CommandLine.arguments.count > 99 ? 1 : nil\nprint(missing! + 1)\n",
+               "error: unwrap.swift:3:"),
+              ("killed.swift", "import Glibc\nkill(getpid(), SIGKILL)\n", "error: killed.swift: the script failed: killed, signal 9"),
+          ])
+    func scriptFailure(name: String, body: String, expected: String) throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let script = try Self.script(body, in: root, name: name)
+        let result = try WorkbenchProcess.run(["run", script.path], environment: ["NEURON_CACHE": root.appendingPathComponent("cache").path])
+        #expect(result.status == 1, "\(result.errors)")
+        let lines = result.errors.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            .filter { !$0.hasPrefix("compiling \(name)") }.dropLast()   // the text ends with a newline
+        #expect(lines.count == 1, "one line, not a crash dump: \(result.errors)")
+        let line = try #require(lines.first)
+        #expect(line.hasPrefix(expected), "\(line)")
+        if name == "unwrap.swift" { #expect(line.contains("Unexpectedly found nil while unwrapping an Optional value"), "\(line)") }
+        // The line names the file that keeps the runtime's own report.
+        let report = try #require(line.range(of: "full report: ").map { String(line[$0.upperBound...].dropLast()) }, "\(line)")
+        #expect(report.hasPrefix(root.appendingPathComponent("cache/scripts").path), "\(report)")
+        let raw = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(raw.contains(name == "killed.swift" ? "died of signal 9" : "crashed"), "\(raw)")
+    }
+
     @Test("a study with a problem ends with one error line, and a script that does not compile says so")
     func errors() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")

@@ -96,6 +96,14 @@ struct StudyDSLTests {
     func planningErrors() throws {
         let beyond = Study("l") { Model(.local(Self.tiny)); Languages(.spanish); Attributes(.number); Layers(1, 3) }
         #expect(throws: StudyError.layerBeyondModel(layer: 3, model: Self.tiny, layerCount: 2)) { try beyond.plan(shared: Self.shared) }
+        // k past every config's width is said at planning, naming the width (the tiny model has 16 neurons).
+        let wide = Study("w") { Model(.local(Self.tiny)); Languages(.spanish); Attributes(.number); Layers(1); Probe(.linear, neurons: 1...100_000) }
+        #expect(try wide.plan(shared: Self.shared).notes
+                == ["Probe: neurons: k goes up to 100000, but a layer of \(Self.tiny) has 16 neurons — the curves stop at k = 16"])
+        let concatenated = wide.with { Layers(1, 2, concatenated: true); Probe(.linear, neurons: [8, 32]) }
+        #expect(try concatenated.plan(shared: Self.shared).notes.isEmpty, "32 ≤ 2 × 16: the concatenated config has them")
+        #expect(try concatenated.with { Probe(.linear, neurons: [8, 33]) }.plan(shared: Self.shared).notes == [
+            "Probe: neurons: k goes up to 33, but the widest config of this study (2 layers of \(Self.tiny) concatenated) has 32 neurons — the curves stop at k = 32"])
         let nowhere = Study("n") { Model(.local(Self.tiny)); Languages(.english); Attributes(.possession); Layers(1) }
         #expect(throws: StudyError.attributeInNoLanguage(attribute: "Possession", languages: ["English"], minTypes: 100)) {
             try nowhere.plan(shared: Self.shared)

@@ -60,8 +60,23 @@ public struct InterventionStudy: Sendable {
     public func run(log: (String) -> Void = { print($0) }) throws -> [InterventionResult] {
         let registry = try CorpusRegistry.scan(shared.udRoot())
         let mapping = try UniMorphMapping.load(from: shared)
-        let modelURL = ModelCatalog.resolve(settings.model)
+        let modelURL = try ModelCatalog.locate(settings.model)
         let attributes = try settings.attributes.map { try UniMorphAttribute.parse($0, among: UniMorphAttribute.studied) }
+        let settingsForDatasets = DatasetSettings(minTypes: settings.minTypes, attributes: attributes)
+        // What was typed is checked before the model loads or any extraction starts: the target
+        // value must be a label of every dataset it would translate.
+        var corpora: [LanguageCorpus] = []
+        for language in settings.languages {
+            let corpus = try LanguageCorpus.load(language: language, from: registry, seed: settings.splitSeed)
+            corpora.append(corpus)
+            guard let target = settings.target else { continue }
+            for attribute in attributes {
+                let dataset = corpus.dataset(for: attribute, mapping: mapping, settings: settingsForDatasets)
+                if dataset.isTask, !dataset.labels.contains(target) {
+                    throw InterventionError.unknownTarget(target, attribute: attribute.rawValue, labels: dataset.labels)
+                }
+            }
+        }
         let source = try ModelSource(url: modelURL)
         guard source.objective == .maskedToken else { throw InterventionError.causalModel(source.name) }
         let (model, tokenizer) = try source.load()
@@ -71,8 +86,7 @@ public struct InterventionStudy: Sendable {
         }
         guard !settings.analysers.isEmpty else { throw InterventionError.noAnalyser }
         var results: [InterventionResult] = []
-        for language in settings.languages {
-            let corpus = try LanguageCorpus.load(language: language, from: registry, seed: settings.splitSeed)
+        for corpus in corpora {
             let analysers: [any MorphologicalAnalyser] = try settings.analysers.map { kind in
                 switch kind {
                 case .lexicon: return LexiconAnalyser(lexicon: Lexicon(corpus: corpus, mapping: mapping), tagSet: mapping.tagSet)
@@ -81,7 +95,6 @@ public struct InterventionStudy: Sendable {
             }
             let store = try activationCache.activations(for: ExtractionRequest(modelFolder: modelURL, corpusFiles: corpus.fileURLs, layers: layers), log: log)
             let (head, headFile) = try predictionHead(model: model, tokenizer: tokenizer, corpus: corpus, modelURL: modelURL, store: store, log: log)
-            let settingsForDatasets = DatasetSettings(minTypes: settings.minTypes, attributes: attributes)
             for attribute in attributes {
                 let dataset = corpus.dataset(for: attribute, mapping: mapping, settings: settingsForDatasets)
                 guard dataset.isTask else {

@@ -33,8 +33,40 @@ public enum ModelCatalog {
         return URL(fileURLWithPath: path, isDirectory: !path.lowercased().hasSuffix(".gguf"))
     }
 
-    /// The source of a short name or path. - Throws: `CheckpointError.missingFile` when nothing is there.
+    /// A short name or a path, as ``resolve(_:)``, refusing a word that is neither a known name nor
+    /// anything on disk (`nosuchname`): the error lists the known names.
+    ///
+    /// A missing path (`/models/bert`, `bert.gguf`) is left to the loader, which names it.
+    /// - Throws: ``ModelCatalogError/unknownName(_:)``.
+    public static func locate(_ nameOrPath: String) throws -> URL {
+        let url = resolve(nameOrPath)
+        let isKnown = knownModels.contains { $0.name == nameOrPath.lowercased() }
+        let looksLikePath = nameOrPath.contains("/") || nameOrPath.hasPrefix("~") || nameOrPath.hasPrefix(".")
+            || nameOrPath.lowercased().hasSuffix(".gguf")
+        if !isKnown, !looksLikePath, !FileManager.default.fileExists(atPath: url.path) {
+            throw ModelCatalogError.unknownName(nameOrPath)
+        }
+        return url
+    }
+
+    /// The source of a short name or path.
+    /// - Throws: ``ModelCatalogError`` for an unknown name; `CheckpointError.missingFile` when
+    ///   nothing is at the path.
     public static func source(_ nameOrPath: String) throws -> ModelSource {
-        try ModelSource(url: resolve(nameOrPath))
+        try ModelSource(url: locate(nameOrPath))
+    }
+}
+
+/// A model named by a word the catalog does not know.
+public enum ModelCatalogError: Error, CustomStringConvertible, Equatable {
+    case unknownName(String)
+
+    public var description: String {
+        switch self {
+        case .unknownName(let name):
+            return "unknown model '\(name)': the known names are "
+                + ModelCatalog.knownModels.map(\.name).joined(separator: ", ")
+                + " (under \(ModelCatalog.modelsRoot.path)); a path to a Hugging Face folder or a GGUF file is also accepted"
+        }
     }
 }

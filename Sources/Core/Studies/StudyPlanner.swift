@@ -61,13 +61,20 @@ public struct StudyPlanner: Sendable {
     public func plan(_ study: StudyDescription) throws -> StudyPlan {
         if let first = study.problems().first { throw first }
         let modelName = study.model!
-        let modelFolder = ModelCatalog.resolve(modelName)
+        let modelFolder = try ModelCatalog.locate(modelName)
         guard let source = try? ModelSource(url: modelFolder) else {
             throw StudyError.modelNotFound(name: modelName, folder: modelFolder.path)
         }
         let encoder = try source.shape()
         if let layer = study.layers.first(where: { $0 > encoder.layerCount }) {
             throw StudyError.layerBeyondModel(layer: layer, model: modelName, layerCount: encoder.layerCount)
+        }
+        var notes: [String] = []
+        // Each curve stops at its config's width; a k past every config's width is said, not
+        // silently dropped (`neurons: 1...100000` on 384 neurons is k = 1…384).
+        let concatenated = study.allLayersConcatenated ? Set(study.layers).count : 1
+        if !study.classifiers.isEmpty, let k = study.neuronCounts.max(), k > encoder.hiddenSize * concatenated {
+            notes.append(Self.widthNote(k: k, model: modelName, width: encoder.hiddenSize * concatenated, layers: concatenated))
         }
         if source.objective == .nextToken, !study.interventions.isEmpty {
             throw StudyError.unsupportedModel(name: modelName, reason: "intervention sweeps read a masked-LM head; on a causal model "
@@ -83,7 +90,6 @@ public struct StudyPlanner: Sendable {
         let targets: [Int?] = layers.map { Optional($0) } + (study.allLayersConcatenated ? [nil] : [])
         let modelLabel = source.name
         var configs: [PlannedConfig] = []
-        var notes: [String] = []
         var attributeFound = Set<UniMorphAttribute>()
         for language in languages {
             let corpus = try LanguageCorpus.load(language: language, from: registry, seed: 0)
@@ -129,6 +135,13 @@ public struct StudyPlanner: Sendable {
         }
         return StudyPlan(study: study, modelFolder: modelFolder, layerCount: encoder.layerCount, hiddenSize: encoder.hiddenSize,
                          configs: configs, notes: notes, data: data)
+    }
+
+    /// The note for `Probe(neurons:)` asking for more neurons than the widest config has
+    /// (`layers` > 1: that many layers concatenated).
+    public static func widthNote(k: Int, model: String, width: Int, layers: Int) -> String {
+        let widest = layers > 1 ? "the widest config of this study (\(layers) layers of \(model) concatenated)" : "a layer of \(model)"
+        return "Probe: neurons: k goes up to \(k), but \(widest) has \(width) neurons — the curves stop at k = \(width)"
     }
 
     /// Seconds for one probing config on this machine's cores: the retrained linear probes dominate

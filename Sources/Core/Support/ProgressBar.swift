@@ -16,7 +16,9 @@ public final class ProgressBar: @unchecked Sendable {
     private var throughput = 0
     private let throughputUnit: String?
     /// On a terminal the line redraws in place; in a log it is printed at every tenth of the work.
-    private let interactive = isatty(STDERR_FILENO) != 0
+    /// `NEURON_PROGRESS_TERMINAL=1` says the pipe standard error goes to ends on a terminal
+    /// (`workbench run` passes a script's standard error through one).
+    private let interactive = isatty(STDERR_FILENO) != 0 || ProcessInfo.processInfo.environment["NEURON_PROGRESS_TERMINAL"] == "1"
     private var lastLoggedTenth = -1
 
     /// Total of the second counter, when known: the ETA then follows it (e.g. tokens, when

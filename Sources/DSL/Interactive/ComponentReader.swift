@@ -72,7 +72,11 @@ public enum ComponentReader {
         case "MinTypes":
             component = MinTypes(try reader.single("a count") { try integer($0) })
         case "Seed":
-            component = Seed(UInt64(max(0, try reader.single("a seed") { try integer($0) })))
+            component = Seed(try reader.single("a seed") { expression -> UInt64 in
+                let value = try integer(expression)
+                guard value >= 0 else { throw LineError("a seed is a whole number ≥ 0, not \(value)", column: expression.column, length: String(value).count) }
+                return UInt64(value)
+            })
         case "Output":
             component = Output(try reader.single("a folder") { try string($0) })
         default:
@@ -159,11 +163,20 @@ public enum ComponentReader {
         return try elements.map(element)
     }
 
+    /// The most values a typed range or stride may list (`1...1_000_000`).
+    static let maximumListedValues = 1_000_000
+
     /// An integer, a range, a list of integers, or `stride(from:through:by:)` / `stride(from:to:by:)`.
     static func integers(_ expression: Expression) throws -> [Int] {
         switch expression {
         case .integer(let value, _): return [value]
-        case .range(let lower, let upper, let closed, _): return closed ? Array(lower...upper) : Array(lower..<upper)
+        case .range(let lower, let upper, let closed, let column):
+            // Built as a list: a range of billions would take all memory before any check could refuse it.
+            let (span, overflow) = upper.subtractingReportingOverflow(lower)
+            guard !overflow, span < maximumListedValues else {
+                throw LineError("the range \(lower)\(closed ? "..." : "..<")\(upper) holds more than \(maximumListedValues) values", column: column)
+            }
+            return closed ? Array(lower...upper) : Array(lower..<upper)
         case .array(let elements, _): return try elements.map(integer)
         case .call("stride", let arguments, let column):
             let labels = arguments.map { $0.label ?? "" }
@@ -172,6 +185,10 @@ public enum ComponentReader {
             }
             let from = try integer(arguments[0].value), bound = try integer(arguments[1].value), step = try integer(arguments[2].value)
             guard step > 0 else { throw LineError("stride's step must be positive", column: arguments[2].value.column) }
+            let (span, overflow) = bound.subtractingReportingOverflow(from)
+            guard !overflow, span / step < maximumListedValues else {
+                throw LineError("the stride from \(from) to \(bound) by \(step) holds more than \(maximumListedValues) values", column: column, length: 6)
+            }
             return labels[1] == "through" ? Array(stride(from: from, through: bound, by: step)) : Array(stride(from: from, to: bound, by: step))
         default:
             throw LineError("expected neuron counts: 10, 1...150, [10, 50] or stride(from: 0, through: 300, by: 10)", column: expression.column)

@@ -46,28 +46,32 @@ public final class Session {
 
     // MARK: - Evaluation
 
-    /// Evaluates one line (or several joined by `;`).
+    /// Evaluates one line (or several joined by `;`; empty commands between separators are skipped).
+    ///
+    /// A command the session rejects leaves the study as it was: each edit is checked (and the
+    /// selected config recomputed) on a copy, which replaces the study only when all went well.
     ///
     /// - Throws: ``LineError`` (with a column) for what was typed; Core errors for what the data or
     ///   model say; `CancellationError` after Ctrl-C.
     public func evaluate(_ line: String) throws -> Reply {
-        let parts = Self.split(line)
-        if parts.count > 1 {
-            var text: [String] = [], figures: [URL] = []
-            for part in parts {
-                let reply = try evaluate(part)
-                text.append(reply.text)
-                figures += reply.figures
-                if reply.quits { return Reply(text: text.joined(separator: "\n"), figures: figures, quits: true) }
-            }
-            return Reply(text: text.joined(separator: "\n"), figures: figures)
+        var text: [String] = [], figures: [URL] = []
+        for part in Self.split(line) {
+            let reply = try evaluateCommand(part)
+            if !reply.text.isEmpty { text.append(reply.text) }
+            figures += reply.figures
+            if reply.quits { return Reply(text: text.joined(separator: "\n"), figures: figures, quits: true) }
         }
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        return Reply(text: text.joined(separator: "\n"), figures: figures)
+    }
+
+    /// Evaluates one command (a line without `;`).
+    private func evaluateCommand(_ command: String) throws -> Reply {
+        let trimmed = command.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty || trimmed.hasPrefix("//") || trimmed.hasPrefix("#") { return Reply(text: "") }
         if let first = trimmed.first, first.isUppercase { return try component(trimmed) }
-        let words = trimmed.split(separator: " ").map(String.init)
-        let verb = words[0]
-        let arguments = Array(words.dropFirst())
+        let words = try Self.words(in: trimmed)
+        let verb = words[0].text
+        let arguments = words.dropFirst().map(\.text)
         switch verb {
         case "use": return try use(arguments, line: trimmed)
         case "top": return try top(arguments, line: trimmed)
@@ -78,44 +82,117 @@ public final class Session {
         case "run": return try runStudy(arguments)
         case "export": return try export(arguments)
         case "help", "?": return Reply(text: Self.help(arguments.first))
-        case "quit", "exit", "q": return Reply(text: "", quits: true)
+        case "quit", "exit", "q":
+            if words.count > 1 {
+                throw LineError("\(verb) takes no arguments", column: words[1].column,
+                                length: words.last!.column + words.last!.length - words[1].column)
+            }
+            return Reply(text: "", quits: true)
         default:
             throw LineError("unknown command '\(verb)'" + Suggestion.hint(for: verb, among: Self.verbs + ComponentReader.componentNames),
-                            column: Self.column(of: 0, in: trimmed), length: verb.count)
+                            column: words[0].column, length: words[0].length)
         }
     }
 
-    /// Splits at `;` outside quotes and parentheses (the REPL evaluates and reports each part).
+    /// Splits at `;` outside quotes (`"…"`, `'…'`), backslash escapes and parentheses; the parts
+    /// that hold nothing but spaces are left out (`;;;;` is an empty line).
     public static func split(_ line: String) -> [String] {
-        var parts: [String] = [], current = "", depth = 0, quoted = false
+        var parts: [String] = [], current = "", depth = 0
+        var quote: Character?, escaped = false
         for c in line {
-            if c == "\"" { quoted.toggle() }
-            if !quoted { if c == "(" || c == "[" { depth += 1 } else if c == ")" || c == "]" { depth -= 1 } }
-            if c == ";" && depth == 0 && !quoted {
+            if escaped {
+                escaped = false
+            } else if c == "\\" && quote != "'" {
+                escaped = true
+            } else if let open = quote {
+                if c == open { quote = nil }
+            } else if c == "\"" || c == "'" {
+                quote = c
+            } else if c == "(" || c == "[" {
+                depth += 1
+            } else if c == ")" || c == "]" {
+                depth -= 1
+            } else if c == ";" && depth == 0 {
                 parts.append(current)
                 current = ""
-            } else {
-                current.append(c)
+                continue
             }
+            current.append(c)
         }
         parts.append(current)
         return parts.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
     }
 
-    /// The column where word `index` (space-separated) starts.
-    static func column(of index: Int, in line: String) -> Int {
-        var column = 0, word = -1, inWord = false
-        for (offset, c) in line.enumerated() {
-            if c != " " && !inWord {
-                word += 1
-                inWord = true
-                if word == index { return offset }
-            } else if c == " " {
-                inWord = false
-            }
-            column = offset
+    /// A word of a verb line, with the columns it spans (quotes included).
+    public struct Word: Equatable, Sendable {
+        public var text: String
+        /// 0-based offset of the word's first character (a quote, if it starts with one).
+        public var column: Int
+        /// Characters the word spans in the line.
+        public var length: Int
+
+        public init(_ text: String, column: Int, length: Int) {
+            self.text = text
+            self.column = column
+            self.length = length
         }
-        return column + 1
+    }
+
+    /// Splits a verb line into words as a shell does: spaces separate, `"…"` and `'…'` keep
+    /// spaces, a backslash takes the next character as it is (inside `'…'` it is a backslash).
+    ///
+    /// `export "/path with spaces/x"` → `export`, `/path with spaces/x`.
+    /// - Throws: ``LineError`` at an unterminated quote, or a backslash that ends the line.
+    public static func words(in line: String) throws -> [Word] {
+        var words: [Word] = []
+        var text = "", start: Int?, quote: (character: Character, column: Int)?, escaped = false
+        func end(at column: Int) {
+            if let first = start { words.append(Word(text, column: first, length: column - first)) }
+            text = ""
+            start = nil
+        }
+        for (column, c) in line.enumerated() {
+            if escaped {
+                text.append(c)
+                escaped = false
+                continue
+            }
+            if let open = quote {
+                if c == open.character {
+                    quote = nil
+                } else if c == "\\" && open.character == "\"" {
+                    escaped = true
+                } else {
+                    text.append(c)
+                }
+                continue
+            }
+            if c == " " || c == "\t" {
+                end(at: column)
+                continue
+            }
+            if start == nil { start = column }
+            if c == "\"" || c == "'" {
+                quote = (c, column)
+            } else if c == "\\" {
+                escaped = true
+            } else {
+                text.append(c)
+            }
+        }
+        if let open = quote {
+            throw LineError("the quote \(open.character) is never closed", column: open.column)
+        }
+        if escaped { throw LineError("a backslash ends the line (nothing to escape)", column: line.count - 1) }
+        end(at: line.count)
+        return words
+    }
+
+    /// The column where word `index` (counted as ``words(in:)`` splits) starts; the end of the
+    /// line when there are fewer words.
+    static func column(of index: Int, in line: String) -> Int {
+        guard let words = try? words(in: line), index < words.count else { return line.count }
+        return words[index].column
     }
 
     // MARK: - Components
@@ -123,17 +200,22 @@ public final class Session {
     private func component(_ line: String) throws -> Reply {
         let component = try ComponentReader.read(line)
         let replaced = type(of: component).componentName
+        // The edit is made on a copy, which becomes the study only once every check (and the
+        // selected config's recomputation) has passed: a rejected line changes nothing.
+        var edited = components
         // Model, Layers, Rank, Probe, Control, … replace the earlier line; Languages and Attributes
         // in the REPL replace too (one config at a time); Intervene and Report add up.
         if !["Intervene", "Report"].contains(replaced) {
-            components.removeAll { type(of: $0).componentName == replaced }
+            edited.removeAll { type(of: $0).componentName == replaced }
         }
-        components.append(component)
+        edited.append(component)
+        let settings = Study("repl", components: edited).settings
         // The component's own problems, and contradictions it creates (not the parts still missing).
-        let problems = component.problems() + study.settings.problems().filter {
+        let problems = component.problems() + settings.problems().filter {
             if case .missingComponent = $0 { return false } else { return true }
         }
-        if let first = problems.first { components.removeLast(); throw first }
+        if let first = problems.first { throw first }
+        if ["Model", "Layers"].contains(replaced) { try Self.checkModel(of: settings) }
         var text = "study: \(component)"
         // A narrower Rank needs no new work: keep the curves of the chosen rankings.
         if let rank = component as? Rank, let selected = current {
@@ -142,25 +224,39 @@ public final class Session {
                 var result = selected.result
                 let kept = Set(rank.methods.map(\.rawValue))
                 result.curves = result.curves.filter { kept.contains($0.ranking.replacingOccurrences(of: "↑", with: "")) }
+                components = edited
                 current = (selected.planned, result, selected.plan)
                 return Reply(text: text + "\n\(selected.planned.name): curves of \(rank.methods.map(\.rawValue).joined(separator: ", ")) (already computed)")
             }
         }
         // Lines that change what a config's result is recompute (or read back) the selected one.
-        if isSingleConfig, ["Model", "Languages", "Attributes", "Layers", "Rank", "Probe", "Control", "MinTypes", "Seed", "Durrani"].contains(replaced) {
-            text += "\n" + (try select())
+        if Self.isSingleConfig(settings), ["Model", "Languages", "Attributes", "Layers", "Rank", "Probe", "Control", "MinTypes", "Seed", "Durrani"].contains(replaced) {
+            text += "\n" + (try select(settings))
         }
+        components = edited
         return Reply(text: text)
     }
 
-    private var isSingleConfig: Bool {
-        let settings = study.settings
-        return settings.model != nil && settings.languages.count == 1 && settings.attributes.count == 1 && settings.layers.count == 1
+    /// The model of a study can be opened and has the study's layers (the planner checks the same
+    /// again; the session checks it for a Model or Layers line even when no config is selected).
+    static func checkModel(of settings: StudyDescription) throws {
+        guard let name = settings.model else { return }
+        let folder = ModelCatalog.resolve(name)
+        guard let source = try? ModelSource(url: folder) else { throw StudyError.modelNotFound(name: name, folder: folder.path) }
+        let shape = try source.shape()
+        if let layer = settings.layers.first(where: { $0 > shape.layerCount }) {
+            throw StudyError.layerBeyondModel(layer: layer, model: name, layerCount: shape.layerCount)
+        }
     }
 
-    /// Plans the single config the study describes and computes (or reads back) its result.
-    private func select() throws -> String {
-        var settings = study.settings
+    static func isSingleConfig(_ settings: StudyDescription) -> Bool {
+        settings.model != nil && settings.languages.count == 1 && settings.attributes.count == 1 && settings.layers.count == 1
+    }
+
+    /// Plans the single config `settings` describe and computes (or reads back) its result, which
+    /// becomes the selected one.
+    private func select(_ settings: StudyDescription) throws -> String {
+        var settings = settings
         settings.interventions = []
         let runner = StudyRunner(options: sessionOptions)
         let outcome = try runner.run(settings, log: log)
@@ -225,9 +321,12 @@ public final class Session {
         guard let layer = Int(words[3]), layer >= 0 else {
             throw LineError("the layer must be a whole number ≥ 0, not '\(words[3])'", column: Self.column(of: 4, in: line), length: words[3].count)
         }
-        components.removeAll { ["Model", "Languages", "Attributes", "Layers"].contains(type(of: $0).componentName) }
-        components.insert(contentsOf: [Model(model), Languages(language), Attributes(attribute), Layers(layer)] as [any StudyComponent], at: 0)
-        return Reply(text: try select())
+        var edited = components
+        edited.removeAll { ["Model", "Languages", "Attributes", "Layers"].contains(type(of: $0).componentName) }
+        edited.insert(contentsOf: [Model(model), Languages(language), Attributes(attribute), Layers(layer)] as [any StudyComponent], at: 0)
+        let text = try select(Study("repl", components: edited).settings)
+        components = edited
+        return Reply(text: text)
     }
 
     static let languageCodes = ["ar": "Arabic", "bg": "Bulgarian", "en": "English", "fi": "Finnish", "fr": "French",

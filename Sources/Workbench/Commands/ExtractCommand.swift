@@ -32,7 +32,7 @@ enum ExtractCommand: Command {
         """
 
     static func run(_ arguments: inout ArgumentList) throws {
-        let model = ModelCatalog.resolve(try arguments.option("model") ?? "minilm")
+        let model = try ModelCatalog.locate(try arguments.option("model") ?? "minilm")
         let layers = try arguments.option("layers").flatMap(parseLayers)
         let siteName = try arguments.option("site") ?? "residual"
         guard let site = SiteKind(rawValue: siteName) else { throw UsageError("--site must be residual, mlp or cell, not '\(siteName)'") }
@@ -53,6 +53,9 @@ enum ExtractCommand: Command {
         let allowNonFinite = arguments.flag("allow-non-finite")
         var files = try arguments.positionals().map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
         if files.isEmpty { files = try defaultTreebank(udRoot: udRoot) }
+        // Folders to write are checked before the model runs, not after.
+        if let cacheRoot { try OutputFolder.check(cacheRoot, option: "--cache") }
+        if let export { try OutputFolder.check(export, option: "--export") }
 
         let cache = cacheRoot.map { ActivationCache(root: URL(fileURLWithPath: $0).appendingPathComponent("activations")) } ?? ActivationCache()
         let request = ExtractionRequest(modelFolder: model, corpusFiles: files, layers: layers, site: site,

@@ -28,13 +28,10 @@ enum RunCommand: Command {
         let scriptURL = URL(fileURLWithPath: script)
         guard FileManager.default.fileExists(atPath: scriptURL.path) else { throw UsageError("no script at \(scriptURL.path)") }
         let program = try StudyScript.compile(scriptURL)
-        let process = Process()
-        process.executableURL = program
-        process.arguments = Array(all.dropFirst())
         Interruption.install()
-        try process.run()
-        process.waitUntilExit()
-        if process.terminationStatus != 0 { exit(process.terminationStatus) }
+        // A script that throws at top level or traps ends in one line (where and why), not a dump.
+        let status = try ScriptRunner.run(program, arguments: Array(all.dropFirst()), script: scriptURL, reports: StudyScript.folder)
+        if status != 0 { exit(status) }
     }
 }
 
@@ -58,6 +55,14 @@ enum StudyScript {
         return nil
     }
 
+    /// Where compiled scripts (and the crash reports of scripts that failed) are kept.
+    static var folder: URL {
+        ActivationCache.defaultRoot.deletingLastPathComponent().appendingPathComponent("scripts", isDirectory: true)
+    }
+
+    /// Optimised, with debug information: a crash's backtrace then names the script's line.
+    static let compilerFlags = ["-O", "-g"]
+
     /// The compiled program for a script, built now unless the same script was compiled against
     /// the same library before.
     static func compile(_ script: URL) throws -> URL {
@@ -71,8 +76,8 @@ enum StudyScript {
         guard let root = packageRoot(from: build) else { throw UsageError("cannot find the package sources above \(build.path)") }
         let source = try Data(contentsOf: script)
         let libraryStamp = try ContentHash.ofFile(library)
-        let key = ContentHash.combine([String(decoding: source, as: UTF8.self), libraryStamp, Workbench.version])
-        let folder = ActivationCache.defaultRoot.deletingLastPathComponent().appendingPathComponent("scripts", isDirectory: true)
+        let key = ContentHash.combine([String(decoding: source, as: UTF8.self), libraryStamp, Workbench.version, compilerFlags.joined(separator: " ")])
+        let folder = Self.folder
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let program = folder.appendingPathComponent(script.deletingPathExtension().lastPathComponent + "-" + key)
         if FileManager.default.isExecutableFile(atPath: program.path) { return program }
@@ -83,7 +88,7 @@ enum StudyScript {
         let partial = folder.appendingPathComponent(program.lastPathComponent + ".partial-\(getpid())")
         let compiler = Process()
         compiler.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        compiler.arguments = ["swiftc", "-O", "-module-name", "StudyScript", script.path,
+        compiler.arguments = ["swiftc"] + compilerFlags + ["-module-name", "StudyScript", script.path,
                               "-I", modules.path, "-I", root.appendingPathComponent("Sources/COpenBLAS").path,
                               "-I", root.appendingPathComponent("Sources/CEditLine").path,
                               "-L", build.path, "-lNeuronWorkbench", "-Xlinker", "-rpath", "-Xlinker", build.path,

@@ -17,10 +17,13 @@ enum Repl {
     }
 
     /// Evaluates lines without a line editor; returns the exit status (1 if any line failed).
-    static func runLines(_ lines: [String], session: Session) -> Int32 {
+    ///
+    /// - Parameter origin: where the lines come from (`stdin`): errors then start with
+    ///   `stdin:3:`, the number of the line that failed.
+    static func runLines(_ lines: [String], session: Session, origin: String? = nil) -> Int32 {
         var status: Int32 = 0
-        for line in lines {
-            if !evaluate(line, in: session) { status = 1 }
+        for (index, line) in lines.enumerated() {
+            if !evaluate(line, in: session, location: origin.map { "\($0):\(index + 1)" }) { status = 1 }
             if quitRequested { break }
         }
         return status
@@ -28,31 +31,33 @@ enum Repl {
 
     nonisolated(unsafe) static var quitRequested = false
 
-    /// Evaluates one line and prints its reply or its error; returns false on error.
+    /// Evaluates one line, command by command (`;` joins them; empty ones are skipped), and prints
+    /// each reply or the error that stops the line; returns false on error.
+    ///
+    /// - Parameter location: what to put before an error (`stdin:3`), if anything.
     @discardableResult
-    static func evaluate(_ line: String, in session: Session) -> Bool {
-        let parts = Session.split(line)
-        if parts.count > 1 {
-            for part in parts {
-                guard evaluate(part, in: session) else { return false }
-                if quitRequested { break }
+    static func evaluate(_ line: String, in session: Session, location: String? = nil) -> Bool {
+        let prefix = location.map { "\($0): " } ?? ""
+        for command in Session.split(line) {
+            Interruption.reset()
+            do {
+                let reply = try session.evaluate(command)
+                if !reply.text.isEmpty { print(reply.text) }
+                if reply.quits {
+                    quitRequested = true
+                    return true
+                }
+                continue
+            } catch let error as LineError {
+                FileHandle.standardError.write(Data((prefix + error.rendered(line: command.trimmingCharacters(in: .whitespaces)) + "\n").utf8))
+            } catch is CancellationError {
+                FileHandle.standardError.write(Data("\(prefix)cancelled\n".utf8))
+            } catch {
+                FileHandle.standardError.write(Data("\(prefix)error: \(ErrorMessage.text(for: error))\n".utf8))
             }
-            return true
+            return false
         }
-        Interruption.reset()
-        do {
-            let reply = try session.evaluate(line)
-            if !reply.text.isEmpty { print(reply.text) }
-            if reply.quits { quitRequested = true }
-            return true
-        } catch let error as LineError {
-            FileHandle.standardError.write(Data((error.rendered(line: line.trimmingCharacters(in: .whitespaces)) + "\n").utf8))
-        } catch is CancellationError {
-            FileHandle.standardError.write(Data("cancelled\n".utf8))
-        } catch {
-            FileHandle.standardError.write(Data("error: \(ErrorMessage.text(for: error))\n".utf8))
-        }
-        return false
+        return true
     }
 
     static func makeSession() -> Session {
@@ -77,7 +82,7 @@ enum Repl {
               let editor = el_init("workbench", input, output, errors) else {
             var lines: [String] = []
             while let line = readLine() { lines.append(line) }
-            return runLines(lines, session: session)
+            return runLines(lines, session: session, origin: "stdin")
         }
         let history = history_init()
         defer {
