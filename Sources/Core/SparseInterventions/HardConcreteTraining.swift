@@ -6,15 +6,17 @@ public struct MaskTrainingSettings: Sendable, Codable, Hashable {
     public var steps: Int = 300
     public var batchSize: Int = 16
     /// C0 = Σ P(m_i ≠ 0) ≤ α·D (D: the site's width).
-    public var unitShare: Double = 0.01
+    public var unitShare: Double = 0.02
     /// C(0,1) = Σ P(0 < m_i < 1) ≤ β·D. Only used when the gate has mass at 1 (stretch r > 1): on
     /// De Cao et al.'s [0, 1) support P(0 < m < 1) = P(m ≠ 0), so it would repeat C0 with budget β.
     public var insideShare: Double = 0.01
     /// Weight of KL(p_original ‖ p_intervened); 0 switches it off.
     public var klWeight: Double = 1.0
-    /// Adam's learning rates for the gate parameters and for the baseline b.
+    /// Adam's learning rates for the gate parameters and for the baseline b (b lives on the
+    /// residual stream's scale: at 0.05 it barely moved in 100 steps on Gemma 3; 0.5 flipped 19% of
+    /// held-out examples after 100 steps against 5.5%, with 3–4 units).
     public var gateLearningRate: Double = 0.1
-    public var baselineLearningRate: Double = 0.05
+    public var baselineLearningRate: Double = 0.5
     /// The Lagrange multipliers: RMSprop ascent, start 1, clamped to [0, 200] (diffmask's lr is 0.3;
     /// at our few hundred steps it overshoots — its first steps are 10× lr, RMSprop's square mean
     /// starting at 0 — and shuts gates the task needs before λ comes down, so 0.05).
