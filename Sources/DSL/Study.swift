@@ -105,7 +105,7 @@ public struct Study: Sendable, CustomStringConvertible {
             if outcome.report != nil {
                 log("\n\(name): \(outcome.computed) configs computed, \(outcome.cached) from the cache; report \(outcome.folder.path)/report.md")
             } else {
-                log("\n\(name) shard \(options.shard): \(outcome.results.count) configs in \(outcome.folder.path) — join the shards with `workbench merge`")
+                log("\n\(name) shard \(options.shard): \(outcome.computed + outcome.cached) configs in \(outcome.folder.path) — join the shards with `workbench merge`")
             }
         }
         return outcome

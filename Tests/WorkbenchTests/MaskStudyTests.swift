@@ -164,5 +164,11 @@ struct MaskStudyTests {
         let plot = try session.evaluate("plot mask")
         #expect(plot.figures.map(\.lastPathComponent) == ["mask-training-number-single-residual3.svg", "mask-open-number-single-residual3.svg"])
         #expect(plot.text.contains("L_ratio") && plot.text.contains("P(open)"), "\(plot.text)")
+
+        let fresh = Session(options: options(.whole, "repl2"), folder: root.appendingPathComponent("repl2"))
+        _ = try fresh.evaluate("Model(.local(\"\(Self.gemma)\")); Mask(.hardConcrete, .integratedGradients, task: .number, trainSteps: 4, batch: 4, heldOut: 8)")
+        let ran = try fresh.evaluate("run")
+        #expect(ran.text.hasPrefix("2 configs (0 computed, 2 cached)"), "\(ran.text)")
+        #expect(try fresh.evaluate("units").text == units.text, "the masks of the session's own run")
     }
 }

@@ -539,7 +539,7 @@ public final class Session {
         let outcome = try study.run(options: options) { [log] in lines.append($0); log($0) }
         if !outcome.masks.isEmpty { masks = outcome.masks }
         return Reply(text: options.dryRun ? lines.joined(separator: "\n")
-                     : "\(outcome.results.count) configs (\(outcome.computed) computed, \(outcome.cached) cached); report \(outcome.folder.path)/report.md")
+                     : "\(outcome.computed + outcome.cached) configs (\(outcome.computed) computed, \(outcome.cached) cached); report \(outcome.folder.path)/report.md")
     }
 
     /// The learned masks a mask verb reads: those of the results folder it names (kept as the
