@@ -7,7 +7,8 @@ public struct MaskTrainingSettings: Sendable, Codable, Hashable {
     public var batchSize: Int = 16
     /// C0 = Σ P(m_i ≠ 0) ≤ α·D (D: the site's width).
     public var unitShare: Double = 0.01
-    /// C(0,1) = Σ P(0 < m_i < 1) ≤ β·D (only binding when the gate's stretch passes 1).
+    /// C(0,1) = Σ P(0 < m_i < 1) ≤ β·D. Only used when the gate has mass at 1 (stretch r > 1): on
+    /// De Cao et al.'s [0, 1) support P(0 < m < 1) = P(m ≠ 0), so it would repeat C0 with budget β.
     public var insideShare: Double = 0.01
     /// Weight of KL(p_original ‖ p_intervened); 0 switches it off.
     public var klWeight: Double = 1.0
@@ -100,6 +101,7 @@ public struct HardConcreteTraining: Sendable {
         var baselineOptimizer = Adam(count: width, learningRate: Float(settings.baselineLearningRate))
         var unitsMultiplier = LagrangeMultiplier(value: settings.initialMultiplier, learningRate: settings.multiplierLearningRate, maximum: settings.maxMultiplier)
         var insideMultiplier = unitsMultiplier
+        if gate.upper <= 1 { insideMultiplier = LagrangeMultiplier(value: 0, learningRate: 0, maximum: 0) }
         var generator = SplitMix64(seed: settings.seed ^ 0xDECA_0_2022)
         var order = examples.indices.shuffled(using: &generator), cursor = 0
         var history: [LearnedIntervention.Step] = []
@@ -136,7 +138,7 @@ public struct HardConcreteTraining: Sendable {
             for i in location.indices { location[i] = min(bound, max(-bound, location[i])) }
             baselineOptimizer.step(&baseline, gradient: result.baselineGradient)
             unitsMultiplier.ascend(violation: expectedUnits - settings.unitShare * Double(width))
-            insideMultiplier.ascend(violation: expectedInside - settings.insideShare * Double(width))
+            if gate.upper > 1 { insideMultiplier.ascend(violation: expectedInside - settings.insideShare * Double(width)) }
             let record = LearnedIntervention.Step(
                 step: step, ratio: result.logRatios.reduce(0) { $0 + exp(Double(min($1, GatedRun.ratioExponentCap))) } / Double(chunk.count),
                 divergence: result.divergences.reduce(0) { $0 + Double($1) } / Double(chunk.count), expectedUnits: expectedUnits,

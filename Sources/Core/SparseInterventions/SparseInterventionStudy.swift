@@ -74,8 +74,19 @@ public struct SparseInterventionStudy: Sendable {
         }
     }
 
+    public enum StudyError: Error, CustomStringConvertible, Equatable {
+        case recurrent(String)
+        public var description: String {
+            switch self {
+            case .recurrent(let model):
+                return "\(model): learned masks run on feed-forward blocks in this version (a recurrent model applies edits once per time step, which the gated objective does not record yet)"
+            }
+        }
+    }
+
     /// Validates the site against the model.
     public static func check(_ site: ModelSite, model: any LanguageModel) throws {
+        if model is any RecurrentDifferentiableLanguageModel { throw StudyError.recurrent(model.summary) }
         switch site {
         case .residual(let layer) where (0...model.layerCount).contains(layer): return
         case .mlp(let layer) where (1...max(1, model.layerCount)).contains(layer): return

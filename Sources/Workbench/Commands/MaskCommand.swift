@@ -26,6 +26,7 @@ enum MaskCommand: Command {
           --batch N           examples per step (default 16)
           --alpha A           C0 ≤ A·D open gates on average (default 0.01)
           --gate-start G      Hard Concrete's initial location γ (default \(MaskTrainingSettings().initialLocation))
+          --gate-lr R, --baseline-lr R   Adam's learning rates for γ and b (defaults \(MaskTrainingSettings().gateLearningRate), \(MaskTrainingSettings().baselineLearningRate))
           --kl W              weight of KL(p_original ‖ p_intervened) (default 1; 0 = off)
           --seeds N           runs per method and direction with seeds 0…N−1 (default 1)
           --held-out N        held-out examples over all directions (default: number 1000, gender 200)
@@ -61,6 +62,14 @@ enum MaskCommand: Command {
         guard let kl else { throw UsageError("--kl must be a weight ≥ 0") }
         let gateStart = try Double(arguments.option("gate-start") ?? "\(MaskTrainingSettings().initialLocation)").flatMap { $0.isFinite ? $0 : nil }
         guard let gateStart else { throw UsageError("--gate-start must be a number") }
+        func rate(_ name: String, _ fallback: Double) throws -> Double {
+            guard let value = Double(try arguments.option(name) ?? "\(fallback)"), value > 0, value.isFinite else {
+                throw UsageError("--\(name) must be a positive number")
+            }
+            return value
+        }
+        let gateRate = try rate("gate-lr", MaskTrainingSettings().gateLearningRate)
+        let baselineRate = try rate("baseline-lr", MaskTrainingSettings().baselineLearningRate)
         let seeds = try arguments.intOption("seeds", default: 1)
         guard seeds >= 1 else { throw UsageError("--seeds must be at least 1, not \(seeds)") }
         let heldOutText = try arguments.option("held-out")
@@ -91,6 +100,8 @@ enum MaskCommand: Command {
         settings.training.unitShare = alpha
         settings.training.klWeight = kl
         settings.training.initialLocation = gateStart
+        settings.training.gateLearningRate = gateRate
+        settings.training.baselineLearningRate = baselineRate
         let study = SparseInterventionStudy(model: model, tokenizer: tokenizer, shared: shared, settings: settings)
         print("model   \(source.name) (\(model.summary))")
         print("task    \(task.rawValue), \(steps.rawValue)-step edits at \(site); \(methods.map(\.rawValue).joined(separator: ", ")); \(trainSteps) steps × \(batch) examples, α = \(alpha), KL weight \(kl)")
