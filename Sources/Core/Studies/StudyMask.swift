@@ -144,6 +144,10 @@ extension StudyPlanner {
             throw StudyError.unsupportedModel(name: modelName, reason: "Mask trains gates through a causal language model's pullbacks "
                                               + "(Gemma 3 in this version); \(source.name) is an encoder (masked LM) — use Model(.gemma3) for the Mask lines")
         }
+        guard !shape.isRecurrent else {
+            throw StudyError.unsupportedModel(name: modelName, reason: "Mask runs on feed-forward blocks in this version (a recurrent model applies "
+                                              + "edits once per time step, which the gated objective does not record yet) — use Model(.gemma3) for the Mask lines")
+        }
         var configs: [PlannedConfig] = []
         var examples: [SparseInterventionStudy.TaskName: Int] = [:]
         var seen = Set<String>()
@@ -174,7 +178,6 @@ extension StudyPlanner {
         switch site {
         case .residual(let layer) where (0...shape.layerCount).contains(layer): return
         case .mlp(let layer) where (1...max(1, shape.layerCount)).contains(layer): return
-        case .cell(let layer) where shape.isRecurrent && (1...max(1, shape.layerCount)).contains(layer): return
         case .cell:
             throw StudyError.invalidValue(component: "Mask", problem: "site: \(site) — \(model) has no cell states (.residual(L) or .mlp(L))")
         default:
