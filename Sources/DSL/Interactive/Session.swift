@@ -564,7 +564,9 @@ public final class Session {
     /// `units [FOLDER]`: the units each learned mask chose, with prevalence over seeds and baseline values.
     private func units(_ words: [String], line: String) throws -> Reply {
         let masks = try requireMasks(words, line: line, verb: "units")
-        return Reply(text: TextTable.render(MaskReport.methodRows(masks)) + "\n\n" + TextTable.render(MaskReport.unitRows(masks)))
+        let rows = MaskReport.unitRows(masks), shown = 40
+        let more = rows.count - 1 > shown ? "\n… \(rows.count - 1 - shown) more units (the study's report.md lists them all)" : ""
+        return Reply(text: TextTable.render(MaskReport.methodRows(masks)) + "\n\n" + TextTable.render(Array(rows.prefix(shown + 1))) + more)
     }
 
     /// `plot mask [FOLDER]`: each learned mask's training curve and P(open) per unit, in the
