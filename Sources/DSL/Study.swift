@@ -18,8 +18,8 @@ import Foundation
 /// ```
 public struct Study: Sendable, CustomStringConvertible {
     public var name: String
-    /// The lines of the study, in order. Within one block, `Languages`, `Attributes`, `Intervene`
-    /// and `Report` lines add up (so `for` loops can build them); a study names one `Model`; any
+    /// The lines of the study, in order. Within one block, `Languages`, `Attributes`, `Intervene`,
+    /// `Mask` and `Report` lines add up (so `for` loops can build them); a study names one `Model`; any
     /// other line replaces an earlier one of its kind. ``with(_:)`` overrides a preset.
     public var components: [any StudyComponent]
 
@@ -105,7 +105,7 @@ public struct Study: Sendable, CustomStringConvertible {
             if outcome.report != nil {
                 log("\n\(name): \(outcome.computed) configs computed, \(outcome.cached) from the cache; report \(outcome.folder.path)/report.md")
             } else {
-                log("\n\(name) shard \(options.shard): \(outcome.results.count) configs in \(outcome.folder.path) — join the shards with `workbench merge`")
+                log("\n\(name) shard \(options.shard): \(outcome.computed + outcome.cached) configs in \(outcome.folder.path) — join the shards with `workbench merge`")
             }
         }
         return outcome

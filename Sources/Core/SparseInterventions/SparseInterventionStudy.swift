@@ -97,9 +97,11 @@ public struct SparseInterventionStudy: Sendable {
     /// Every method on every chosen direction and seed.
     ///
     /// - Parameters:
+    ///   - earlier: Hard Concrete runs trained before (a study's other config), whose unit count
+    ///     and baseline IG takes for the same direction and seed when this run trains none.
     ///   - started: called before each run with (method, direction, seed, training examples).
     ///   - progress: called after each training step.
-    public func run(_ task: InterventionTask,
+    public func run(_ task: InterventionTask, hardConcrete earlier: [Run] = [],
                     started: (LearnedIntervention.Method, String, Int, Int) -> Void = { _, _, _, _ in },
                     progress: (LearnedIntervention.Step) -> Void = { _ in }) throws -> [Run] {
         try Self.check(settings.site, model: model)
@@ -115,7 +117,8 @@ public struct SparseInterventionStudy: Sendable {
             for seed in 0..<max(1, settings.seeds) {
                 var training = settings.training
                 training.seed = settings.training.seed &+ UInt64(seed)
-                var hardConcrete: LearnedIntervention?
+                var hardConcrete = earlier.first { $0.seed == seed && $0.intervention.direction == direction.name
+                    && $0.intervention.method == .hardConcrete }?.intervention
                 for method in settings.methods {
                     started(method, direction.name, seed, direction.training.count)
                     let learned: LearnedIntervention

@@ -29,6 +29,9 @@ public struct StudyDescription: Sendable, Codable, Hashable {
     public var durrani: DurraniScope = .none
     /// Intervention sweeps on the model (Antverg & Belinkov §4).
     public var interventions: [StudyIntervention] = []
+    /// Learned sparse interventions on a causal model (De Cao et al. 2022); a study of masks alone
+    /// needs no languages, attributes or layers.
+    public var masks: [StudyMask] = []
     /// What the report draws and tabulates; empty: everything the results allow.
     public var reports: [ReportKind] = []
     /// Value filter: types per split a value needs to stay (Antverg: 100).
@@ -38,6 +41,9 @@ public struct StudyDescription: Sendable, Codable, Hashable {
     public var output: String? = nil
 
     public init(name: String) { self.name = name }
+
+    /// Whether the study probes (and sweeps): anything but masks alone.
+    public var probes: Bool { masks.isEmpty || !languages.isEmpty || !attributes.isEmpty || !layers.isEmpty }
 
     /// The results folder.
     public var outputFolder: URL { URL(fileURLWithPath: output ?? "results/\(name)", isDirectory: true) }

@@ -7,6 +7,19 @@ public struct PlannedConfig: Sendable, Codable, Hashable {
         case probing
         /// An intervention sweep with the config's rankings (Antverg §4).
         case intervention(StudyIntervention)
+        /// A learned sparse intervention (De Cao et al. 2022) on a causal model.
+        case mask(MaskWork)
+
+        /// The mask config, if this is one.
+        public var mask: MaskWork? {
+            if case .mask(let work) = self { return work }
+            return nil
+        }
+        /// The intervention sweep, if this is one.
+        public var intervention: StudyIntervention? {
+            if case .intervention(let intervention) = self { return intervention }
+            return nil
+        }
     }
 
     public var config: ProbingConfig
@@ -23,6 +36,8 @@ public struct PlannedConfig: Sendable, Codable, Hashable {
         case .probing: return config.fileStem
         case .intervention(let intervention):
             return config.fileStem + "-" + intervention.edit.fileName
+        case .mask(let work):
+            return config.model.replacingOccurrences(of: " ", with: "_") + "-" + work.fileName
         }
     }
 
@@ -31,6 +46,7 @@ public struct PlannedConfig: Sendable, Codable, Hashable {
         switch work {
         case .probing: return config.name
         case .intervention(let intervention): return "\(config.name) \(intervention.edit.name)"
+        case .mask(let work): return "mask \(work.name)"
         }
     }
 }
@@ -69,6 +85,7 @@ public struct StudyPlan: Sendable {
             switch planned.work {
             case .probing: work = "probing"
             case .intervention(let intervention): work = intervention.description
+            case .mask(let mask): work = mask.description
             }
             let isCached = cached.contains(planned.identifier)
             if !isCached { total += planned.estimatedSeconds }
@@ -97,6 +114,8 @@ final class StudyData: @unchecked Sendable {
     var stores: [String: ActivationStore] = [:]
     /// Hashes of the model's files and each language's treebank files (intervention cache keys).
     var sourceHashes: [String: [String]] = [:]
+    /// The causal model and tokenizer the mask configs train on, loaded once per run.
+    var maskModel: (model: any DifferentiableLanguageModel, tokenizer: any Tokenizer)?
 
     init(shared: SharedData) { self.shared = shared }
 

@@ -5,13 +5,15 @@ extension StudyDescription {
     public func problems() -> [StudyError] {
         var problems: [StudyError] = []
         if model == nil { problems.append(.missingComponent("Model", example: "Model(.minilm)")) }
-        if languages.isEmpty { problems.append(.missingComponent("Languages", example: "Languages(.english, .spanish)")) }
-        if attributes.isEmpty { problems.append(.missingComponent("Attributes", example: "Attributes(.number, .gender)")) }
-        if layers.isEmpty { problems.append(.missingComponent("Layers", example: "Layers(2, 4, 6)")) }
+        if probes {
+            if languages.isEmpty { problems.append(.missingComponent("Languages", example: "Languages(.english, .spanish)")) }
+            if attributes.isEmpty { problems.append(.missingComponent("Attributes", example: "Attributes(.number, .gender)")) }
+            if layers.isEmpty { problems.append(.missingComponent("Layers", example: "Layers(2, 4, 6)")) }
+        }
         if let layer = layers.first(where: { $0 < 0 }) {
             problems.append(.invalidValue(component: "Layers", problem: "layer \(layer) is negative (0 is the embeddings)"))
         }
-        if rankings.isEmpty { problems.append(.missingComponent("Rank", example: "Rank(.probeless)")) }
+        if probes && rankings.isEmpty { problems.append(.missingComponent("Rank", example: "Rank(.probeless)")) }
         if let k = neuronCounts.first(where: { $0 < 1 }) {
             problems.append(.invalidValue(component: "Probe", problem: "neurons: k = \(k); the curves need k ≥ 1"))
         }
@@ -32,6 +34,7 @@ extension StudyDescription {
             case .ablate: break
             }
         }
+        for mask in masks { problems += mask.problems() }
         if Set(interventions).count < interventions.count {
             problems.append(.contradictory("the same Intervene appears twice"))
         }
@@ -73,12 +76,20 @@ public struct StudyPlanner: Sendable {
         // Each curve stops at its config's width; a k past every config's width is said, not
         // silently dropped (`neurons: 1...100000` on 384 neurons is k = 1…384).
         let concatenated = study.allLayersConcatenated ? Set(study.layers).count : 1
-        if !study.classifiers.isEmpty, let k = study.neuronCounts.max(), k > encoder.hiddenSize * concatenated {
+        if study.probes, !study.classifiers.isEmpty, let k = study.neuronCounts.max(), k > encoder.hiddenSize * concatenated {
             notes.append(Self.widthNote(k: k, model: modelName, width: encoder.hiddenSize * concatenated, layers: concatenated))
         }
         if source.objective == .nextToken, !study.interventions.isEmpty {
             throw StudyError.unsupportedModel(name: modelName, reason: "intervention sweeps read a masked-LM head; on a causal model "
                                               + "(\(source.name)) this version probes and ranks — remove the Intervene lines")
+        }
+        var configs: [PlannedConfig] = []
+        if !study.masks.isEmpty {
+            configs += try Self.maskConfigs(study, source: source, shape: encoder, shared: shared)
+        }
+        guard study.probes else {
+            return StudyPlan(study: study, modelFolder: modelFolder, layerCount: encoder.layerCount, hiddenSize: encoder.hiddenSize,
+                             configs: configs, notes: notes, data: StudyData(shared: shared))
         }
         let registry = try CorpusRegistry.scan(shared.udRoot())
         let mapping = try UniMorphMapping.load(from: shared)
@@ -89,7 +100,8 @@ public struct StudyPlanner: Sendable {
         let layers = Array(Set(study.layers)).sorted()
         let targets: [Int?] = layers.map { Optional($0) } + (study.allLayersConcatenated ? [nil] : [])
         let modelLabel = source.name
-        var configs: [PlannedConfig] = []
+        let maskConfigs = configs
+        configs = []
         var attributeFound = Set<UniMorphAttribute>()
         for language in languages {
             let corpus = try LanguageCorpus.load(language: language, from: registry, seed: 0)
@@ -134,7 +146,7 @@ public struct StudyPlanner: Sendable {
             notes.append("\(attribute): in no language with 2+ values of \(study.minTypes)+ word types per split — left out")
         }
         return StudyPlan(study: study, modelFolder: modelFolder, layerCount: encoder.layerCount, hiddenSize: encoder.hiddenSize,
-                         configs: configs, notes: notes, data: data)
+                         configs: configs + maskConfigs, notes: notes, data: data)
     }
 
     /// The note for `Probe(neurons:)` asking for more neurons than the widest config has

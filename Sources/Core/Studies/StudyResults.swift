@@ -35,7 +35,7 @@ public enum StudyResults {
     /// Reads the intervention sweeps of a folder that belong to its plan, in plan order.
     public static func interventions(in folder: URL, record: Record) throws -> [String: [InterventionResult]] {
         var found: [String: [InterventionResult]] = [:]
-        for planned in record.configs where planned.work != .probing {
+        for planned in record.configs where planned.work.intervention != nil {
             let url = folder.appendingPathComponent("configs/\(planned.identifier).json")
             guard FileManager.default.fileExists(atPath: url.path) else { continue }
             do { found[planned.identifier] = try JSONDecoder().decode([InterventionResult].self, from: Data(contentsOf: url)) } catch {
@@ -69,17 +69,39 @@ public enum StudyResults {
 
     /// Writes the report of a whole plan: the grid tables and figures, and `report.md`.
     @discardableResult
-    static func writeReport(plan: StudyPlan, results: [ConfigResult], interventions: [InterventionResult], to folder: URL) throws -> GridReport {
+    static func writeReport(plan: StudyPlan, results: [ConfigResult], interventions: [InterventionResult], masks: [MaskConfigResult] = [],
+                            to folder: URL) throws -> GridReport {
         try writeReport(study: plan.study, model: plan.modelFolder.path, configs: plan.configs, notes: plan.notes, results: results,
-                        interventions: interventions, to: folder)
+                        interventions: interventions, masks: masks, to: folder)
+    }
+
+    /// Reads the mask configs' results of a folder that belong to its plan.
+    public static func masks(in folder: URL, record: Record) throws -> [String: MaskConfigResult] {
+        var found: [String: MaskConfigResult] = [:]
+        for planned in record.configs where planned.work.mask != nil {
+            let url = folder.appendingPathComponent("configs/\(planned.identifier).json")
+            guard FileManager.default.fileExists(atPath: url.path) else { continue }
+            do { found[planned.identifier] = try JSONDecoder().decode(MaskConfigResult.self, from: Data(contentsOf: url)) } catch {
+                throw StudyError.mergeMismatch("\(url.path) cannot be read: \(error)")
+            }
+        }
+        return found
     }
 
     static func writeReport(study: StudyDescription, model: String, configs: [PlannedConfig], notes: [String],
-                            results: [ConfigResult], interventions: [InterventionResult], to folder: URL) throws -> GridReport {
+                            results: [ConfigResult], interventions: [InterventionResult], masks: [MaskConfigResult] = [],
+                            to folder: URL) throws -> GridReport {
         let kinds = study.reports.isEmpty ? Set(ReportKind.allCases) : Set(study.reports)
         let report = GridReport(results: results, kinds: kinds, seed: study.seed)
-        try report.write(to: folder)
+        if study.probes { try report.write(to: folder) }
         var text = "# Study \(study.name)\n\n"
+        guard study.probes else {
+            text += "Model `\(study.model ?? "")` (\(model)). \(configs.count) configs, made by neuron-workbench \(Workbench.version).\n\n"
+            for note in notes { text += "- \(note)\n" }
+            text += try MaskReport.section(masks, folder: folder)
+            try Data(text.utf8).write(to: folder.appendingPathComponent("report.md"), options: .atomic)
+            return report
+        }
         text += "Model `\(study.model ?? "")` (\(model)); languages \(study.languages.joined(separator: ", ")); "
         text += "attributes \(study.attributes.joined(separator: ", ")); layers \(study.layers.map(String.init).joined(separator: ", "))"
         text += study.allLayersConcatenated ? " and all concatenated" : ""
@@ -96,6 +118,7 @@ public enum StudyResults {
             text += "```\n" + interventionReport.summary + "\n```\n"
             text += "\nCurves (Fig. 4 style): interventions/figures/*.svg; tables: interventions/table.csv, interventions/curves.csv.\n"
         }
+        if !masks.isEmpty { text += "\n" + (try MaskReport.section(masks, folder: folder)) }
         try Data(text.utf8).write(to: folder.appendingPathComponent("report.md"), options: .atomic)
         return report
     }
@@ -140,14 +163,24 @@ public enum StudyResults {
         for (planned, result) in zip(probing, results) { try write(result, as: planned.identifier, in: output) }
         var sweeps: [String: [InterventionResult]] = [:]
         for (folder, record) in zip(folders, records) { sweeps.merge(try interventions(in: folder, record: record)) { a, _ in a } }
-        let planned = records[0].configs.filter { $0.work != .probing }
+        let planned = records[0].configs.filter { $0.work.intervention != nil }
         let missingSweeps = planned.filter { sweeps[$0.identifier] == nil }.map(\.name)
         guard missingSweeps.isEmpty else {
             throw StudyError.mergeMismatch("\(missingSweeps.count) intervention sweeps have no result in these folders: "
                                            + missingSweeps.prefix(5).joined(separator: ", ") + " — run the missing shards first")
         }
         for sweep in planned { try write(sweeps[sweep.identifier]!, as: sweep.identifier, in: output) }
+        var masks: [String: MaskConfigResult] = [:]
+        for (folder, record) in zip(folders, records) { masks.merge(try self.masks(in: folder, record: record)) { a, _ in a } }
+        let maskConfigs = records[0].configs.filter { $0.work.mask != nil }
+        let missingMasks = maskConfigs.filter { masks[$0.identifier] == nil }.map(\.name)
+        guard missingMasks.isEmpty else {
+            throw StudyError.mergeMismatch("\(missingMasks.count) mask configs have no result in these folders: "
+                                           + missingMasks.prefix(5).joined(separator: ", ") + " — run the missing shards first")
+        }
+        for config in maskConfigs { try write(masks[config.identifier]!, as: config.identifier, in: output) }
         return try writeReport(study: merged.study, model: merged.model, configs: merged.configs, notes: merged.notes,
-                               results: results, interventions: planned.flatMap { sweeps[$0.identifier]! }, to: output)
+                               results: results, interventions: planned.flatMap { sweeps[$0.identifier]! },
+                               masks: maskConfigs.map { masks[$0.identifier]! }, to: output)
     }
 }

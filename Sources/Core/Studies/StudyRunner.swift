@@ -31,6 +31,8 @@ public struct StudyRunner: Sendable {
         public var results: [ConfigResult]
         /// The intervention sweeps' results (one per analyser and sweep).
         public var interventions: [InterventionResult]
+        /// The mask configs' results (De Cao et al. 2022), in plan order.
+        public var masks: [MaskConfigResult] = []
         /// Configs computed now, and read back from the cache.
         public var computed: Int, cached: Int
         /// The report, when this run covered the whole plan (a shard's report comes from `merge`).
@@ -54,7 +56,7 @@ public struct StudyRunner: Sendable {
             log(plan.table(shard: options.shard, cached: cachedIdentifiers(plan)))
             log("results would go to \(folder.path)")
             if !options.force, let problem = ResultsFolder.problem(writing: folder, for: owner) { log("but a run would stop: \(problem)") }
-            return Outcome(plan: plan, folder: folder, results: [], interventions: [], computed: 0, cached: 0, report: nil)
+            return Outcome(plan: plan, folder: folder, results: [], interventions: [], masks: [], computed: 0, cached: 0, report: nil)
         }
         try ResultsFolder.claim(folder, for: owner, force: options.force, log: log)
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("configs"), withIntermediateDirectories: true)
@@ -77,7 +79,7 @@ public struct StudyRunner: Sendable {
             results.append(result)
         }
         var interventions: [InterventionResult] = []
-        let sweeps = mine.filter { $0.work != .probing }
+        let sweeps = mine.filter { $0.work.intervention != nil }
         for (index, planned) in sweeps.enumerated() {
             if Interruption.requested { throw CancellationError() }
             guard case .intervention(let intervention) = planned.work else { continue }
@@ -87,11 +89,21 @@ public struct StudyRunner: Sendable {
             try StudyResults.write(swept, as: planned.identifier, in: folder)
             interventions += swept
         }
+        var masks: [MaskConfigResult] = []
+        let maskConfigs = mine.filter { $0.work.mask != nil }
+        for (index, planned) in maskConfigs.enumerated() {
+            if Interruption.requested { throw CancellationError() }
+            let (result, wasCached) = try maskResult(planned, work: planned.work.mask!, plan: plan, log: log)
+            if wasCached { cached += 1 } else { computed += 1 }
+            log("[\(index + 1)/\(maskConfigs.count)] \(planned.name): " + (wasCached ? "cached" : "done"))
+            try StudyResults.write(result, as: planned.identifier, in: folder)
+            masks.append(result)
+        }
         var report: GridReport? = nil
         if options.shard == .whole {
-            report = try StudyResults.writeReport(plan: plan, results: results, interventions: interventions, to: folder)
+            report = try StudyResults.writeReport(plan: plan, results: results, interventions: interventions, masks: masks, to: folder)
         }
-        return Outcome(plan: plan, folder: folder, results: results, interventions: interventions,
+        return Outcome(plan: plan, folder: folder, results: results, interventions: interventions, masks: masks,
                        computed: computed, cached: cached, report: report)
     }
 
@@ -153,6 +165,10 @@ public struct StudyRunner: Sendable {
         for planned in plan.configs {
             guard case .intervention(let intervention) = planned.work,
                   let file = try? interventionCacheFile(planned, intervention: intervention, plan: plan) else { continue }
+            if FileManager.default.fileExists(atPath: file.path) { identifiers.insert(planned.identifier) }
+        }
+        for planned in plan.configs {
+            guard let work = planned.work.mask, let file = try? maskCacheFile(planned, work: work, plan: plan) else { continue }
             if FileManager.default.fileExists(atPath: file.path) { identifiers.insert(planned.identifier) }
         }
         return identifiers

@@ -5,7 +5,7 @@ import Core
 public enum ComponentReader {
     /// Component names, for completion and help.
     public static let componentNames = ["Model", "Languages", "Attributes", "Layers", "Rank", "Probe", "Control",
-                                        "Durrani", "Intervene", "Report", "MinTypes", "Seed", "Output"]
+                                        "Durrani", "Intervene", "Mask", "Report", "MinTypes", "Seed", "Output"]
 
     /// The `.case` names each component accepts (for completion).
     public static let caseNames: [String: [String]] = [
@@ -18,6 +18,8 @@ public enum ComponentReader {
         "Durrani": DurraniScope.allCases.map(\.rawValue),
         "Intervene": ["ablate", "translate", "translateUnscaled"],
         "Report": ReportKind.allCases.map(\.rawValue),
+        "Mask": LearnedIntervention.Method.allCases.map(Mask.caseName) + SparseInterventionStudy.TaskName.allCases.map(\.rawValue)
+            + InterventionSteps.allCases.map(\.rawValue) + ["residual", "mlp", "cell"],
     ]
 
     /// Parses one line as a component.
@@ -64,6 +66,9 @@ public enum ComponentReader {
             let neurons = try reader.labeled("neurons") { try integers($0) }
             let on = try reader.labeled("on") { try list($0) { try attribute($0) } } ?? []
             component = Intervene(try reader.single("an edit") { try edit($0) }, neurons: neurons, on: on)
+        case "Mask":
+            component = try mask(arguments, column: column)
+            return component
         case "Report":
             let kinds = try reader.rest(nonEmpty: "a report") { try enumCase($0, ReportKind.allCases, \.rawValue, kind: "report") }
             var report = Report()
@@ -84,6 +89,65 @@ public enum ComponentReader {
         }
         try reader.finish()
         return component
+    }
+
+    /// `Mask(.hardConcrete, .reinforce, task: .number, .gender, steps: .single, site: .residual(9), trainSteps: 300)`:
+    /// as in Swift, unlabelled values after a label belong to it (the methods come first).
+    static func mask(_ arguments: [Expression.Argument], column: Int) throws -> Mask {
+        var groups: [(label: String?, values: [Expression], column: Int)] = [(nil, [], column)]
+        for argument in arguments {
+            if let label = argument.label {
+                guard !groups.contains(where: { $0.label == label }) else {
+                    throw LineError("Mask has '\(label):' twice", column: argument.value.column)
+                }
+                groups.append((label, [argument.value], argument.value.column))
+            } else {
+                groups[groups.count - 1].values.append(argument.value)
+            }
+        }
+        let labels = ["task", "steps", "site", "trainSteps", "batch", "alpha", "kl", "seeds", "heldOut"]
+        func values(_ label: String) -> [Expression] { groups.first { $0.label == label }?.values ?? [] }
+        func single<T>(_ label: String, _ read: (Expression) throws -> T) throws -> T? {
+            let found = values(label)
+            guard let first = found.first else { return nil }
+            guard found.count == 1 else { throw LineError("Mask's \(label): takes one value", column: found[1].column) }
+            return try read(first)
+        }
+        for group in groups.dropFirst() where !labels.contains(group.label!) {
+            throw LineError("Mask has no argument '\(group.label!)'" + Suggestion.hint(for: group.label!, among: labels), column: group.column)
+        }
+        let methods = try groups[0].values.map {
+            try enumCase($0, LearnedIntervention.Method.allCases, Mask.caseName, kind: "mask method")
+        }
+        guard !methods.isEmpty else {
+            throw LineError("Mask needs a method: .hardConcrete, .reinforce or .integratedGradients", column: column, length: 4)
+        }
+        let tasks = try values("task").map { try enumCase($0, SparseInterventionStudy.TaskName.allCases, \.rawValue, kind: "task") }
+        let steps = try values("steps").map { try enumCase($0, InterventionSteps.allCases, \.rawValue, kind: "steps") }
+        let sites = try values("site").map(site)
+        return Mask(methods: methods, tasks: tasks, steps: steps, sites: sites, trainSteps: try single("trainSteps", integer),
+                    batch: try single("batch", integer), alpha: try single("alpha", number), kl: try single("kl", number),
+                    seeds: try single("seeds", integer) ?? 1, heldOut: try single("heldOut", integer))
+    }
+
+    /// `.residual(9)`, `.mlp(3)` or `.cell(1)`.
+    static func site(_ expression: Expression) throws -> ModelSite {
+        let kinds = ["residual", "mlp", "cell"]
+        guard case .member(let name, let arguments, let column) = expression, kinds.contains(name) else {
+            if case .member(let name, _, let column) = expression {
+                throw LineError("unknown site '\(name)'" + Suggestion.hint(for: name, among: kinds), column: column, length: name.count)
+            }
+            throw LineError("expected a site: .residual(9), .mlp(3) or .cell(1)", column: expression.column)
+        }
+        guard let arguments, arguments.count == 1, arguments[0].label == nil else {
+            throw LineError(".\(name) takes a layer: .\(name)(4)", column: column, length: name.count)
+        }
+        let layer = try integer(arguments[0].value)
+        switch name {
+        case "residual": return .residual(layer)
+        case "mlp": return .mlp(layer)
+        default: return .cell(layer)
+        }
     }
 
     // MARK: - Values

@@ -29,6 +29,8 @@ public final class Session {
     /// The selected config's plan entry and result.
     public private(set) var current: (planned: PlannedConfig, result: ConfigResult, plan: StudyPlan)?
     private var scores: [String: [Double]] = [:]
+    /// The learned masks of the last `run` (or of the folder `units FOLDER` read).
+    public private(set) var masks: [MaskConfigResult] = []
 
     public init(options: StudyRunner.Options = StudyRunner.Options(), folder: URL = URL(fileURLWithPath: "results/repl", isDirectory: true)) {
         self.options = options
@@ -42,7 +44,7 @@ public final class Session {
     public var study: Study { Study("repl", components: components) }
 
     /// The verbs, for completion and help.
-    public static let verbs = ["use", "top", "probe", "overlap", "plot", "show", "run", "export", "help", "quit"]
+    public static let verbs = ["use", "top", "probe", "overlap", "plot", "units", "show", "run", "export", "help", "quit"]
 
     // MARK: - Evaluation
 
@@ -77,7 +79,10 @@ public final class Session {
         case "top": return try top(arguments, line: trimmed)
         case "probe": return try probe(arguments, line: trimmed)
         case "overlap": return try overlap(arguments, line: trimmed)
+        case "plot" where arguments.first == "mask" || arguments.first == "masks":
+            return try plotMask(Array(arguments.dropFirst()), line: trimmed)
         case "plot": return try plot(arguments, line: trimmed)
+        case "units": return try units(arguments, line: trimmed)
         case "show": return try show(arguments, line: trimmed)
         case "run": return try runStudy(arguments)
         case "export": return try export(arguments)
@@ -204,8 +209,8 @@ public final class Session {
         // selected config's recomputation) has passed: a rejected line changes nothing.
         var edited = components
         // Model, Layers, Rank, Probe, Control, … replace the earlier line; Languages and Attributes
-        // in the REPL replace too (one config at a time); Intervene and Report add up.
-        if !["Intervene", "Report"].contains(replaced) {
+        // in the REPL replace too (one config at a time); Intervene, Mask and Report add up.
+        if !["Intervene", "Mask", "Report"].contains(replaced) {
             edited.removeAll { type(of: $0).componentName == replaced }
         }
         edited.append(component)
@@ -462,7 +467,7 @@ public final class Session {
     /// `plot accuracy|selectivity|overlap|clwv`: a terminal chart, and the same figure as SVG.
     private func plot(_ words: [String], line: String) throws -> Reply {
         let (_, result, _) = try requireConfig(line)
-        let kinds = ["accuracy", "selectivity", "overlap", "clwv"]
+        let kinds = ["accuracy", "selectivity", "overlap", "clwv", "mask"]
         guard let kind = words.first else { throw LineError("plot what? " + kinds.joined(separator: ", "), column: 0, length: line.count) }
         let figures = folder.appendingPathComponent("figures", isDirectory: true)
         try FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
@@ -532,8 +537,54 @@ public final class Session {
         options.dryRun = words.first == "--dry-run"
         var lines: [String] = []
         let outcome = try study.run(options: options) { [log] in lines.append($0); log($0) }
+        if !outcome.masks.isEmpty { masks = outcome.masks }
         return Reply(text: options.dryRun ? lines.joined(separator: "\n")
-                     : "\(outcome.results.count) configs (\(outcome.computed) computed, \(outcome.cached) cached); report \(outcome.folder.path)/report.md")
+                     : "\(outcome.computed + outcome.cached) configs (\(outcome.computed) computed, \(outcome.cached) cached); report \(outcome.folder.path)/report.md")
+    }
+
+    /// The learned masks a mask verb reads: those of the results folder it names (kept as the
+    /// session's), else those of the last `run`.
+    private func requireMasks(_ words: [String], line: String, verb: String) throws -> [MaskConfigResult] {
+        if let path = words.first {
+            let folder = URL(fileURLWithPath: path, isDirectory: true)
+            let found = try MaskReport.load(from: folder)
+            guard !found.isEmpty else {
+                throw LineError("\(folder.path) holds no learned mask — run a study with a Mask line there first",
+                                column: Self.column(of: verb.split(separator: " ").count, in: line), length: path.count)
+            }
+            masks = found
+        }
+        guard !masks.isEmpty else {
+            throw LineError("no learned mask yet — add Mask(.hardConcrete) and run, or name a results folder: \(verb) results/decao2022",
+                            column: 0, length: line.count)
+        }
+        return masks
+    }
+
+    /// `units [FOLDER]`: the units each learned mask chose, with prevalence over seeds and baseline values.
+    private func units(_ words: [String], line: String) throws -> Reply {
+        let masks = try requireMasks(words, line: line, verb: "units")
+        let rows = MaskReport.unitRows(masks), shown = 40
+        let more = rows.count - 1 > shown ? "\n… \(rows.count - 1 - shown) more units (the study's report.md lists them all)" : ""
+        return Reply(text: TextTable.render(MaskReport.methodRows(masks)) + "\n\n" + TextTable.render(Array(rows.prefix(shown + 1))) + more)
+    }
+
+    /// `plot mask [FOLDER]`: each learned mask's training curve and P(open) per unit, in the
+    /// terminal and as SVG.
+    private func plotMask(_ words: [String], line: String) throws -> Reply {
+        let masks = try requireMasks(words, line: line, verb: "plot mask")
+        let figures = folder.appendingPathComponent("figures", isDirectory: true)
+        try FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
+        var text: [String] = [], urls: [URL] = []
+        let charts: [(file: String, figure: any Figure)] = MaskReport.trainingFigures(masks).map { ($0.file, $0.figure) }
+            + MaskReport.openFigures(masks).map { ($0.file, $0.figure) }
+        for (file, figure) in charts {
+            let url = figures.appendingPathComponent(file + ".svg")
+            try figure.write(to: url)
+            urls.append(url)
+            text.append(figure.terminal(width: chartWidth, height: chartHeight, color: color))
+        }
+        return Reply(text: text.joined(separator: "\n") + "\nwrote " + urls.map(\.path).joined(separator: ", "), figures: urls)
     }
 
     /// `export [DIR]`: the selected config's report folder (tables, figures, JSON).
@@ -554,7 +605,9 @@ public final class Session {
         case "top": return "top [N] [RANKING] — the best N neurons (default 10) of a ranking (default: the first of Rank), with scores\n  top 20 gaussian\n  top 10 probeless↑   (bottom-to-top)"
         case "probe": return "probe CLASSIFIER by RANKING — accuracy of the linear or Gaussian probe on the top k of a ranking\n  probe linear by gaussian"
         case "overlap": return "overlap RANKING RANKING [N] — shared neurons among the top N (default 100), with the random expectation\n  overlap probeless linear"
-        case "plot": return "plot accuracy|selectivity|overlap|clwv — a terminal chart, and the same figure as SVG under results/repl/figures"
+        case "plot": return "plot accuracy|selectivity|overlap|clwv — a terminal chart, and the same figure as SVG under results/repl/figures\n"
+            + "plot mask [FOLDER] — the learned masks' training curves and P(open) per unit (of the last run, or a results folder)"
+        case "units": return "units [FOLDER] — the units each learned mask chose (method, direction, prevalence over seeds, baseline b), of the last run or a results folder\n  units results/decao2022"
         case "show": return "show config|study|plan — the selected config, the session's study as a script, or its plan"
         case "components", "dsl":
             return "Any DSL line updates the session's study and recomputes the selected config:\n"
@@ -568,6 +621,8 @@ public final class Session {
                 probe linear by gaussian   one accuracy curve
                 overlap probeless linear   top-100 overlap of two rankings
                 plot accuracy              curves as a terminal chart + SVG (also selectivity, overlap, clwv)
+                units [FOLDER]             the learned masks' units and baselines (after a run with Mask, or a results folder)
+                plot mask [FOLDER]         their training curves and P(open) per unit
                 show config|study|plan     what is selected / the study as a script / its plan
                 run [--dry-run]            run the session's whole study with its report
                 export [DIR]               write the selected config's tables and figures
@@ -607,7 +662,7 @@ public final class Session {
         case "probe":
             return (words.count == 2 ? ["by"] : words.count == 1 ? ["linear", "gaussian"] : ["linear", "gaussian", "probeless", "random"])
                 .filter { $0.hasPrefix(word) }
-        case "plot": return ["accuracy", "selectivity", "overlap", "clwv"].filter { $0.hasPrefix(word) }
+        case "plot": return ["accuracy", "selectivity", "overlap", "clwv", "mask"].filter { $0.hasPrefix(word) }
         case "show": return ["config", "study", "plan"].filter { $0.hasPrefix(word) }
         case "help": return (Self.verbs + ["components"]).filter { $0.hasPrefix(word) }
         default: return []
