@@ -33,7 +33,7 @@ extension Study {
     /// De Cao et al. 2022 on Gemma 3 270M: Hard Concrete masks, with REINFORCE and Integrated
     /// Gradients on the same data and budget, for number agreement (Lakretz et al.'s pairs, 1,000
     /// held out) and gender (Vig et al.'s templates, 200 held out), single-step (the subject's
-    /// position) and every-step edits, at the residual stream of the middle block (9). A modest
+    /// position) and every-step edits, at the residual stream a quarter of the way up (block 4). A modest
     /// budget: one seed per method and direction, ``MaskTrainingSettings``' steps and batch. The
     /// paper's protocol (several seeds for each unit's prevalence, training to convergence, other
     /// sites) is a `.with { Mask(…, trainSteps: N, seeds: S) }` away.

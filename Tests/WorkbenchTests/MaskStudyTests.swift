@@ -120,7 +120,7 @@ struct MaskStudyTests {
         #expect(whole.computed == 2 && whole.cached == 0)
         #expect(whole.masks.map(\.work.method) == [.hardConcrete, .integratedGradients])
         let (hardConcrete, integrated) = (whole.masks[0], whole.masks[1])
-        #expect(hardConcrete.work.site == .residual(3), "no site: the middle block of 7")
+        #expect(hardConcrete.work.site == .residual(1), "no site: a quarter of the way up 7 blocks")
         #expect(hardConcrete.directions.map(\.name) == ["plural", "singular"])
         #expect(hardConcrete.directions.reduce(0) { $0 + $1.training + $1.heldOut } == 32)
         #expect(hardConcrete.directions.reduce(0) { $0 + $1.heldOut } == 8)
@@ -133,10 +133,10 @@ struct MaskStudyTests {
         let folder = root.appendingPathComponent("whole")
         let report = try String(contentsOf: folder.appendingPathComponent("report.md"), encoding: .utf8)
         for part in ["## Sparse interventions (De Cao et al. 2022)", "### Per direction (Table 4 form)", "### Per method (Table 6 form)",
-                     "### Units and their baselines", "| number | single | residual 3 | Integrated Gradients |"] {
+                     "### Units and their baselines", "| number | single | residual 1 | Integrated Gradients |"] {
             #expect(report.contains(part), "\(part)")
         }
-        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("figures/mask-training-number-single-residual3.svg").path))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("figures/mask-training-number-single-residual1.svg").path))
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("grid.json").path), "no probing: no grid")
 
         let again = try study.run(options: options(.whole, "again"), log: { _ in })
@@ -162,7 +162,7 @@ struct MaskStudyTests {
         let units = try session.evaluate("units \(folder.path)")
         #expect(units.text.contains("Hard Concrete") && units.text.contains("baseline b (mean)"), "\(units.text)")
         let plot = try session.evaluate("plot mask")
-        #expect(plot.figures.map(\.lastPathComponent) == ["mask-training-number-single-residual3.svg", "mask-open-number-single-residual3.svg"])
+        #expect(plot.figures.map(\.lastPathComponent) == ["mask-training-number-single-residual1.svg", "mask-open-number-single-residual1.svg"])
         #expect(plot.text.contains("L_ratio") && plot.text.contains("P(open)"), "\(plot.text)")
 
         let fresh = Session(options: options(.whole, "repl2"), folder: root.appendingPathComponent("repl2"))

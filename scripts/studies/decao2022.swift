@@ -1,6 +1,6 @@
 // De Cao et al. 2022 on Gemma 3 270M (installed by scripts/setup): learned sparse interventions
 // (Hard Concrete masks) against REINFORCE and Integrated Gradients, number agreement and gender,
-// single-step and every-step edits at the middle block's residual stream, one seed each, the
+// single-step and every-step edits at the residual stream of block 4 (a quarter of the way up), one seed each, the
 // default training budget (MaskTrainingSettings: steps × batch). 12 configs; they shard
 // (`--shard i/n`, then `workbench merge`) and resume like every other config.
 //   workbench run scripts/studies/decao2022.swift --dry-run

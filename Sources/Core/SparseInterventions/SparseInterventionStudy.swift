@@ -84,6 +84,11 @@ public struct SparseInterventionStudy: Sendable {
         }
     }
 
+    /// The site a study uses when none is named: the residual stream a quarter of the way up. On
+    /// Gemma 3 270M (18 blocks), number, → plural, 150 steps, α = 0.02: residual 4 flipped 61.8% of
+    /// 492 held-out examples with 4 units, residual 9 40.0% with 3, residual 13 6.9% with 4.
+    public static func defaultSite(layerCount: Int) -> ModelSite { .residual(max(1, layerCount / 4)) }
+
     /// Validates the site against the model.
     public static func check(_ site: ModelSite, model: any LanguageModel) throws {
         if model is any RecurrentDifferentiableLanguageModel { throw StudyError.recurrent(model.summary) }

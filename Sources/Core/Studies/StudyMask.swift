@@ -7,7 +7,7 @@ public struct StudyMask: Sendable, Codable, Hashable, CustomStringConvertible {
     public var methods: [LearnedIntervention.Method]
     public var tasks: [SparseInterventionStudy.TaskName]
     public var steps: [InterventionSteps]
-    /// Empty: the residual stream at the middle block.
+    /// Empty: `SparseInterventionStudy.defaultSite` (the residual stream a quarter of the way up).
     public var sites: [ModelSite]
     /// Runs per method and direction, seeds 0…seeds−1.
     public var seeds: Int
@@ -59,7 +59,7 @@ public struct StudyMask: Sendable, Codable, Hashable, CustomStringConvertible {
 
     /// The configs of this line on a model of `layerCount` blocks, in plan order (task, steps, site, method).
     public func work(layerCount: Int) -> [MaskWork] {
-        let sites = sites.isEmpty ? [ModelSite.residual(layerCount / 2)] : sites
+        let sites = sites.isEmpty ? [SparseInterventionStudy.defaultSite(layerCount: layerCount)] : sites
         var work: [MaskWork] = []
         for task in tasks {
             for steps in steps {

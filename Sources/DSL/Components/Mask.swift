@@ -8,13 +8,13 @@ import Core
 /// alpha: 0.01, trainSteps: 300, seeds: 3)`. Every method × task × steps × site is one config;
 /// Integrated Gradients takes its unit count and baseline from the Hard Concrete config of the same
 /// task, steps and site when the study has one. Settings left out are ``MaskTrainingSettings``'s
-/// defaults; no site is the residual stream at the middle block. Several lines add up.
+/// defaults; no site is the residual stream a quarter of the way up (block 4 of Gemma 3's 18). Several lines add up.
 public struct Mask: StudyComponent {
     public static let componentName = "Mask"
     public var methods: [LearnedIntervention.Method]
     public var tasks: [SparseInterventionStudy.TaskName]
     public var steps: [InterventionSteps]
-    /// Empty: the residual stream at the middle block.
+    /// Empty: the residual stream a quarter of the way up.
     public var sites: [ModelSite]
     /// nil: the default of ``MaskTrainingSettings``.
     public var trainSteps: Int?, batch: Int?, alpha: Double?, kl: Double?

@@ -14,15 +14,15 @@ enum MaskCommand: Command {
         al.) — with Hard Concrete gates m under an L0 constraint (Lagrangian), and compares it with
         REINFORCE and Integrated Gradients on the same data and step budget. Prints De Cao et al.'s
         Table 4 / Table 6 summaries, writes mask.json, report.md and figures to --out.
-          workbench mask --task number --steps single --site residual:6 --train-steps 300
+          workbench mask --task number --steps single --site residual:4 --train-steps 300
 
           --model NAME|PATH   gemma3 (default) or a GGUF file
           --task T            number (default) or gender
           --steps S           single (edit the subject's last token, default) or every (every position before the target)
-          --site SITE         residual:L or mlp:L (default: residual at the middle block)
+          --site SITE         residual:L or mlp:L (default: residual a quarter of the way up: 4 on Gemma 3)
           --method LIST       hard-concrete (default), reinforce, integrated-gradients (ig), or all
           --direction LIST    only these directions (number: plural, singular; gender: she, he)
-          --train-steps N     training steps per run (default 300)
+          --train-steps N     training steps per run (default \(MaskTrainingSettings().steps))
           --batch N           examples per step (default 16)
           --alpha A           C0 ≤ A·D open gates on average (default \(MaskTrainingSettings().unitShare))
           --gate-start G      Hard Concrete's initial location γ (default \(MaskTrainingSettings().initialLocation))
@@ -52,7 +52,7 @@ enum MaskCommand: Command {
             return method
         }
         let directions = try arguments.option("direction").map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
-        let trainSteps = try arguments.intOption("train-steps", default: 300)
+        let trainSteps = try arguments.intOption("train-steps", default: MaskTrainingSettings().steps)
         guard trainSteps >= 1 else { throw UsageError("--train-steps must be at least 1, not \(trainSteps)") }
         let batch = try arguments.intOption("batch", default: 16)
         guard batch >= 1 else { throw UsageError("--batch must be at least 1, not \(batch)") }
@@ -86,7 +86,7 @@ enum MaskCommand: Command {
         guard let model = loaded as? any DifferentiableLanguageModel, loaded.objective == .nextToken else {
             throw UsageError("\(source.name) (\(loaded.summary)): learned masks need a causal model with pullbacks (gemma3 in this version)")
         }
-        let site = try siteText.map(AttributeCommand.parseSite) ?? .residual(model.layerCount / 2)
+        let site = try siteText.map(AttributeCommand.parseSite) ?? SparseInterventionStudy.defaultSite(layerCount: model.layerCount)
         try SparseInterventionStudy.check(site, model: model)
         var settings = SparseInterventionStudy.Settings(site: site)
         settings.task = task
