@@ -172,3 +172,35 @@ func logSoftmax(_ logits: Tensor, row: Int) -> [Float] {
     for i in values.indices { values[i] -= normaliser }
     return values
 }
+
+/// Training batches drawn without replacement from a seeded order, reshuffled after each pass.
+struct TrainingBatches {
+    let examples: [InterventionExample]
+    let size: Int
+    private var order: [Int], cursor = 0
+
+    init(_ examples: [InterventionExample], size: Int, generator: inout SplitMix64) {
+        self.examples = examples
+        self.size = min(size, examples.count)
+        order = examples.indices.shuffled(using: &generator)
+    }
+
+    mutating func next(using generator: inout SplitMix64) -> [InterventionExample] {
+        var batch: [InterventionExample] = []
+        while batch.count < size {
+            if cursor == order.count { order = examples.indices.shuffled(using: &generator); cursor = 0 }
+            batch.append(examples[order[cursor]]); cursor += 1
+        }
+        return batch
+    }
+}
+
+extension LearnedIntervention.Step {
+    /// A step's figures from its batch's result.
+    init(step: Int, batch result: GatedRun.Result, expectedUnits: Double, multiplier: Double) {
+        let count = Double(max(1, result.logRatios.count))
+        self.init(step: step, ratio: result.logRatios.reduce(0) { $0 + exp(Double(min($1, GatedRun.ratioExponentCap))) } / count,
+                  divergence: result.divergences.reduce(0) { $0 + Double($1) } / count, expectedUnits: expectedUnits,
+                  multiplier: multiplier, flipped: Double(result.logRatios.filter { $0 < 0 }.count) / count)
+    }
+}

@@ -105,16 +105,12 @@ public struct HardConcreteTraining: Sendable {
         var insideMultiplier = unitsMultiplier
         if gate.upper <= 1 { insideMultiplier = LagrangeMultiplier(value: 0, learningRate: 0, maximum: 0) }
         var generator = SplitMix64(seed: settings.seed ^ 0xDECA_0_2022)
-        var order = examples.indices.shuffled(using: &generator), cursor = 0
+        var batches = TrainingBatches(examples, size: settings.batchSize, generator: &generator)
         var history: [LearnedIntervention.Step] = []
         var lastUnits: [Int] = [], unitsSince = 0
         let started = Date()
         for step in 1...max(1, settings.steps) {
-            var chunk: [InterventionExample] = []
-            while chunk.count < min(settings.batchSize, examples.count) {
-                if cursor == order.count { order = examples.indices.shuffled(using: &generator); cursor = 0 }
-                chunk.append(examples[order[cursor]]); cursor += 1
-            }
+            let chunk = batches.next(using: &generator)
             var gates = [Float](repeating: 0, count: chunk.count * width), derivatives = gates
             for s in 0..<chunk.count {
                 for i in 0..<width {
@@ -141,10 +137,7 @@ public struct HardConcreteTraining: Sendable {
             baselineOptimizer.step(&baseline, gradient: result.baselineGradient)
             unitsMultiplier.ascend(violation: expectedUnits - settings.unitShare * Double(width))
             if gate.upper > 1 { insideMultiplier.ascend(violation: expectedInside - settings.insideShare * Double(width)) }
-            let record = LearnedIntervention.Step(
-                step: step, ratio: result.logRatios.reduce(0) { $0 + exp(Double(min($1, GatedRun.ratioExponentCap))) } / Double(chunk.count),
-                divergence: result.divergences.reduce(0) { $0 + Double($1) } / Double(chunk.count), expectedUnits: expectedUnits,
-                multiplier: unitsMultiplier.value, flipped: Double(result.logRatios.filter { $0 < 0 }.count) / Double(chunk.count))
+            let record = LearnedIntervention.Step(step: step, batch: result, expectedUnits: expectedUnits, multiplier: unitsMultiplier.value)
             history.append(record)
             progress(record)
             let units = (0..<width).filter { gate.probabilityNonZero(location: Double(location[$0])).value > 0.5 }

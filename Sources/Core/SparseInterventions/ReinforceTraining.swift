@@ -42,16 +42,12 @@ public struct ReinforceTraining: Sendable {
         var multiplier = LagrangeMultiplier(value: settings.initialMultiplier, learningRate: settings.multiplierLearningRate, maximum: settings.maxMultiplier)
         var movingLoss: Float? = nil
         var generator = SplitMix64(seed: settings.seed ^ 0x4E1F_0_2022)
-        var order = examples.indices.shuffled(using: &generator), cursor = 0
+        var batches = TrainingBatches(examples, size: settings.batchSize, generator: &generator)
         var history: [LearnedIntervention.Step] = []
         var lastUnits: [Int] = [], unitsSince = 0
         let started = Date()
         for step in 1...max(1, settings.steps) {
-            var chunk: [InterventionExample] = []
-            while chunk.count < min(settings.batchSize, examples.count) {
-                if cursor == order.count { order = examples.indices.shuffled(using: &generator); cursor = 0 }
-                chunk.append(examples[order[cursor]]); cursor += 1
-            }
+            let chunk = batches.next(using: &generator)
             let probabilities = logits.map { Float(sigmoid(Double($0))) }
             let samples: [[Float]] = chunk.map { _ in probabilities.map { generator.nextUnitDouble() < Double($0) ? 1 : 0 } }
             let result = run(chunk, gates: samples.flatMap { $0 }, baseline: baseline, gradients: true)
@@ -69,10 +65,7 @@ public struct ReinforceTraining: Sendable {
             for i in logits.indices { logits[i] = min(clamp, max(-clamp, logits[i])) }
             baselineOptimizer.step(&baseline, gradient: result.baselineGradient)
             multiplier.ascend(violation: expectedUnits - settings.unitShare * Double(width))
-            let record = LearnedIntervention.Step(
-                step: step, ratio: result.logRatios.reduce(0) { $0 + exp(Double(min($1, GatedRun.ratioExponentCap))) } / Double(chunk.count),
-                divergence: result.divergences.reduce(0) { $0 + Double($1) } / Double(chunk.count), expectedUnits: expectedUnits,
-                multiplier: multiplier.value, flipped: Double(result.logRatios.filter { $0 < 0 }.count) / Double(chunk.count))
+            let record = LearnedIntervention.Step(step: step, batch: result, expectedUnits: expectedUnits, multiplier: multiplier.value)
             history.append(record)
             progress(record)
             let units = (0..<width).filter { logits[$0] > 0 }
