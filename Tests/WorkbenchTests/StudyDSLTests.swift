@@ -140,7 +140,11 @@ struct StudyDSLTests {
         let shards = try (1...3).map { try plan.configs(in: Shard(index: $0, count: 3)) }
         #expect(shards.flatMap { $0 }.count == plan.configs.count)
         #expect(Set(shards.flatMap { $0.map(\.identifier) }) == Set(plan.configs.map(\.identifier)))
-        #expect(shards[0].map(\.identifier) == [0, 3, 6, 9].map { plan.configs[$0].identifier })
+        // Balanced by cost, kept in plan order within a shard.
+        let assignment = plan.shardIndices(count: 3)
+        #expect(shards[0].map(\.identifier) == plan.configs.indices.filter { assignment[$0] == 1 }.map { plan.configs[$0].identifier })
+        let loads = (1...3).map { shard in plan.configs.indices.filter { assignment[$0] == shard }.map { plan.configs[$0].cost }.reduce(0, +) }
+        #expect(loads.max()! - loads.min()! <= plan.configs.map(\.cost).max()! + 0.01, "\(loads)")
         #expect(throws: StudyError.badShard("4/3")) { try Shard(parsing: "4/3") }
         #expect(throws: StudyError.badShard("x")) { try Shard(parsing: "x") }
     }

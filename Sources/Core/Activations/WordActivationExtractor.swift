@@ -34,7 +34,7 @@ public struct WordActivationExtractor: Sendable {
 
     public init(encoder: any LanguageModel, layers: [Int], site: SiteKind = .residual, aggregation: WordAggregation = .mean,
                 maxBatchTokens: Int = 1024, maxBatchSentences: Int = 64,
-                workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                workers: Int = ProcessorCores.available) {
         let valid = site.layers(layerCount: encoder.layerCount)
         precondition(layers.allSatisfy { valid.contains($0) }, "\(site) layers \(layers) outside \(valid)")
         self.encoder = encoder

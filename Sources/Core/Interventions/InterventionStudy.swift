@@ -204,7 +204,7 @@ public struct InterventionStudy: Sendable {
     /// Runs one sweep.
     func predict(_ edit: NeuronEdit, sentences: SplitSentences, rankings: [NeuronRanking], context: Context) throws -> SweepPredictions {
         var sweepSettings = InterventionSweep.Settings(layer: context.layer, edit: edit, neuronCounts: context.ticks)
-        sweepSettings.workers = ProcessInfo.processInfo.activeProcessorCount
+        sweepSettings.workers = ProcessorCores.available
         let sweep = InterventionSweep(model: context.model, head: context.head, settings: sweepSettings)
         let bar = ProgressBar("    \(edit.name)", total: sentences.sentences.count, unit: "sentences")
         let predictions = try sweep.run(sentences.sentences, rankings: rankings.map(\.order), directions: context.directions,

@@ -84,7 +84,7 @@ public struct InterventionSweep: Sendable {
         /// Run layers 1…l once per batch (true) or again for every k (the naive baseline of the benchmark).
         public var reuseLowerLayers: Bool = true
         /// Batches in flight, each on single-threaded BLAS.
-        public var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+        public var workers: Int = ProcessorCores.available
 
         public init(layer: Int, edit: NeuronEdit, neuronCounts: [Int]) {
             self.layer = layer

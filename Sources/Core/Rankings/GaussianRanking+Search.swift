@@ -65,7 +65,7 @@ extension GaussianRanking {
         private let labelIndex: UnsafeMutablePointer<Int>      // [n]
 
         init(probe: GaussianProbe, features: Tensor, labels: [Int], maxNeurons: Int, strategy: Strategy,
-             threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+             threads: Int = ProcessorCores.available) {
             let (kept, keptLabels) = GaussianRanking.trainedExamples(probe: probe, features: features, labels: labels)
             self.probe = probe
             self.features = kept

@@ -132,7 +132,7 @@ public enum GaussianRankingBenchmark {
         }
         let extrapolated = naiveSeconds + extrapolate(samples: samples, neurons: neurons, from: naiveK + 1, to: k)
         return Report(neurons: neurons, trainExamples: trainExamples, devExamples: devExamples, classes: classes,
-                      k: k, naiveK: naiveK, threads: ProcessInfo.processInfo.activeProcessorCount,
+                      k: k, naiveK: naiveK, threads: ProcessorCores.available,
                       fitSeconds: fitSeconds, incrementalSeconds: incrementalSeconds,
                       incrementalProcessorSeconds: processorSeconds,
                       incrementalStrategy: automatic, recomputeSeconds: recomputeSeconds,

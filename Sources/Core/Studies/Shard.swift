@@ -1,5 +1,6 @@
-/// A deterministic share of a study's configs: shard i of n takes the configs whose position in
-/// the plan is i − 1 modulo n, so n shards partition the plan whatever machine runs them.
+/// A deterministic share of a study's configs: the plan cuts itself into n shards balanced by
+/// the planner's cost estimates (``StudyPlan/shardIndices(count:)``), computed from the plan
+/// alone, so n shards partition the plan whatever machine runs them.
 public struct Shard: Sendable, Codable, Hashable, CustomStringConvertible {
     /// 1-based.
     public var index: Int
@@ -19,9 +20,6 @@ public struct Shard: Sendable, Codable, Hashable, CustomStringConvertible {
     }
 
     public static let whole = try! Shard(index: 1, count: 1)
-
-    /// Whether the config at `position` (0-based, in plan order) is this shard's.
-    public func contains(position: Int) -> Bool { position % count == index - 1 }
 
     public var description: String { "\(index)/\(count)" }
 }

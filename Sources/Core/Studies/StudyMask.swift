@@ -162,8 +162,9 @@ extension StudyPlanner {
                                                   + "leaves none to train on — give heldOut: fewer")
                 }
                 let planned = PlannedConfig(config: config, work: .mask(work), labels: MaskData.directions(work.task),
-                                            examples: ["train": examples[work.task]! - held, "dev": 0, "test": held],
-                                            estimatedSeconds: maskEstimate(work, shape: shape, heldOut: held))
+                                            examples: ["train": examples[work.task]! - held, "dev": 0, "test": held]) { cores in
+                    maskEstimate(work, shape: shape, heldOut: held, cores: cores)
+                }
                 guard seen.insert(planned.identifier).inserted else {
                     throw StudyError.contradictory("two Mask lines both ask for \(work.name) — a config is learned once; "
                                                    + "give the second another task, steps, site or method")
@@ -190,8 +191,7 @@ extension StudyPlanner {
     /// backward (≈ 3 forwards) and the held-out set forward twice; a forward of a ~12-token prefix
     /// costs ≈ 2 × 12·L·D² × 12 flops, at ≈ 30 Gflop/s per core — fitted on `workbench mask` on
     /// Gemma 3 270M, single-step number, 2 cores: 1.8 s per step of 16 examples (0.11 s an example).
-    static func maskEstimate(_ work: MaskWork, shape: ModelSource.Shape, heldOut: Int) -> Double {
-        let cores = Double(max(1, ProcessInfo.processInfo.activeProcessorCount))
+    static func maskEstimate(_ work: MaskWork, shape: ModelSource.Shape, heldOut: Int, cores: Double) -> Double {
         let forward = 2 * 12 * Double(shape.layerCount) * 12 * Double(shape.hiddenSize * shape.hiddenSize) / (3e10 * cores)
         let trained = Double(work.training.steps * work.training.batchSize) * 3 * forward
         let perRun = trained + 2 * forward * Double(heldOut)

@@ -27,8 +27,37 @@ public struct PlannedConfig: Sendable, Codable, Hashable {
     public var labels: [String]
     /// Examples per split ("train", "dev", "test").
     public var examples: [String: Int]
-    /// A rough estimate of the seconds it takes when nothing is cached.
+    /// A rough estimate of the seconds it takes on this machine's cores when nothing is cached.
     public var estimatedSeconds: Double
+    /// The same estimate on one core: what shards are balanced by. It depends on nothing but the
+    /// plan, so every machine of a cluster computes the same shards from it.
+    public var cost: Double
+
+    /// - Parameter estimate: seconds for the config on a machine of the given number of cores.
+    init(config: ProbingConfig, work: Work, labels: [String], examples: [String: Int], estimate: (_ cores: Double) -> Double) {
+        self.config = config
+        self.work = work
+        self.labels = labels
+        self.examples = examples
+        estimatedSeconds = estimate(Self.machineCores)
+        cost = estimate(1)
+    }
+
+    /// This machine's cores, as the estimates count them.
+    static var machineCores: Double { Double(ProcessorCores.available) }
+
+    private enum CodingKeys: String, CodingKey { case config, work, labels, examples, estimatedSeconds, cost }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        config = try container.decode(ProbingConfig.self, forKey: .config)
+        work = try container.decode(Work.self, forKey: .work)
+        labels = try container.decode([String].self, forKey: .labels)
+        examples = try container.decode([String: Int].self, forKey: .examples)
+        estimatedSeconds = try container.decode(Double.self, forKey: .estimatedSeconds)
+        // Records written before shards were balanced have no cost.
+        cost = try container.decodeIfPresent(Double.self, forKey: .cost) ?? estimatedSeconds
+    }
 
     /// A file-name-safe identifier, unique within the plan.
     public var identifier: String {
@@ -71,16 +100,53 @@ public struct StudyPlan: Sendable {
         return ContentHash.combine([String(describing: study), configs.map(\.identifier).joined(separator: ",")])
     }
 
-    /// The configs of one shard, with their positions in the plan.
+    /// The configs of one shard, in plan order.
     public func configs(in shard: Shard) -> [PlannedConfig] {
-        configs.enumerated().filter { shard.contains(position: $0.offset) }.map(\.element)
+        let shards = shardIndices(count: shard.count)
+        return configs.indices.filter { shards[$0] == shard.index }.map { configs[$0] }
+    }
+
+    /// The shard (1-based) of the config at each plan position when the plan is cut into `count`
+    /// shards balanced by ``PlannedConfig/cost``: longest first, each to the shard with the least
+    /// work so far (ties: the earlier config, the lower shard). Costs are counted in whole
+    /// centiseconds, so the sums are exact and every machine computes the same shards.
+    public func shardIndices(count: Int) -> [Int] { Self.balancedShards(costs: configs.map(\.cost), count: count) }
+
+    /// Longest-processing-time-first: the shard (1-based) of each cost, so that the shards' sums
+    /// differ by at most the largest cost.
+    public static func balancedShards(costs: [Double], count: Int) -> [Int] {
+        precondition(count >= 1, "a plan is cut into at least one shard, not \(count)")
+        let centiseconds = costs.map { Int(($0 * 100).rounded()) }
+        let order = costs.indices.sorted { centiseconds[$0] != centiseconds[$1] ? centiseconds[$0] > centiseconds[$1] : $0 < $1 }
+        var loads = [Int](repeating: 0, count: count)
+        var shards = [Int](repeating: 1, count: costs.count)
+        for position in order {
+            let lightest = loads.indices.min { loads[$0] != loads[$1] ? loads[$0] < loads[$1] : $0 < $1 }!
+            shards[position] = lightest + 1
+            loads[lightest] += centiseconds[position]
+        }
+        return shards
+    }
+
+    /// Each shard's configs and estimate when the plan is cut into `count` shards.
+    public func shardTable(count: Int, cached: Set<String> = []) -> String {
+        let shards = shardIndices(count: count)
+        var rows = [["shard", "configs", "cached", "estimate"]]
+        for shard in 1...count {
+            let mine = configs.indices.filter { shards[$0] == shard }.map { configs[$0] }
+            let toRun = mine.filter { !cached.contains($0.identifier) }
+            rows.append(["\(shard)/\(count)", "\(mine.count)", "\(mine.count - toRun.count)",
+                         Self.duration(toRun.map(\.estimatedSeconds).reduce(0, +))])
+        }
+        return TextTable.render(rows) + "\nshards balanced by the planner's estimates (longest configs first, each to the least loaded shard)"
     }
 
     /// The plan as a table, with the estimate (for `--dry-run`).
     public func table(shard: Shard = .whole, cached: Set<String> = []) -> String {
         var rows = [["#", "config", "work", "labels", "train/dev/test", "estimate"]]
         var total = 0.0
-        for (position, planned) in configs.enumerated() where shard.contains(position: position) {
+        let shards = shardIndices(count: shard.count)
+        for (position, planned) in configs.enumerated() where shards[position] == shard.index {
             let work: String
             switch planned.work {
             case .probing: work = "probing"
@@ -95,7 +161,7 @@ public struct StudyPlan: Sendable {
         }
         var text = TextTable.render(rows)
         text += "\n\(rows.count - 1) configs" + (shard == .whole ? "" : " in shard \(shard) of \(configs.count)")
-            + ", about \(Self.duration(total)) on \(ProcessInfo.processInfo.activeProcessorCount) cores (rough estimate; cached configs take no time)"
+            + ", about \(Self.duration(total)) on \(ProcessorCores.available) cores (rough estimate; cached configs take no time)"
         return text
     }
 

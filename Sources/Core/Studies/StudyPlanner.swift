@@ -118,8 +118,9 @@ public struct StudyPlanner: Sendable {
                 for layer in targets {
                     let config = ProbingConfig(model: modelLabel, language: language, attribute: attribute.rawValue, layer: layer)
                     let width = encoder.hiddenSize * (layer == nil ? layers.count : 1)
-                    configs.append(PlannedConfig(config: config, work: .probing, labels: dataset.labels, examples: examples,
-                                                 estimatedSeconds: Self.probingEstimate(study, examples: dataset.train.count, width: width)))
+                    configs.append(PlannedConfig(config: config, work: .probing, labels: dataset.labels, examples: examples) { cores in
+                        Self.probingEstimate(study, examples: dataset.train.count, width: width, cores: cores)
+                    })
                 }
                 for var intervention in study.interventions {
                     if !intervention.attributes.isEmpty {
@@ -132,9 +133,10 @@ public struct StudyPlanner: Sendable {
                     for layer in layers where layer >= 1 {
                         let config = ProbingConfig(model: modelLabel, language: language, attribute: attribute.rawValue, layer: layer)
                         configs.append(PlannedConfig(config: config, work: .intervention(intervention), labels: dataset.labels,
-                                                     examples: examples,
-                                                     estimatedSeconds: Self.interventionEstimate(intervention, examples: dataset.test.count,
-                                                                                                 encoder: encoder, layer: layer)))
+                                                     examples: examples) { _ in
+                            // Measured on 2 cores, as a rate that does not scale with them (sweeps run a batch per core).
+                            Self.interventionEstimate(intervention, examples: dataset.test.count, encoder: encoder, layer: layer)
+                        })
                     }
                 }
             }
@@ -156,14 +158,13 @@ public struct StudyPlanner: Sendable {
         return "Probe: neurons: k goes up to \(k), but \(widest) has \(width) neurons — the curves stop at k = \(width)"
     }
 
-    /// Seconds for one probing config on this machine's cores: the retrained linear probes dominate
+    /// Seconds for one probing config on `cores` cores: the retrained linear probes dominate
     /// (cost ∝ examples × k, for each curve and the control task); constant fitted on MiniLM runs.
-    static func probingEstimate(_ study: StudyDescription, examples: Int, width: Int) -> Double {
+    static func probingEstimate(_ study: StudyDescription, examples: Int, width: Int, cores: Double) -> Double {
         let ks = study.neuronCounts.filter { $0 <= width }
         let curves = Double(study.rankings.filter { $0 != .random }.count * 2 + (study.rankings.contains(.random) ? 1 : 0))
         let linear = study.classifiers.contains(.linear) ? 1.0 : 0.05
         let control = study.control == nil ? 1.0 : 2.0
-        let cores = Double(max(1, ProcessInfo.processInfo.activeProcessorCount))
         let work = Double(examples) * Double(ks.reduce(0, +)) * curves * linear * control
         return 2 + 2.5e-8 * work / cores * 2 + (study.durrani == .every ? 30 : 0)
     }

@@ -13,7 +13,7 @@ import Foundation
 /// while another is running (nested, or from a second thread) runs all its workers on its caller,
 /// one after another, so it can never wait for a thread that is waiting for it.
 final class WorkerPool: @unchecked Sendable {
-    static let shared = WorkerPool(threadCount: max(0, ProcessInfo.processInfo.activeProcessorCount - 1))
+    static let shared = WorkerPool(threadCount: max(0, ProcessorCores.available - 1))
 
     /// Pool threads (the caller is the extra worker).
     let threadCount: Int

@@ -60,7 +60,7 @@ enum BenchCommand: Command {
         let models = try arguments.options("models")
         let python = try arguments.option("python")
         let threads = try arguments.intOption("threads", default: 2)
-        let workers = try arguments.intOption("workers", default: ProcessInfo.processInfo.activeProcessorCount)
+        let workers = try arguments.intOption("workers", default: ProcessorCores.available)
         let repeats = try arguments.intOption("repeats", default: 3)
         guard repeats >= 1 else { throw UsageError("--repeats expects at least 1, got \(repeats)") }
         let batchTokens = try arguments.option("batch-tokens").map { text -> Int in

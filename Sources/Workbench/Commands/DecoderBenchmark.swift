@@ -20,7 +20,7 @@ struct DecoderBenchmark {
 
     func run() throws {
         BLAS.setThreadCount(threads)
-        print("machine    \(ProcessInfo.processInfo.activeProcessorCount) cores; OpenBLAS \(BLAS.coreName) kernels; ours: \(workers) prompt(s) in flight, "
+        print("machine    \(ProcessorCores.available) cores; OpenBLAS \(BLAS.coreName) kernels; ours: \(workers) prompt(s) in flight, "
               + (workers > 1 ? "1 BLAS thread each" : "\(threads) BLAS threads") + "; anchors: \(threads) threads")
         var sgemm = BenchmarkMeasures.measureSGEMM()
         print(String(format: "sgemm      %.0f GFLOP/s (1024³, this run)", sgemm))

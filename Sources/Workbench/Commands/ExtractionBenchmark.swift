@@ -18,7 +18,7 @@ struct ExtractionBenchmark {
 
     func run() throws {
         BLAS.setThreadCount(threads)
-        print("machine    \(ProcessInfo.processInfo.activeProcessorCount) cores; OpenBLAS \(BLAS.coreName) kernels; ours: \(workers) batch(es) in flight, "
+        print("machine    \(ProcessorCores.available) cores; OpenBLAS \(BLAS.coreName) kernels; ours: \(workers) batch(es) in flight, "
               + (workers > 1 ? "1 BLAS thread each" : "\(threads) BLAS threads") + "; PyTorch: \(threads) threads")
         let sgemm = BenchmarkMeasures.measureSGEMM()
         print(String(format: "sgemm      %.0f GFLOP/s (1024³, this run)", sgemm))

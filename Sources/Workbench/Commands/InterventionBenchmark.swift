@@ -15,7 +15,7 @@ struct InterventionBenchmark {
     var repeats: Int = 2
 
     func run() throws {
-        print("machine    \(ProcessInfo.processInfo.activeProcessorCount) cores; OpenBLAS \(BLAS.coreName) kernels")
+        print("machine    \(ProcessorCores.available) cores; OpenBLAS \(BLAS.coreName) kernels")
         var settings = InterventionStudy.Settings(model: model, languages: [language], attributes: [attribute], layers: [layer])
         settings.maxSentences = maxSentences
         settings.methods = [.probeless]

@@ -11,7 +11,7 @@ struct ProbeBenchmark {
     var synthetic: Bool
 
     func run() throws {
-        print("machine    \(ProcessInfo.processInfo.activeProcessorCount) cores; OpenBLAS \(BLAS.coreName) kernels")
+        print("machine    \(ProcessorCores.available) cores; OpenBLAS \(BLAS.coreName) kernels")
         let shared = SharedData()
         let registry = try CorpusRegistry.scan(shared.udRoot())
         let corpus = try LanguageCorpus.load(language: "English", from: registry, treebanks: ["EWT"])
