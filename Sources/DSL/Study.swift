@@ -78,8 +78,8 @@ public struct Study: Sendable, CustomStringConvertible {
     }
 
     /// Runs the study as a script's last line: options from the command line (`--dry-run`,
-    /// `--shard i/n`, `--out DIR`, `--shared DIR`, `--cache DIR`, so `workbench run study.swift --dry-run`
-    /// works), and any problem printed as one `error:` line with exit status 1 (130 after Ctrl-C)
+    /// `--shard i/n`, `--out DIR`, `--shared DIR`, `--cache DIR`, `--slurm N`, …: see
+    /// `StudyRunner.Options.flags`; so `workbench run study.swift --dry-run` works), and any problem printed as one `error:` line with exit status 1 (130 after Ctrl-C)
     /// instead of a crash at top level.
     public func run() throws {
         MemoryAllocator.keepLargeBlocks()   // the script is its own process
@@ -101,7 +101,7 @@ public struct Study: Sendable, CustomStringConvertible {
                     log: (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }) throws -> StudyRunner.Outcome {
         if let first = problems.first { throw first }
         let outcome = try StudyRunner(options: options).run(settings, log: log)
-        if !options.dryRun {
+        if !options.dryRun, options.slurm == nil {
             if outcome.report != nil {
                 log("\n\(name): \(outcome.computed) configs computed, \(outcome.cached) from the cache; report \(outcome.folder.path)/report.md")
             } else {

@@ -16,6 +16,8 @@ public struct StudyRunner: Sendable {
         /// Write into a results folder that holds something else (another study's results, a
         /// user's files), removing the other study's per-config files (``ResultsFolder``).
         public var force = false
+        /// Write the study as a Slurm job array (`--slurm N`) instead of running it.
+        public var slurm: SlurmJobArray.Settings? = nil
 
         public init() {}
     }
@@ -51,9 +53,15 @@ public struct StudyRunner: Sendable {
         for note in plan.notes { log(note) }
         let mine = plan.configs(in: options.shard)
         let owner = ResultsFolder.Owner(study: study.name, identity: plan.digest)
+        if let slurm = options.slurm {
+            _ = try writeSlurmJob(slurm, plan: plan, output: folder, owner: owner, log: log)
+            return Outcome(plan: plan, folder: folder, results: [], interventions: [], masks: [], computed: 0, cached: 0, report: nil)
+        }
         if options.dryRun {
             log("study \(study.name) on \(plan.modelFolder.path) (\(plan.layerCount) layers × \(plan.hiddenSize))")
-            log(plan.table(shard: options.shard, cached: cachedIdentifiers(plan)))
+            let cached = cachedIdentifiers(plan)
+            log(plan.table(shard: options.shard, cached: cached))
+            if options.shard.count > 1 { log(plan.shardTable(count: options.shard.count, cached: cached)) }
             log("results would go to \(folder.path)")
             if !options.force, let problem = ResultsFolder.problem(writing: folder, for: owner) { log("but a run would stop: \(problem)") }
             return Outcome(plan: plan, folder: folder, results: [], interventions: [], masks: [], computed: 0, cached: 0, report: nil)

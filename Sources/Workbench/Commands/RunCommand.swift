@@ -1,4 +1,5 @@
 import Core
+import DSL
 import Foundation
 
 /// `workbench run study.swift`: compiles a study script against the DSL (no Package.swift edit)
@@ -6,21 +7,25 @@ import Foundation
 enum RunCommand: Command {
     static let name = "run"
     static let summary = "compile and run a study script written with the DSL (Study { Model(.minilm); … })"
-    static let usage = """
-        usage: workbench run SCRIPT.swift [--dry-run] [--shard i/n] [--out DIR] [--force] [--shared DIR] [--cache DIR]
+    static var usage: String {
+        let flags = StudyRunner.Options.flags.map { flag in
+            let name = [flag.name, flag.value].compactMap { $0 }.joined(separator: " ")
+            return "  " + name.padding(toLength: max(21, name.count + 1), withPad: " ", startingAt: 0) + flag.help
+        }
+        return """
+            usage: workbench run SCRIPT.swift [--dry-run] [--shard i/n] [--out DIR] [--force] [--shared DIR] [--cache DIR]
+                   workbench run SCRIPT.swift --slurm N [--partition P] [--time T] [--cpus-per-task C] [--mem M] …
 
-        Compiles SCRIPT.swift with swiftc against the DSL library this workbench was built with
-        (`import DSL`), caches the program by the script's hash, and runs it. Its flags reach the
-        study's `run()`:
-          --dry-run            show the plan and an estimate; run nothing
-          --shard i/n          run a deterministic share of the configs; join shards with `workbench merge`
-          --out DIR            results folder (default results/<study name>); refused when it
-                               holds anything but this study's results (its shards' included)
-          --force              write into --out anyway (another study's configs/ and figures/ go)
-          --shared DIR         the shared data folder (default ../shared beside the repository)
-          --cache DIR          cache root (activations and results)
-        Paper presets: scripts/studies/*.swift.
-        """
+            Compiles SCRIPT.swift with swiftc against the DSL library this workbench was built with
+            (`import DSL`), caches the program by the script's hash, and runs it. Its flags reach the
+            study's `run()` (`--flag value` or `--flag=value`):
+            \(flags.joined(separator: "\n"))
+            --out is refused when it holds anything but this study's results (its shards' included)
+            unless --force. --slurm writes job.sbatch (the array, one shard per task), merge.sbatch
+            (afterok on the array) and submit into the job folder, and prints each shard's estimate.
+            Paper presets: scripts/studies/*.swift.
+            """
+    }
 
     static func run(_ arguments: inout ArgumentList) throws {
         let all = arguments.rest()
@@ -30,18 +35,24 @@ enum RunCommand: Command {
         let program = try StudyScript.compile(scriptURL)
         Interruption.install()
         // A script that throws at top level or traps ends in one line (where and why), not a dump.
-        let status = try ScriptRunner.run(program, arguments: Array(all.dropFirst()), script: scriptURL, reports: StudyScript.folder)
+        // What --slurm writes into its job scripts: this workbench and this script.
+        let environment = [SlurmJobArray.Program.workbenchVariable: StudyScript.executable.path,
+                           SlurmJobArray.Program.scriptVariable: scriptURL.absoluteURL.standardizedFileURL.path]
+        let status = try ScriptRunner.run(program, arguments: Array(all.dropFirst()), script: scriptURL, reports: StudyScript.folder,
+                                          environment: environment)
         if status != 0 { exit(status) }
     }
 }
 
 /// Compiles study scripts against the DSL library built beside the `workbench` executable.
 enum StudyScript {
-    /// The folder holding `workbench`, `libNeuronWorkbench.so` and `Modules/`.
-    static var buildFolder: URL {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: executable).deletingLastPathComponent()
+    /// This `workbench` executable.
+    static var executable: URL {
+        URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
     }
+
+    /// The folder holding `workbench`, `libNeuronWorkbench.so` and `Modules/`.
+    static var buildFolder: URL { executable.deletingLastPathComponent() }
 
     /// The package root (for the C module maps Core's module needs).
     static func packageRoot(from folder: URL) -> URL? {

@@ -9,11 +9,12 @@ enum ScriptRunner {
     /// - Parameters:
     ///   - script: the script's source file (where a crash is located)
     ///   - reports: the folder the raw crash report goes to
-    static func run(_ program: URL, arguments: [String], script: URL, reports: URL) throws -> Int32 {
+    ///   - environment: variables set for the script besides this process's own
+    static func run(_ program: URL, arguments: [String], script: URL, reports: URL, environment extra: [String: String] = [:]) throws -> Int32 {
         let process = Process()
         process.executableURL = program
         process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
+        var environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
         // The runtime's backtracer: no pause for a debugger, no colour (the report goes to a file).
         if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no" }
         // Its standard error is a pipe now: the progress bar should still redraw in place.
