@@ -30,6 +30,9 @@ enum MaskCommand: Command {
           --kl W              weight of KL(p_original ‖ p_intervened) (default 1; 0 = off)
           --seeds N           runs per method and direction with seeds 0…N−1 (default 1)
           --held-out N        held-out examples over all directions (default: number 1000, gender 200)
+          --compare-rankings  also rank the site's units with Linear, Gaussian, Probeless and Random from the
+                              states at the subjects, and report where the mask's units fall in each and what
+                              ablating, translating or setting to b the top k ranked units flips (residual sites)
           --shared DIR        shared reference data (default: $NEURON_SHARED or ../shared)
           --out DIR           where results go (default: results/mask)
           --quiet             no progress bar
@@ -80,7 +83,11 @@ enum MaskCommand: Command {
         let shared = SharedData(root: try arguments.option("shared").map { URL(fileURLWithPath: $0, isDirectory: true) })
         let out = URL(fileURLWithPath: try arguments.option("out") ?? "results/mask", isDirectory: true)
         let quiet = arguments.flag("quiet")
+        let compareRankings = arguments.flag("compare-rankings")
         try arguments.finish()
+        if compareRankings && !methods.contains(.hardConcrete) {
+            throw UsageError("--compare-rankings compares the rankings with a learned mask: add hard-concrete to --method")
+        }
 
         let (loaded, tokenizer) = try source.load()
         guard let model = loaded as? any DifferentiableLanguageModel, loaded.objective == .nextToken else {
@@ -88,6 +95,9 @@ enum MaskCommand: Command {
         }
         let site = try siteText.map(AttributeCommand.parseSite) ?? SparseInterventionStudy.defaultSite(layerCount: model.layerCount)
         try SparseInterventionStudy.check(site, model: model)
+        if compareRankings, case .mlp = site {
+            throw UsageError("--compare-rankings reads residual-stream states: give --site residual:L, not \(site)")
+        }
         var settings = SparseInterventionStudy.Settings(site: site)
         settings.task = task
         settings.steps = steps
@@ -127,15 +137,28 @@ enum MaskCommand: Command {
         print(TextTable.render(SparseInterventionReport.summaryRows(runs)))
         print("")
         print(TextTable.render(Array(SparseInterventionReport.unitRows(runs).prefix(25))))
+        var comparisons: [UnitRankingComparison] = []
+        if compareRankings {
+            let started = Date()
+            comparisons = try UnitRankingComparison.compare(runs: runs, task: examples, model: model, site: site, steps: steps,
+                                                            seed: settings.training.seed) { line in if !quiet { print(line) } }
+            print("")
+            print(TextTable.render(UnitRankingComparison.tableRows(comparisons)))
+            print(String(format: "(rankings comparison: %.0f s)", Date().timeIntervalSince(started)))
+        }
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(runs).write(to: out.appendingPathComponent("mask.json"), options: .atomic)
+        if compareRankings {
+            try encoder.encode(comparisons).write(to: out.appendingPathComponent("rankings.json"), options: .atomic)
+        }
         let markdown = SparseInterventionReport.markdown(runs, settings: settings, model: "\(source.name) (\(model.summary))", task: examples)
+            + (comparisons.isEmpty ? "" : "\n" + UnitRankingComparison.markdown(comparisons))
         try Data(markdown.utf8).write(to: out.appendingPathComponent("report.md"), options: .atomic)
         let figure = SparseInterventionReport.trainingFigure(runs, title: "\(source.name): \(task.rawValue), \(steps.rawValue)-step, \(site)")
         let figureFile = out.appendingPathComponent("training.svg")
         try figure.write(to: figureFile)
-        print("\nwrote \(out.path)/mask.json, report.md, training.svg")
+        print("\nwrote \(out.path)/mask.json, report.md, training.svg" + (compareRankings ? ", rankings.json" : ""))
     }
 }
