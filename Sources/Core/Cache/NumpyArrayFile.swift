@@ -75,7 +75,7 @@ public enum NumpyArrayFile {
             throw Failure.notNumpy(url, reason: "dtype \(describeType(in: text)); only little-endian float32 and float16 "
                                    + "arrays are read — save with x.astype(numpy.float32)")
         }
-        guard text.contains("'fortran_order': False") else { throw Failure.notNumpy(url, reason: "Fortran order") }
+        guard text.contains("'fortran_order': False") else { throw Failure.notNumpy(url, reason: "Fortran order; save numpy.ascontiguousarray(x)") }
         guard let open = text.range(of: "'shape': ("), let close = text[open.upperBound...].firstIndex(of: ")") else {
             throw Failure.notNumpy(url, reason: "no shape")
         }

@@ -19,6 +19,8 @@ public enum ActivationImportError: Error, CustomStringConvertible, Equatable {
     case malformedLine(labels: URL, line: Int, reason: String)
     /// One of train, dev or test has no example.
     case emptySplit(labels: URL, split: DataSplit, counts: SplitCounts)
+    /// A label with no training example (its class mean, probe weights and Gaussian are undefined).
+    case labelWithoutTraining(labels: URL, label: String, counts: SplitCounts)
     /// The CoNLL-U route needs the attribute whose values become labels.
     case missingAttribute(labels: URL)
     /// A CoNLL-U attribute with fewer than two values surviving the type filter.
@@ -49,6 +51,9 @@ public enum ActivationImportError: Error, CustomStringConvertible, Equatable {
         case .emptySplit(let labels, let split, let counts):
             return "\(labels.path): no example in the \(split) split (train/dev/test \(counts.train)/\(counts.dev)/\(counts.test)) — "
                 + "probes train on train, the Gaussian ranking selects on dev, curves are measured on test"
+        case .labelWithoutTraining(let labels, let label, let counts):
+            return "\(labels.path): label '\(label)' has no training example (train/dev/test \(counts.train)/\(counts.dev)/\(counts.test)) — "
+                + "give it train rows, or drop or relabel its rows"
         case .missingAttribute(let labels):
             return "\(labels.path): CoNLL-U labels need the attribute to probe, e.g. --attribute Number (or attribute: .number)"
         case .attributeNotATask(let labels, let attribute, let values, let minTypes):

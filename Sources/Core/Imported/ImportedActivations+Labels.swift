@@ -59,6 +59,9 @@ extension ImportedActivations {
         for split in DataSplit.allCases where counts[split] == 0 {
             throw ActivationImportError.emptySplit(labels: url, split: split, counts: counts)
         }
+        if let label = labels.indices.first(where: { tokens[$0].train == 0 }) {
+            throw ActivationImportError.labelWithoutTraining(labels: url, label: labels[label], counts: tokens[label])
+        }
         setFirstRow(0, fileName: fileName, sentenceID: "")
         let splitText = table.hasSplits ? "the split column of \(fileName)"
             : "re-split \(Int(recipe.train * 100))/\(Int(recipe.dev * 100))/\(Int(recipe.test * 100)) by FNV-1a 64 of the row number mixed with SplitMix64, seed \(seed) (no split column)"

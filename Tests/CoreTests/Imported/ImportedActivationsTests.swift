@@ -227,7 +227,7 @@ struct ImportedActivationsTests {
         }
     }
 
-    @Test("row counts that differ, one class, an unknown split, an empty split, a short line: refused with the file (and line)")
+    @Test("row counts that differ, one class, an unknown split, an empty split, a label never trained on, a short line: refused with the file (and line)")
     func badLabels() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
@@ -259,6 +259,13 @@ struct ImportedActivationsTests {
                                          to: "no-dev.tsv")
         #expect(throws: ActivationImportError.emptySplit(labels: allTrain, split: .dev, counts: SplitCounts(train: 201, dev: 0, test: 39))) {
             try open(allTrain)
+        }
+
+        edited = rows
+        edited[6] = "Rare\ttest\tw6"
+        let rare = try scratch.write(edited.joined(separator: "\n"), to: "rare.tsv")
+        #expect(throws: ActivationImportError.labelWithoutTraining(labels: rare, label: "Rare", counts: SplitCounts(test: 1))) {
+            try open(rare)
         }
 
         edited = rows
