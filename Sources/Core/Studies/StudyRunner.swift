@@ -52,7 +52,13 @@ public struct StudyRunner: Sendable {
         let mine = plan.configs(in: options.shard)
         let owner = ResultsFolder.Owner(study: study.name, identity: plan.digest)
         if options.dryRun {
-            log("study \(study.name) on \(plan.modelFolder.path) (\(plan.layerCount) layers × \(plan.hiddenSize))")
+            if let imported = plan.data.imported {
+                let layers = imported.activations.layers.sorted().map(String.init).joined(separator: ", ")
+                log("study \(study.name) on \(study.activations?.description ?? plan.modelFolder.path) "
+                    + "(\(imported.activations.rowCount) rows × \(plan.hiddenSize) neurons; layers \(layers))")
+            } else {
+                log("study \(study.name) on \(plan.modelFolder.path) (\(plan.layerCount) layers × \(plan.hiddenSize))")
+            }
             log(plan.table(shard: options.shard, cached: cachedIdentifiers(plan)))
             log("results would go to \(folder.path)")
             if !options.force, let problem = ResultsFolder.problem(writing: folder, for: owner) { log("but a run would stop: \(problem)") }
