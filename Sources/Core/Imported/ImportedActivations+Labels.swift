@@ -30,7 +30,7 @@ extension ImportedActivations {
     /// A label table: one "sentence" (id "") of the table's file, whose word i is row i.
     func openTable(_ url: URL, seed: UInt64) throws -> Opened {
         let ext = url.pathExtension.lowercased()
-        guard ["tsv", "txt", "csv", "labels", ""].contains(ext) else {
+        guard ["tsv", "txt", "labels", ""].contains(ext) else {   // tab-separated: a .csv would be read wrong
             throw ActivationImportError.unsupportedLabels(url, reason: "labels are read from a .tsv or .txt table (one label per line) or CoNLL-U files")
         }
         let table = try LabelTable.read(url)

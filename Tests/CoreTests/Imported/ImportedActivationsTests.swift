@@ -268,6 +268,9 @@ struct ImportedActivationsTests {
             try open(rare)
         }
 
+        let commas = try scratch.write(rows.map { $0.replacingOccurrences(of: "\t", with: ",") }.joined(separator: "\n"), to: "labels.csv")
+        #expect(throws: ActivationImportError.self) { try open(commas) }   // tab-separated only: a .csv would be read as one label per line
+
         edited = rows
         edited[9] = "Sing"
         let ragged = try scratch.write(edited.joined(separator: "\n"), to: "ragged.tsv")
