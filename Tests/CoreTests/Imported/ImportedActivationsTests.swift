@@ -168,6 +168,44 @@ struct ImportedActivationsTests {
         Self.expectSameResults(result, copied.result, "numpy's file vs the workbench's writer")
     }
 
+    @Test("numpy's file, read as an entry of the workbench's own activation cache and as a user's array, ranks and probes identically")
+    func pythonArrayAsCacheEntry() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let python = Self.npy.appendingPathComponent("acts-f32.npy")
+        let labels = Self.npy.appendingPathComponent("labels.tsv")
+        let opened = try ImportedActivations.open(ActivationImport(arrays: [python.path], labels: [labels.path]))
+
+        // A cache entry whose layer 0 is numpy's bytes, and whose one "sentence" is the table's rows.
+        let entry = scratch.url("cache-entry")
+        try FileManager.default.createDirectory(at: entry, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: python, to: entry.appendingPathComponent("layer-00.npy"))
+        let words = Data((0..<240).map { "labels\t\($0 + 1)\tw\($0 % 60)\n" }.joined().utf8)
+        try words.write(to: entry.appendingPathComponent("words.tsv"))
+        let (hash, size) = try ContentHash.ofFileWithSize(entry.appendingPathComponent("layer-00.npy"))
+        let manifest = ActivationManifest(
+            format: ActivationManifest.currentFormat, key: "python",
+            model: .init(path: "numpy", name: "numpy", contentHash: "numpy", modelType: "numpy", hiddenSize: 24, hiddenStateCount: 1),
+            corpus: [.init(path: labels.path, name: labels.lastPathComponent, contentHash: try ContentHash.ofFile(labels),
+                           sentenceCount: 1, wordCount: 240)],
+            layers: [0], site: .residual, rowWidth: 24, aggregation: .mean, dtype: .float32, rowCount: 240,
+            sentences: [.init(file: 0, id: "", firstRow: 0, wordCount: 240, tokenCount: 240)], skipped: [], substitutedWords: 0,
+            arrays: [.init(layer: 0, file: "layer-00.npy", byteCount: size, contentHash: ContentHash.hex(hash))],
+            wordsFile: .init(layer: -1, file: "words.tsv", byteCount: words.count,
+                             contentHash: words.withUnsafeBytes { ContentHash.hex(ContentHash.xxh64($0)) }),
+            provenance: .init(created: "", tool: "test", seconds: 0, tokenCount: 240, tokensPerSecond: 0))
+        try JSONEncoder().encode(manifest).write(to: entry.appendingPathComponent("manifest.json"))
+        let store = try ActivationStore(directory: entry)
+
+        let probing = ConfigProbing(settings: Self.settings(width: 24), resultCache: scratch.url("results"))
+        let config = ProbingConfig(model: "acts-f32", language: "labels", attribute: "label", layer: 0)
+        let fromCache = try probing.result(for: config, dataset: opened.dataset, store: store, layers: [0], withDurrani: false, log: { _ in })
+        let fromArray = try probing.result(for: config, dataset: opened.dataset, store: opened.activations, layers: [0],
+                                           withDurrani: false, log: { _ in })
+        #expect(!fromCache.cached && !fromArray.cached, "two sources, two result-cache keys")
+        Self.expectSameResults(fromCache.result, fromArray.result, "cache entry vs user's array")
+    }
+
     @Test("without a split column rows are split 80/10/10 by a seeded hash of the row number, and the notes say so")
     func seededSplit() throws {
         func open(seed: UInt64) throws -> ImportedActivations.Opened {
