@@ -8,6 +8,7 @@ let commands: [any Command.Type] = [
     BenchCommand.self,
     DataCommand.self,
     ProbeCommand.self,
+    RankCommand.self,
     RunCommand.self,
     MergeCommand.self,
     InterventionCommand.self,

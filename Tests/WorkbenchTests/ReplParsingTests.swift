@@ -12,6 +12,9 @@ struct ReplParsingTests {
         "Intervene(.translateUnscaled(beta: 2.5), on: [.number, .gender])", "Model(.minilm)", "Model(.local(\"/models/bert\"))",
         "Languages(.english, .spanish)", "Attributes(.number, .partOfSpeech)", "Control(.empirical)", "Durrani(.every)",
         "Report(.accuracyCurves, .overlaps)", "MinTypes(50)", "Seed(3)", "Output(\"results/x\")",
+        "Activations(npy: \"acts.npy\", labels: \"labels.tsv\")",
+        "Activations(npy: [\"x/layer-04.npy\", \"x/layer-08.npy\"], labels: \"l.tsv\", layers: [4, 8], splitSeed: 2, concatenated: true)",
+        "Activations(npy: \"a.npy\", conllu: [\"a.conllu\", \"b.conllu\"], attribute: .number, layer: 6)",
     ])
     func roundTrip(line: String) throws {
         let component = try ComponentReader.read(line)

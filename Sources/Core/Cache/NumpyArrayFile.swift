@@ -72,15 +72,32 @@ public enum NumpyArrayFile {
         else { throw Failure.notNumpy(url, reason: "header length beyond file") }
         let type: ScalarType
         if text.contains("'<f4'") { type = .float32 } else if text.contains("'<f2'") { type = .float16 } else {
-            throw Failure.notNumpy(url, reason: "only little-endian float32/float16 arrays are read")
+            throw Failure.notNumpy(url, reason: "dtype \(describeType(in: text)); only little-endian float32 and float16 "
+                                   + "arrays are read — save with x.astype(numpy.float32)")
         }
-        guard text.contains("'fortran_order': False") else { throw Failure.notNumpy(url, reason: "Fortran order") }
+        guard text.contains("'fortran_order': False") else { throw Failure.notNumpy(url, reason: "Fortran order; save numpy.ascontiguousarray(x)") }
         guard let open = text.range(of: "'shape': ("), let close = text[open.upperBound...].firstIndex(of: ")") else {
             throw Failure.notNumpy(url, reason: "no shape")
         }
         let shape = text[open.upperBound..<close].split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.compactMap { Int($0) }
         return (shape, type, start + headerLength)
+    }
+
+    /// The `descr` of a header as numpy names it (`'<f8' (float64)`), for messages.
+    static func describeType(in header: String) -> String {
+        guard let key = header.range(of: "'descr':") else { return "unknown (no 'descr' in the header)" }
+        let rest = header[key.upperBound...].drop { $0 == " " }
+        guard rest.first == "'", let end = rest.dropFirst().firstIndex(of: "'") else {
+            return "'" + rest.prefix { $0 != "," }.trimmingCharacters(in: .whitespaces) + "' (a structured dtype)"
+        }
+        let code = String(rest[rest.index(after: rest.startIndex)..<end])
+        let kinds: [Character: String] = ["f": "float", "i": "int", "u": "uint", "b": "bool", "c": "complex", "U": "str", "S": "bytes", "O": "object", "V": "void"]
+        let body = code.drop { "<>|=".contains($0) }
+        guard let kind = body.first, let name = kinds[kind] else { return "'\(code)'" }
+        let bits = Int(body.dropFirst()).map { kind == "U" || kind == "S" || kind == "V" ? "" : String($0 * 8) } ?? ""
+        let order = code.first == ">" ? ", big-endian" : ""
+        return "'\(code)' (\(name)\(bits)\(order))"
     }
 
     /// Reads a whole array as Float32.

@@ -51,7 +51,7 @@ public struct ConfigProbing: Sendable {
     ///   - layers: the hidden states whose neurons are probed side by side (one for a single layer)
     ///   - withDurrani: run Durrani et al.'s analyses on this config
     /// - Returns: the result and whether it came from the cache.
-    public func result(for config: ProbingConfig, dataset: AttributeDataset, store: ActivationStore, layers: [Int],
+    public func result(for config: ProbingConfig, dataset: AttributeDataset, store: any ActivationRows, layers: [Int],
                        withDurrani: Bool, log: (String) -> Void) throws -> (result: ConfigResult, cached: Bool) {
         let cached = cacheFile(for: config, dataset: dataset, store: store, withDurrani: withDurrani)
         let (result, wasCached) = try CachedResult.value(at: cached, log: log) {
@@ -66,19 +66,16 @@ public struct ConfigProbing: Sendable {
     }
 
     /// Where the result of a config is cached: named by the hash of everything that shapes it.
-    public func cacheFile(for config: ProbingConfig, dataset: AttributeDataset, store: ActivationStore, withDurrani: Bool) -> URL {
+    public func cacheFile(for config: ProbingConfig, dataset: AttributeDataset, store: any ActivationRows, withDurrani: Bool) -> URL {
         // The activations by what makes them (model, corpus, word vectors), not by which cache folder
         // holds them: a wider extraction with the same layer gives the same key.
-        let manifest = store.manifest
-        let activations = [manifest.model.contentHash, manifest.aggregation.rawValue, manifest.dtype.rawValue, "\(manifest.format)"]
-            + manifest.corpus.map(\.contentHash)
-        let key = ContentHash.combine(activations + [String(describing: dataset.provenance),
+        let key = ContentHash.combine(store.contentKey + [String(describing: dataset.provenance),
                                        settings.configDigest, config.identifier, Workbench.version,
                                        "durrani:\(withDurrani)"])
         return resultCache.appendingPathComponent("\(config.identifier)-\(key).json")
     }
 
-    private func relabel(_ data: ProbingData, with control: AttributeDataset, store: ActivationStore) -> ProbingData {
+    private func relabel(_ data: ProbingData, with control: AttributeDataset, store: any ActivationRows) -> ProbingData {
         let labels = [DataSplit.train, .dev, .test].map { split in
             control.rows(for: split) { store.firstRow(fileName: $0, sentenceID: $1) }.labels
         }
@@ -86,7 +83,7 @@ public struct ConfigProbing: Sendable {
     }
 
     /// Rankings and curves of one config.
-    func evaluate(_ config: ProbingConfig, data: ProbingData, control: ProbingData, store: ActivationStore,
+    func evaluate(_ config: ProbingConfig, data: ProbingData, control: ProbingData, store: any ActivationRows,
                   dataset: AttributeDataset, controlTask: AttributeDataset, withDurrani: Bool, started: Date,
                   log: (String) -> Void) throws -> ConfigResult {
         let d = data.neuronCount
@@ -144,8 +141,8 @@ public struct ConfigProbing: Sendable {
             fullAccuracy: ["linear": fullLinear.accuracy(test.features, labels: test.labels), "gaussian": fullGaussian],
             provenance: ResultProvenance(
                 tool: "neuron-workbench \(Workbench.version)", created: ISO8601DateFormatter().string(from: Date()),
-                seconds: seconds, modelPath: store.manifest.model.path, modelHash: store.manifest.model.contentHash,
-                activationCache: store.directory.path, treebanks: dataset.provenance.treebanks,
+                seconds: seconds, modelPath: store.origin.modelPath, modelHash: store.origin.modelHash,
+                activationCache: store.origin.location, treebanks: dataset.provenance.treebanks,
                 files: dataset.provenance.files, split: dataset.provenance.split,
                 controlTask: controlTask.provenance.controlTask.map(String.init(describing:)) ?? "none",
                 settings: settings))

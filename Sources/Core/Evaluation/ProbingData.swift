@@ -8,8 +8,9 @@ public struct LabeledFeatures: Sendable {
     public var count: Int { labels.count }
 }
 
-/// The matrices of one probing config: an attribute dataset's train/dev/test words, looked up in an
-/// activation cache at one layer (or several layers side by side, Durrani's "all layers").
+/// The matrices of one probing config: an attribute dataset's train/dev/test words, looked up in a
+/// source of activations (the cache, or a user's `.npy`; see ``ActivationRows``) at one layer (or
+/// several layers side by side, Durrani's "all layers").
 public struct ProbingData: Sendable {
     public var train: LabeledFeatures
     public var dev: LabeledFeatures
@@ -41,11 +42,12 @@ public struct ProbingData: Sendable {
         self.droppedExamples = droppedExamples
     }
 
-    /// Gathers the rows of every split from the cache.
+    /// Gathers the rows of every split from a source of activations.
     ///
-    /// - Throws: ``NonFiniteActivationError`` when a row holds a NaN or an infinity (a cache built with
-    ///   `--allow-non-finite`), so that no ranking or probe sees one.
-    public static func load(store: ActivationStore, dataset: AttributeDataset, layers: [Int]) throws -> ProbingData {
+    /// - Throws: the source's error when a row holds a NaN or an infinity (``NonFiniteActivationError``
+    ///   for a cache built with `--allow-non-finite`, ``ActivationImportError/nonFinite(array:row:neuron:value:)``
+    ///   for a user's array), so that no ranking or probe sees one.
+    public static func load(store: any ActivationRows, dataset: AttributeDataset, layers: [Int]) throws -> ProbingData {
         var splits: [LabeledFeatures] = []
         var dropped = 0
         for split in [DataSplit.train, .dev, .test] {

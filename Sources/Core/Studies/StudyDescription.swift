@@ -6,6 +6,9 @@ public struct StudyDescription: Sendable, Codable, Hashable {
     public var name: String
     /// A catalog name (`minilm`, `mbert`, `xlmr`, `bert`, `gemma3`) or a checkpoint folder; nil until chosen.
     public var model: String?
+    /// Activations and labels a user brings (`.npy` + labels) instead of a model and treebanks; they
+    /// go through the same rankings, probes and report. Exclusive with `model`.
+    public var activations: ActivationImport? = nil
     /// Languages as the treebank folders spell them (`English`, `Spanish`, …).
     public var languages: [String] = []
     /// UniMorph attributes by name or slug (`Number`, `gender`, `pos`, …).
@@ -43,7 +46,7 @@ public struct StudyDescription: Sendable, Codable, Hashable {
     public init(name: String) { self.name = name }
 
     /// Whether the study probes (and sweeps): anything but masks alone.
-    public var probes: Bool { masks.isEmpty || !languages.isEmpty || !attributes.isEmpty || !layers.isEmpty }
+    public var probes: Bool { masks.isEmpty || !languages.isEmpty || !attributes.isEmpty || !layers.isEmpty || activations != nil }
 
     /// The results folder.
     public var outputFolder: URL { URL(fileURLWithPath: output ?? "results/\(name)", isDirectory: true) }

@@ -178,6 +178,8 @@ final class StudyData: @unchecked Sendable {
     var corpora: [String: LanguageCorpus] = [:]
     var datasets: [String: AttributeDataset] = [:]
     var stores: [String: ActivationStore] = [:]
+    /// A user's arrays and their dataset, when the study brings its own activations.
+    var imported: ImportedActivations.Opened?
     /// Hashes of the model's files and each language's treebank files (intervention cache keys).
     var sourceHashes: [String: [String]] = [:]
     /// The causal model and tokenizer the mask configs train on, loaded once per run.

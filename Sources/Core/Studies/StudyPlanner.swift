@@ -4,6 +4,7 @@ extension StudyDescription {
     /// The problems that need no data to find: missing components and values out of range.
     public func problems() -> [StudyError] {
         var problems: [StudyError] = []
+        if let activations { return problems + activations.problems() + importProblems() + settingProblems() }
         if model == nil { problems.append(.missingComponent("Model", example: "Model(.minilm)")) }
         if probes {
             if languages.isEmpty { problems.append(.missingComponent("Languages", example: "Languages(.english, .spanish)")) }
@@ -13,6 +14,28 @@ extension StudyDescription {
         if let layer = layers.first(where: { $0 < 0 }) {
             problems.append(.invalidValue(component: "Layers", problem: "layer \(layer) is negative (0 is the embeddings)"))
         }
+        return problems + settingProblems()
+    }
+
+    /// A study of a user's activations has no model, treebanks or layers to choose, and nothing to
+    /// intervene on.
+    private func importProblems() -> [StudyError] {
+        var problems: [StudyError] = []
+        if model != nil {
+            problems.append(.contradictory("a study reads its activations from a Model or from Activations(npy:labels:), not both"))
+        }
+        for (component, given) in [("Languages", !languages.isEmpty), ("Attributes", !attributes.isEmpty), ("Layers", !layers.isEmpty)] where given {
+            problems.append(.contradictory("\(component) applies to a Model's treebanks; Activations(npy:labels:) brings its own rows, labels and layers"))
+        }
+        if !interventions.isEmpty || !masks.isEmpty {
+            problems.append(.contradictory("Intervene and Mask run a model; Activations(npy:labels:) has none — rank and probe only"))
+        }
+        return problems
+    }
+
+    /// The problems of the rankings, probes, report and filters (whatever the activations' source).
+    private func settingProblems() -> [StudyError] {
+        var problems: [StudyError] = []
         if probes && rankings.isEmpty { problems.append(.missingComponent("Rank", example: "Rank(.probeless)")) }
         if let k = neuronCounts.first(where: { $0 < 1 }) {
             problems.append(.invalidValue(component: "Probe", problem: "neurons: k = \(k); the curves need k ≥ 1"))
@@ -63,7 +86,8 @@ public struct StudyPlanner: Sendable {
 
     public func plan(_ study: StudyDescription) throws -> StudyPlan {
         if let first = study.problems().first { throw first }
-        let modelName = study.model!
+        if let activations = study.activations { return try planImported(study, activations: activations) }
+        guard let modelName = study.model else { throw StudyError.missingComponent("Model", example: "Model(.minilm)") }
         let modelFolder = try ModelCatalog.locate(modelName)
         guard let source = try? ModelSource(url: modelFolder) else {
             throw StudyError.modelNotFound(name: modelName, folder: modelFolder.path)
@@ -149,6 +173,34 @@ public struct StudyPlanner: Sendable {
         }
         return StudyPlan(study: study, modelFolder: modelFolder, layerCount: encoder.layerCount, hiddenSize: encoder.hiddenSize,
                          configs: configs + maskConfigs, notes: notes, data: data)
+    }
+
+    /// The plan of a study of a user's arrays: one probing config per array (and the arrays side by
+    /// side with `concatenated`), read through ``ImportedActivations`` into the same configs.
+    func planImported(_ study: StudyDescription, activations spec: ActivationImport) throws -> StudyPlan {
+        let opened = try ImportedActivations.open(spec, shared: shared, minTypes: study.minTypes)
+        let data = StudyData(shared: shared)
+        data.imported = opened
+        let dataset = opened.dataset
+        let source = opened.activations
+        var notes = opened.notes
+        let layers = source.layers.sorted()
+        let concatenated = study.allLayersConcatenated && layers.count > 1
+        let widest = source.width * (concatenated ? layers.count : 1)
+        if !study.classifiers.isEmpty, let k = study.neuronCounts.max(), k > widest {
+            notes.append(Self.widthNote(k: k, model: spec.sourceName, width: widest, layers: concatenated ? layers.count : 1))
+        }
+        data.datasets[StudyData.key(dataset.language, dataset.attribute.rawValue)] = dataset
+        let examples = ["train": dataset.train.count, "dev": dataset.dev.count, "test": dataset.test.count]
+        let targets: [Int?] = layers.map { Optional($0) } + (concatenated ? [nil] : [])
+        let configs = targets.map { layer in
+            PlannedConfig(config: ProbingConfig(model: spec.sourceName, language: dataset.language, attribute: dataset.attribute.rawValue, layer: layer),
+                          work: .probing, labels: dataset.labels, examples: examples) { cores in
+                Self.probingEstimate(study, examples: dataset.train.count, width: source.width * (layer == nil ? layers.count : 1), cores: cores)
+            }
+        }
+        return StudyPlan(study: study, modelFolder: spec.arrayURLs[0], layerCount: layers.max() ?? 0, hiddenSize: source.width,
+                         configs: configs, notes: notes, data: data)
     }
 
     /// The note for `Probe(neurons:)` asking for more neurons than the widest config has

@@ -102,8 +102,14 @@ public enum StudyResults {
             try Data(text.utf8).write(to: folder.appendingPathComponent("report.md"), options: .atomic)
             return report
         }
-        text += "Model `\(study.model ?? "")` (\(model)); languages \(study.languages.joined(separator: ", ")); "
-        text += "attributes \(study.attributes.joined(separator: ", ")); layers \(study.layers.map(String.init).joined(separator: ", "))"
+        if let activations = study.activations {
+            text += "Activations \(activations.arrays.map { "`\($0)`" }.joined(separator: ", ")) (layers "
+                + activations.resolvedLayers.map(String.init).joined(separator: ", ") + "), labelled by "
+                + activations.labels.map { "`\($0)`" }.joined(separator: ", ") + (activations.attribute.map { " (\($0))" } ?? "")
+        } else {
+            text += "Model `\(study.model ?? "")` (\(model)); languages \(study.languages.joined(separator: ", ")); "
+            text += "attributes \(study.attributes.joined(separator: ", ")); layers \(study.layers.map(String.init).joined(separator: ", "))"
+        }
         text += study.allLayersConcatenated ? " and all concatenated" : ""
         text += ". Rankings \(study.rankings.map(\.rawValue).joined(separator: ", ")); classifiers \(study.classifiers.map(\.rawValue).joined(separator: ", "))"
         text += "; k = \(study.neuronCounts.first ?? 0)…\(study.neuronCounts.last ?? 0) (\(study.neuronCounts.count) values)"

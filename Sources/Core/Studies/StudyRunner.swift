@@ -58,7 +58,13 @@ public struct StudyRunner: Sendable {
             return Outcome(plan: plan, folder: folder, results: [], interventions: [], masks: [], computed: 0, cached: 0, report: nil)
         }
         if options.dryRun {
-            log("study \(study.name) on \(plan.modelFolder.path) (\(plan.layerCount) layers × \(plan.hiddenSize))")
+            if let imported = plan.data.imported {
+                let layers = imported.activations.layers.sorted().map(String.init).joined(separator: ", ")
+                log("study \(study.name) on \(study.activations?.description ?? plan.modelFolder.path) "
+                    + "(\(imported.activations.rowCount) rows × \(plan.hiddenSize) neurons; layers \(layers))")
+            } else {
+                log("study \(study.name) on \(plan.modelFolder.path) (\(plan.layerCount) layers × \(plan.hiddenSize))")
+            }
             let cached = cachedIdentifiers(plan)
             log(plan.table(shard: options.shard, cached: cached))
             if options.shard.count > 1 { log(plan.shardTable(count: options.shard.count, cached: cached)) }
@@ -76,7 +82,7 @@ public struct StudyRunner: Sendable {
             if Interruption.requested { throw CancellationError() }
             let dataset = plan.data.datasets[StudyData.key(planned.config.language, planned.config.attribute)]!
             let store = try activations(plan, language: planned.config.language, log: log)
-            let layers = planned.config.layer.map { [$0] } ?? Array(Set(study.layers)).sorted()
+            let layers = planned.config.layer.map { [$0] } ?? concatenatedLayers(plan)
             let withDurrani = study.durrani.covers(planned.config)
             let probingRun = ConfigProbing(settings: probingSettings(study), resultCache: resultCache)
             let (result, wasCached) = try probingRun.result(for: planned.config, dataset: dataset, store: store, layers: layers,
@@ -119,7 +125,12 @@ public struct StudyRunner: Sendable {
     public func probingData(for planned: PlannedConfig, in plan: StudyPlan, log: (String) -> Void = { _ in }) throws -> ProbingData {
         let dataset = plan.data.datasets[StudyData.key(planned.config.language, planned.config.attribute)]!
         let store = try activations(plan, language: planned.config.language, log: log)
-        return try ProbingData.load(store: store, dataset: dataset, layers: planned.config.layer.map { [$0] } ?? Array(Set(plan.study.layers)).sorted())
+        return try ProbingData.load(store: store, dataset: dataset, layers: planned.config.layer.map { [$0] } ?? concatenatedLayers(plan))
+    }
+
+    /// The layers an all-layers config puts side by side: the study's, or every array a user brought.
+    func concatenatedLayers(_ plan: StudyPlan) -> [Int] {
+        plan.data.imported?.activations.layers.sorted() ?? Array(Set(plan.study.layers)).sorted()
     }
 
     /// The text of the per-config settings that key the result cache.
@@ -127,7 +138,7 @@ public struct StudyRunner: Sendable {
 
     /// The per-config settings of a study.
     func probingSettings(_ study: StudyDescription) -> ConfigProbing.Settings {
-        var settings = ConfigProbing.Settings(model: study.model ?? "")
+        var settings = ConfigProbing.Settings(model: study.model ?? study.activations?.sourceName ?? "")
         settings.rankings = RankingMethod.allCases.filter(study.rankings.contains)   // order does not change results
         settings.classifiers = study.classifiers
         settings.neuronCounts = study.neuronCounts
@@ -147,7 +158,8 @@ public struct StudyRunner: Sendable {
                           layers: Array(Set(plan.study.layers)).sorted())
     }
 
-    private func activations(_ plan: StudyPlan, language: String, log: (String) -> Void) throws -> ActivationStore {
+    private func activations(_ plan: StudyPlan, language: String, log: (String) -> Void) throws -> any ActivationRows {
+        if let imported = plan.data.imported { return imported.activations }
         if let store = plan.data.stores[language] { return store }
         let store = try options.activationCache.activations(for: request(plan, language: language), log: log)
         plan.data.stores[language] = store
@@ -158,6 +170,13 @@ public struct StudyRunner: Sendable {
     func cachedIdentifiers(_ plan: StudyPlan) -> Set<String> {
         var identifiers = Set<String>()
         let probing = ConfigProbing(settings: probingSettings(plan.study), resultCache: resultCache)
+        if let imported = plan.data.imported {
+            for planned in plan.configs where planned.work == .probing {
+                let file = probing.cacheFile(for: planned.config, dataset: imported.dataset, store: imported.activations,
+                                             withDurrani: plan.study.durrani.covers(planned.config))
+                if FileManager.default.fileExists(atPath: file.path) { identifiers.insert(planned.identifier) }
+            }
+        }
         for language in plan.data.corpora.keys.sorted() {
             guard let corpus = plan.data.corpora[language],
                   let directory = try? options.activationCache.directory(for: request(plan, language: language)),

@@ -4,7 +4,7 @@ import Core
 /// so the REPL and scripts share one vocabulary. Unknown names get a "did you mean".
 public enum ComponentReader {
     /// Component names, for completion and help.
-    public static let componentNames = ["Model", "Languages", "Attributes", "Layers", "Rank", "Probe", "Control",
+    public static let componentNames = ["Model", "Activations", "Languages", "Attributes", "Layers", "Rank", "Probe", "Control",
                                         "Durrani", "Intervene", "Mask", "Report", "MinTypes", "Seed", "Output"]
 
     /// The `.case` names each component accepts (for completion).
@@ -84,6 +84,8 @@ public enum ComponentReader {
             })
         case "Output":
             component = Output(try reader.single("a folder") { try string($0) })
+        case "Activations":
+            component = try activations(&reader)
         default:
             throw LineError("unknown component '\(name)'" + Suggestion.hint(for: name, among: componentNames), column: column, length: name.count)
         }
@@ -128,6 +130,46 @@ public enum ComponentReader {
         return Mask(methods: methods, tasks: tasks, steps: steps, sites: sites, trainSteps: try single("trainSteps", integer),
                     batch: try single("batch", integer), alpha: try single("alpha", number), kl: try single("kl", number),
                     seeds: try single("seeds", integer) ?? 1, heldOut: try single("heldOut", integer))
+    }
+
+    /// `Activations(npy: "x.npy", labels: "labels.tsv")`, `Activations(npy: ["a.npy", "b.npy"], labels: "l.tsv", layers: [4, 8])`,
+    /// `Activations(npy: "x.npy", conllu: ["a.conllu"], attribute: .number, splitSeed: 1)`.
+    static func activations(_ reader: inout Arguments) throws -> Activations {
+        func strings(_ expression: Expression) throws -> [String] {
+            if case .array = expression { return try list(expression, string) }
+            return [try string(expression)]
+        }
+        guard let arrays = try reader.labeled("npy", strings) else {
+            throw LineError("Activations needs npy: \"path/to/activations.npy\"", column: reader.column, length: reader.component.count)
+        }
+        let table = try reader.labeled("labels") { try string($0) }
+        let conllu = try reader.labeled("conllu", strings)
+        let attribute = try reader.labeled("attribute") { try ComponentReader.attribute($0) }
+        let manyLayers = try reader.labeled("layers") { try integers($0) }
+        let oneLayer = try reader.labeled("layer") { [try integer($0)] }
+        let layers = manyLayers ?? oneLayer
+        let seed = try reader.labeled("splitSeed") { expression -> UInt64 in
+            let value = try integer(expression)
+            guard value >= 0 else { throw LineError("splitSeed is a whole number ≥ 0, not \(value)", column: expression.column) }
+            return UInt64(value)
+        } ?? 0
+        let concatenated = try reader.labeled("concatenated") { try boolean($0) } ?? false
+        switch (table, conllu) {
+        case (let table?, nil):
+            if attribute != nil {
+                throw LineError("attribute: applies to conllu: labels; a table holds its labels itself", column: reader.column, length: reader.component.count)
+            }
+            return Activations(ActivationImport(arrays: arrays, labels: [table], layers: layers, splitSeed: seed), concatenated: concatenated)
+        case (nil, let files?):
+            guard let attribute else {
+                throw LineError("conllu: labels need attribute: .number (or another attribute)", column: reader.column, length: reader.component.count)
+            }
+            return Activations(ActivationImport(arrays: arrays, labels: files, attribute: attribute.name, layers: layers, splitSeed: seed),
+                               concatenated: concatenated)
+        default:
+            throw LineError("Activations needs labels: \"labels.tsv\" or conllu: [\"….conllu\"] (one of them)",
+                            column: reader.column, length: reader.component.count)
+        }
     }
 
     /// `.residual(9)`, `.mlp(3)` or `.cell(1)`.

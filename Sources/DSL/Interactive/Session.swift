@@ -213,6 +213,10 @@ public final class Session {
         if !["Intervene", "Mask", "Report"].contains(replaced) {
             edited.removeAll { type(of: $0).componentName == replaced }
         }
+        // A Model and a user's Activations are two sources of the same rows: each replaces the other.
+        if replaced == "Model" || replaced == "Activations" {
+            edited.removeAll { ["Model", "Activations"].contains(type(of: $0).componentName) }
+        }
         edited.append(component)
         let settings = Study("repl", components: edited).settings
         // The component's own problems, and contradictions it creates (not the parts still missing).
@@ -235,7 +239,7 @@ public final class Session {
             }
         }
         // Lines that change what a config's result is recompute (or read back) the selected one.
-        if Self.isSingleConfig(settings), ["Model", "Languages", "Attributes", "Layers", "Rank", "Probe", "Control", "MinTypes", "Seed", "Durrani"].contains(replaced) {
+        if Self.isSingleConfig(settings), ["Model", "Activations", "Languages", "Attributes", "Layers", "Rank", "Probe", "Control", "MinTypes", "Seed", "Durrani"].contains(replaced) {
             text += "\n" + (try select(settings))
         }
         components = edited
@@ -255,7 +259,8 @@ public final class Session {
     }
 
     static func isSingleConfig(_ settings: StudyDescription) -> Bool {
-        settings.model != nil && settings.languages.count == 1 && settings.attributes.count == 1 && settings.layers.count == 1
+        if let activations = settings.activations { return activations.arrays.count == 1 }
+        return settings.model != nil && settings.languages.count == 1 && settings.attributes.count == 1 && settings.layers.count == 1
     }
 
     /// Plans the single config `settings` describe and computes (or reads back) its result, which
@@ -294,8 +299,9 @@ public final class Session {
 
     // MARK: - Verbs
 
-    /// `use MODEL LANGUAGE ATTRIBUTE LAYER`, e.g. `use minilm en Number 4`.
+    /// `use MODEL LANGUAGE ATTRIBUTE LAYER`, e.g. `use minilm en Number 4`, or `use npy ARRAY LABELS…`.
     private func use(_ words: [String], line: String) throws -> Reply {
+        if words.first?.lowercased() == "npy" { return try useArrays(Array(words.dropFirst()), line: line) }
         guard words.count == 4 else {
             throw LineError("use needs a model, a language, an attribute and a layer: use minilm en Number 4",
                             column: 0, length: line.count)
@@ -327,8 +333,44 @@ public final class Session {
             throw LineError("the layer must be a whole number ≥ 0, not '\(words[3])'", column: Self.column(of: 4, in: line), length: words[3].count)
         }
         var edited = components
-        edited.removeAll { ["Model", "Languages", "Attributes", "Layers"].contains(type(of: $0).componentName) }
+        edited.removeAll { ["Model", "Activations", "Languages", "Attributes", "Layers"].contains(type(of: $0).componentName) }
         edited.insert(contentsOf: [Model(model), Languages(language), Attributes(attribute), Layers(layer)] as [any StudyComponent], at: 0)
+        let text = try select(Study("repl", components: edited).settings)
+        components = edited
+        return Reply(text: text)
+    }
+
+    /// `use npy ARRAY LABELS` (a .tsv/.txt table), `use npy ARRAY A.conllu [B.conllu …] ATTRIBUTE`: a
+    /// user's `.npy` activations as the selected config, through the same rankings and probes.
+    private func useArrays(_ words: [String], line: String) throws -> Reply {
+        let usage = "use npy needs an array and its labels: use npy acts.npy labels.tsv (or acts.npy a.conllu … Number)"
+        guard words.count >= 2 else { throw LineError(usage, column: 0, length: line.count) }
+        guard words[0].lowercased().hasSuffix(".npy") else {
+            throw LineError("'\(words[0])' is not a .npy file (numpy.save writes one)", column: Self.column(of: 2, in: line), length: words[0].count)
+        }
+        var labels = Array(words.dropFirst())
+        var attribute: String?
+        let isCoNLLU = { (word: String) in word.lowercased().hasSuffix(".conllu") || word.lowercased().hasSuffix(".conll") }
+        if labels.contains(where: isCoNLLU) {
+            if let last = labels.last, !isCoNLLU(last) {
+                guard (try? UniMorphAttribute.parse(last, among: UniMorphAttribute.studied)) != nil else {
+                    throw LineError("unknown attribute '\(last)'" + Suggestion.hint(for: last, among: Attribute.all.map(\.name) + ["pos", "gender"]),
+                                    column: Self.column(of: words.count + 1, in: line), length: last.count)
+                }
+                attribute = last
+                labels.removeLast()
+            }
+            guard attribute != nil else {
+                throw LineError("CoNLL-U labels need an attribute last: use npy acts.npy a.conllu Number", column: 0, length: line.count)
+            }
+        } else if labels.count > 1 {
+            throw LineError("one labels table, or CoNLL-U files: " + usage, column: Self.column(of: 3, in: line), length: labels[0].count)
+        }
+        let component = Activations(ActivationImport(arrays: [words[0]], labels: labels, attribute: attribute))
+        if let problem = component.problems().first { throw problem }
+        var edited = components
+        edited.removeAll { ["Model", "Activations", "Languages", "Attributes", "Layers"].contains(type(of: $0).componentName) }
+        edited.insert(component, at: 0)
         let text = try select(Study("repl", components: edited).settings)
         components = edited
         return Reply(text: text)
@@ -601,7 +643,10 @@ public final class Session {
 
     public static func help(_ topic: String?) -> String {
         switch topic {
-        case "use": return "use MODEL LANGUAGE ATTRIBUTE LAYER — select one config and compute (or read back) its rankings and curves\n  use minilm en Number 4\n  use /path/to/hf-folder French Gender 7"
+        case "use": return "use MODEL LANGUAGE ATTRIBUTE LAYER — select one config and compute (or read back) its rankings and curves\n  use minilm en Number 4\n  use /path/to/hf-folder French Gender 7\n"
+            + "use npy ARRAY LABELS — the same for activations you extracted yourself ([words, neurons] .npy, float32/float16)\n"
+            + "  use npy acts.npy labels.tsv          (label[<TAB>split[<TAB>word]] per row)\n"
+            + "  use npy acts.npy en_ewt-ud-dev.conllu Number   (the files' words are the rows)"
         case "top": return "top [N] [RANKING] — the best N neurons (default 10) of a ranking (default: the first of Rank), with scores\n  top 20 gaussian\n  top 10 probeless↑   (bottom-to-top)"
         case "probe": return "probe CLASSIFIER by RANKING — accuracy of the linear or Gaussian probe on the top k of a ranking\n  probe linear by gaussian"
         case "overlap": return "overlap RANKING RANKING [N] — shared neurons among the top N (default 100), with the random expectation\n  overlap probeless linear"
@@ -617,6 +662,7 @@ public final class Session {
         default:
             return """
                 use minilm en Number 4     select a config (model, language, attribute, layer)
+                use npy acts.npy labels.tsv   or your own activations and labels (help use)
                 top 20 [ranking]           best neurons with scores
                 probe linear by gaussian   one accuracy curve
                 overlap probeless linear   top-100 overlap of two rankings
@@ -651,7 +697,7 @@ public final class Session {
         case "use":
             let candidates: [String]
             switch words.count {
-            case 1: candidates = ["minilm", "mbert", "xlmr", "bert"]
+            case 1: candidates = ["minilm", "mbert", "xlmr", "bert", "npy"]
             case 2: candidates = Self.languageCodes.keys.sorted() + Language.all.map(\.name)
             case 3: candidates = ["Number", "Gender", "Tense", "pos", "Case", "Person", "Mood", "Aspect"]
             default: candidates = []

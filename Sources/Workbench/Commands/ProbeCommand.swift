@@ -33,18 +33,71 @@ enum ProbeCommand: Command {
           --dry-run            show the plan and an estimate; run nothing
           --shard i/n          run a deterministic share of the configs (join with `workbench merge`)
           --ud-root DIR, --shared DIR, --cache DIR
+
+        Activations you extracted yourself (PyTorch, TransformerLens, nnsight) instead of a model:
+          --activations LIST   .npy arrays [words, neurons], float32 or float16, one per layer
+                               (numpy.save("x.npy", acts)); layers from names like layer-04.npy,
+                               else 0, 1, …, or from --layers
+          --labels FILE…       a .tsv/.txt with one label per row (label, or label<TAB>split with
+                               train/dev/test, or label<TAB>split<TAB>word; a header line naming
+                               label/split/word columns may reorder them), or CoNLL-U files whose
+                               words are the rows, in order (more files may follow as arguments)
+          --attribute NAME     for CoNLL-U labels: the UniMorph attribute (Number, pos, …)
+          --split-seed N       seed of the 80/10/10 split when the labels give none (default 0)
         """
 
-    static func run(_ arguments: inout ArgumentList) throws {
+    /// The activations and labels of `--activations … --labels …`, or nil when not given.
+    static func importedActivations(_ arguments: inout ArgumentList) throws -> ActivationImport? {
+        let arrays = try arguments.options("activations")
+        let labels = try arguments.options("labels")
+        let attribute = try arguments.option("attribute")
+        let seed = try arguments.intOption("split-seed", default: 0)
+        if arrays.isEmpty {
+            guard labels.isEmpty, attribute == nil else { throw UsageError("--labels and --attribute go with --activations FILE.npy") }
+            return nil
+        }
+        guard !labels.isEmpty else { throw UsageError("--activations needs --labels: a .tsv with one label per row, or CoNLL-U files") }
+        guard seed >= 0 else { throw UsageError("--split-seed must be ≥ 0") }
+        return ActivationImport(arrays: arrays, labels: labels, attribute: attribute, splitSeed: UInt64(seed))
+    }
+
+    /// The import with the arguments left after every option as further labels files (a shell glob
+    /// after `--labels`: `--labels ud/UD_English-EWT/*.conllu`). Call after reading every option.
+    static func moreLabels(_ arguments: inout ArgumentList, for activations: ActivationImport?) throws -> ActivationImport? {
+        guard var activations else { return nil }
+        activations.labels += try arguments.positionals()
+        return activations
+    }
+
+    /// `--model`, `--languages` and `--attributes` describe a model's treebanks, which a user's arrays replace.
+    static func refuseModelOptions(_ arguments: inout ArgumentList, with activations: ActivationImport?) throws {
+        guard activations != nil else { return }
+        for name in ["model", "languages", "attributes", "ud-root"] where try arguments.option(name) != nil {
+            throw UsageError("--\(name) does not go with --activations: the arrays and labels replace the model and its treebanks")
+        }
+    }
+
+    /// A parsed `probe` (or `rank`) command line: the study and how to run it.
+    struct Request {
+        var study: StudyDescription
+        var options: StudyRunner.Options
+        var out: URL
+    }
+
+    /// Parses the options `probe` and `rank` share into a study (call `arguments.finish()` after
+    /// taking the command's own options).
+    static func request(_ arguments: inout ArgumentList, name: String, defaultMaxK: Int = 150) throws -> Request {
+        let activations = try importedActivations(&arguments)
+        try refuseModelOptions(&arguments, with: activations)
         let model = try arguments.option("model") ?? "minilm"
         var languages = try arguments.options("languages")
         if languages.isEmpty { languages = ["English", "Spanish", "French"] }
         var attributes = try arguments.options("attributes")
         if attributes.isEmpty { attributes = ["Number", "Gender", "Tense", "Part of Speech"] }
-        let layerText = try arguments.option("layers") ?? "2,4,6"
-        guard let layers = try ExtractCommand.parseLayers(layerText) else { throw UsageError("--layers must list hidden states") }
+        let layerOption = try arguments.option("layers")
+        guard let layers = try ExtractCommand.parseLayers(layerOption ?? "2,4,6") else { throw UsageError("--layers must list hidden states") }
         let allLayers = arguments.flag("all-layers")
-        let maxK = try arguments.intOption("max-k", default: 150)
+        let maxK = try arguments.intOption("max-k", default: defaultMaxK)
         let step = try arguments.intOption("k-step", default: 1)
         let controlName = try arguments.option("control") ?? "uniform"
         guard let control = ControlTask.Sampler(rawValue: controlName) else { throw UsageError("--control must be uniform or empirical") }
@@ -53,22 +106,27 @@ enum ProbeCommand: Command {
         guard ["concatenated", "every", "none"].contains(durraniScope) else {
             throw UsageError("--durrani must be concatenated, every or none, not '\(durraniScope)'")
         }
-        let out = try ResultsFolder.url(try arguments.option("out") ?? "results/probe")
+        let out = try ResultsFolder.url(try arguments.option("out") ?? "results/\(name)")
         let force = arguments.flag("force")
         let shared = SharedData(root: try arguments.option("shared").map { URL(fileURLWithPath: $0, isDirectory: true) })
         let udRoot = try arguments.option("ud-root")
         let cacheRoot = try arguments.option("cache")
         let dryRun = arguments.flag("dry-run")
         let shard = try arguments.option("shard").map { try Shard(parsing: $0) } ?? .whole
-        try arguments.finish()
+        let imported = try moreLabels(&arguments, for: activations)
         guard maxK >= 1, step >= 1 else { throw UsageError("--max-k and --k-step must be positive") }
         if let udRoot { setenv("UD_ROOT", udRoot, 1) }
 
-        var study = StudyDescription(name: "probe")
-        study.model = model
-        study.languages = languages
-        study.attributes = attributes
-        study.layers = layers
+        var study = StudyDescription(name: name)
+        if var activations = imported {
+            if layerOption != nil { activations.layers = layers }
+            study.activations = activations
+        } else {
+            study.model = model
+            study.languages = languages
+            study.attributes = attributes
+            study.layers = layers
+        }
         study.allLayersConcatenated = allLayers
         // k = 1, then every step-th k (5, 10, …), always ending at max-k: k = 10, 50, 150 stay in for the tests.
         study.neuronCounts = Array(Set([1, maxK] + Array(stride(from: step, through: maxK, by: step)))).sorted()
@@ -82,7 +140,14 @@ enum ProbeCommand: Command {
         options.shard = shard
         options.force = force
         if let cacheRoot { options.activationCache = ActivationCache(root: URL(fileURLWithPath: cacheRoot).appendingPathComponent("activations")) }
-        let outcome = try StudyRunner(options: options).run(study)
+        return Request(study: study, options: options, out: out)
+    }
+
+    static func run(_ arguments: inout ArgumentList) throws {
+        let request = try request(&arguments, name: "probe")
+        try arguments.finish()
+        let (out, dryRun, shard) = (request.out, request.options.dryRun, request.options.shard)
+        let outcome = try StudyRunner(options: request.options).run(request.study)
         if let report = outcome.report {
             print(report.summary)
             print("\nresults    \(out.path) (report.md, grid.json, curves.csv, wilcoxon.csv, clusters.csv, overlaps.csv, durrani.csv, figures/, configs/)")
