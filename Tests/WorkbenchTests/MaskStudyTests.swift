@@ -130,8 +130,19 @@ struct MaskStudyTests {
             #expect(selected.intervention.units.count == max(1, trained.intervention.units.count), "IG takes Hard Concrete's unit count")
             #expect(selected.intervention.baseline == trained.intervention.baseline, "and its baseline")
         }
+        // The rankings comparison rides with the Hard Concrete config (residual site), not with IG's.
+        #expect(integrated.rankings == nil)
+        let compared = hardConcrete.rankings ?? []
+        let withUnits = Set(hardConcrete.runs.filter { !$0.intervention.units.isEmpty }.map(\.intervention.direction))
+        #expect(Set(compared.map(\.direction)) == withUnits)
+        #expect(!compared.isEmpty, "a Hard Concrete run with open gates after 4 steps")
+        for comparison in compared {
+            #expect(comparison.rankings.map(\.method) == ["linear", "gaussian", "probeless", "random"])
+            #expect(comparison.rankings.allSatisfy { $0.unitRanks.count == comparison.units.count })
+        }
         let folder = root.appendingPathComponent("whole")
         let report = try String(contentsOf: folder.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(report.contains("### Do the rankings find the units the model uses?") == !compared.isEmpty)
         for part in ["## Sparse interventions (De Cao et al. 2022)", "### Per direction (Table 4 form)", "### Per method (Table 6 form)",
                      "### Units and their baselines", "| number | single | residual 1 | Integrated Gradients |"] {
             #expect(report.contains(part), "\(part)")

@@ -64,6 +64,17 @@ public enum MaskReport {
         text += "### Per direction (Table 4 form)\n\n" + SparseInterventionReport.markdownTable(directionRows(masks)) + "\n"
         text += "### Per method (Table 6 form)\n\n" + SparseInterventionReport.markdownTable(methodRows(masks)) + "\n"
         text += "### Units and their baselines\n\n" + SparseInterventionReport.markdownTable(unitRows(masks)) + "\n"
+        let compared = masks.filter { !($0.rankings ?? []).isEmpty }
+        if !compared.isEmpty {
+            text += "### Do the rankings find the units the model uses?\n\n"
+            text += "Linear, Gaussian, Probeless and Random rankings of the site's units from the states at the subjects (labelled by direction); "
+                + "for each direction's Hard Concrete units: their ranks (1 = top), the top-k overlap (a random ranking: k²/D on average), and the "
+                + "held-out flip accuracy when a ranking's top k are ablated, translated towards the other class mean (β = 8, log-scaled) or set to "
+                + "the mask's b — the mask's own accuracy in its row's last column.\n\n"
+            for mask in compared {
+                text += "\(mask.work.name):\n\n" + SparseInterventionReport.markdownTable(UnitRankingComparison.tableRows(mask.rankings ?? [])) + "\n"
+            }
+        }
         text += "### Data and settings\n\n"
         for mask in masks {
             let data = mask.directions.map { "→ \($0.name) \($0.training) training / \($0.heldOut) held-out" }.joined(separator: ", ")

@@ -45,9 +45,15 @@ extension StudyRunner {
                                step.step, step.ratio, step.divergence, step.expectedUnits, 100 * step.flipped))
                 }
             })
+            // Beyond the paper: do the encoding rankings find the units the mask uses?
+            var rankings: [UnitRankingComparison]? = nil
+            if work.method == .hardConcrete, case .residual = work.site {
+                rankings = try UnitRankingComparison.compare(runs: runs, task: task, model: model, site: work.site, steps: work.steps,
+                                                             seed: work.training.seed) { log("  \(planned.name): \($0)") }
+            }
             return MaskConfigResult(work: work, model: "\(plan.modelFolder.deletingPathExtension().lastPathComponent) (\(model.summary))",
                                     directions: task.directions.map { .init(name: $0.name, training: $0.training.count, heldOut: $0.heldOut.count) },
-                                    skipped: task.skipped.count, runs: runs, seconds: Date().timeIntervalSince(started),
+                                    skipped: task.skipped.count, runs: runs, rankings: rankings, seconds: Date().timeIntervalSince(started),
                                     tool: "neuron-workbench \(Workbench.version)")
         }
         return (result, cached)
