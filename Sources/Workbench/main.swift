@@ -1,5 +1,6 @@
 import CEditLine
 import Core
+import DSL
 import Foundation
 
 /// Every subcommand of `workbench`, in the order `help` lists them.
@@ -52,17 +53,28 @@ if first == "-c" {
     Interruption.install()
     exit(Repl.runLines([arguments[1]], session: Repl.makeSession()))
 }
+/// "unknown command 'x'" with the closest command's name, if one is close.
+@MainActor func unknownCommand(_ name: String) -> Never {
+    let hint = Suggestion.closest(to: name, among: commands.map { $0.name }).map { " — did you mean '\($0)'?" } ?? ""
+    FileHandle.standardError.write(Data("error: unknown command '\(name)'\(hint); see `workbench help`\n".utf8))
+    exit(64)
+}
+
 if first == "help" || first == "--help" || first == "-h" {
-    if arguments.count > 1, let command = commands.first(where: { $0.name == arguments[1] }) {
-        print(command.usage)
-    } else {
+    guard arguments.count > 1 else {
         printHelp()
+        exit(0)
     }
+    guard let command = commands.first(where: { $0.name == arguments[1] }) else { unknownCommand(arguments[1]) }
+    print(command.usage)
     exit(0)
 }
-guard let command = commands.first(where: { $0.name == first }) else {
-    FileHandle.standardError.write(Data("error: unknown command '\(first)'; see `workbench help`\n".utf8))
-    exit(64)
+guard let command = commands.first(where: { $0.name == first }) else { unknownCommand(first) }
+// `workbench extract --help`: the command's usage (for `run`, only right after it: later flags are the script's).
+let helpWords: Set<String> = ["--help", "-h"]
+if let next = arguments.dropFirst().first, helpWords.contains(next) || (command.name != "run" && arguments.dropFirst().contains(where: helpWords.contains)) {
+    print(command.usage)
+    exit(0)
 }
 var list = ArgumentList(Array(arguments.dropFirst()))
 do {
@@ -70,7 +82,10 @@ do {
 } catch is CancellationError {
     FileHandle.standardError.write(Data("\ninterrupted: stopped cleanly; nothing partial was kept\n".utf8))
     exit(130)
+} catch let error as UsageError {
+    FileHandle.standardError.write(Data("error: \(error.withSuggestion(fromUsage: command.usage))\n".utf8))
+    exit(64)
 } catch {
     FileHandle.standardError.write(Data("error: \(ErrorMessage.text(for: error))\n".utf8))
-    exit(error is UsageError ? 64 : 1)
+    exit(1)
 }

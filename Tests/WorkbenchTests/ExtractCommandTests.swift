@@ -46,6 +46,11 @@ struct ExtractCommandTests {
         (["extract", "--layers", "two"], "--layers expects numbers"),
         (["extract", "--frobnicate"], "unknown option --frobnicate"),
         (["frobnicate"], "unknown command 'frobnicate'"),
+        (["extrct", "x.conllu"], "error: unknown command 'extrct' — did you mean 'extract'?"),
+        (["help", "nosuch"], "error: unknown command 'nosuch'; see `workbench help`"),
+        (["extract", "--layer", "2", "x.conllu"], "error: unknown option --layer — did you mean '--layers'?"),
+        (["extract", "--expotr=/tmp/x", "x.conllu"], "did you mean '--export'?"),
+        (["extract", "--model", "--quiet", "x.conllu"], "error: option --model needs a value, not the option --quiet"),
         (["extract", "--model", WorkbenchProcess.fixtures.appendingPathComponent("models/bert-cased-tiny").path, "/dev/null"],
          "error: /dev/null: cannot read CoNLL-U file: a device, not a regular file"),
         (["extract", "--model", "nosuchname", "x.conllu"],
@@ -62,6 +67,17 @@ struct ExtractCommandTests {
         #expect(result.errors.hasPrefix("error: "), "\(result.errors)")
         #expect(result.errors.contains(message), "\(result.errors)")
         #expect(result.errors.split(separator: "\n").count == 1, "\(result.errors)")
+    }
+
+    @Test("`workbench <command> --help` and `-h` print that command's usage; `help <command>` too", arguments: ["extract", "probe", "mask", "run"])
+    func commandHelp(command: String) throws {
+        for arguments in [[command, "--help"], [command, "-h"], ["help", command]] {
+            let result = try WorkbenchProcess.run(arguments)
+            #expect(result.status == 0, "\(arguments): \(result.errors)")
+            #expect(result.output.hasPrefix("usage: workbench \(command)"), "\(arguments): \(result.output.prefix(200))")
+        }
+        // Anywhere among a command's options; for `run`, only right after it (later flags are the script's).
+        #expect(try WorkbenchProcess.run([command, "x", "--help"]).output.hasPrefix("usage: workbench \(command)") == (command != "run"))
     }
 
     @Test("a malformed treebank line is reported with file and line")

@@ -26,8 +26,8 @@ public struct LineError: Error, Equatable, CustomStringConvertible {
 }
 
 /// "did you mean" for a mistyped name: the closest known name by edit distance, if close enough.
-enum Suggestion {
-    static func closest(to word: String, among names: [String]) -> String? {
+public enum Suggestion {
+    public static func closest(to word: String, among names: [String]) -> String? {
         let lowered = word.lowercased()
         let scored = names.map { ($0, distance(lowered, $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
@@ -35,7 +35,7 @@ enum Suggestion {
     }
 
     /// " — did you mean 'x'?" or "; expected one of a, b, c".
-    static func hint(for word: String, among names: [String]) -> String {
+    public static func hint(for word: String, among names: [String]) -> String {
         if let close = closest(to: word, among: names) { return " — did you mean '\(close)'?" }
         return "; expected one of " + names.joined(separator: ", ")
     }

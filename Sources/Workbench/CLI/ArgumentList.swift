@@ -1,10 +1,16 @@
+import DSL
 import Foundation
 
 /// A user's mistake on the command line: names the option or argument.
 struct UsageError: Error, CustomStringConvertible {
     var message: String
+    /// The option that no command knows, for a "did you mean".
+    var unknownOption: String? = nil
     var description: String { message }
-    init(_ message: String) { self.message = message }
+    init(_ message: String, unknownOption: String? = nil) {
+        self.message = message
+        self.unknownOption = unknownOption
+    }
 }
 
 /// The arguments of one subcommand, consumed option by option.
@@ -26,6 +32,10 @@ struct ArgumentList {
             let argument = remaining[index]
             if argument == "--\(name)" {
                 guard index + 1 < remaining.count else { throw UsageError("option --\(name) needs a value") }
+                // `--out --dry-run`: the value was forgotten, not "--dry-run".
+                guard !remaining[index + 1].hasPrefix("--") else {
+                    throw UsageError("option --\(name) needs a value, not the option \(remaining[index + 1]) (give --\(name)=VALUE for a value that starts with --)")
+                }
                 value = remaining[index + 1]
                 remaining.removeSubrange(index...(index + 1))
             } else if argument.hasPrefix("--\(name)=") {
@@ -62,7 +72,7 @@ struct ArgumentList {
     /// The positional arguments; call after taking every option.
     mutating func positionals() throws -> [String] {
         if let unknown = remaining.first(where: { $0.hasPrefix("--") }) {
-            throw UsageError("unknown option \(unknown)")
+            throw UsageError("unknown option \(unknown)", unknownOption: unknown)
         }
         positionalsTaken = true
         let values = remaining
@@ -79,7 +89,19 @@ struct ArgumentList {
     /// Fails on anything not consumed.
     func finish() throws {
         if let unknown = remaining.first {
-            throw UsageError(unknown.hasPrefix("--") ? "unknown option \(unknown)" : "unexpected argument '\(unknown)'")
+            if unknown.hasPrefix("--") { throw UsageError("unknown option \(unknown)", unknownOption: unknown) }
+            throw UsageError("unexpected argument '\(unknown)'")
         }
+    }
+}
+
+extension UsageError {
+    /// The message with " — did you mean '--x'?" when a known option of `usage` is close.
+    func withSuggestion(fromUsage usage: String) -> String {
+        guard let unknown = unknownOption else { return message }
+        let name = String(unknown.prefix { $0 != "=" })
+        let known = Set(usage.matches(of: /--[a-z][a-z0-9-]*/).map { String($0.output) }).sorted()
+        guard let close = Suggestion.closest(to: name, among: known), close != name else { return message }
+        return message + " — did you mean '\(close)'?"
     }
 }
