@@ -42,6 +42,10 @@ public enum LSTMCheckpoint {
         do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
             throw CacheError.cannotWrite(folder, reason: ErrorMessage.reason(error))
         }
+        // A previous run's best weights (--force) must not sit beside the new config until epoch 1 replaces them.
+        if FileManager.default.fileExists(atPath: folder.appendingPathComponent(stateFileName).path) {
+            try? FileManager.default.removeItem(at: folder.appendingPathComponent("model.safetensors"))
+        }
         let config = trainer.model.config
         let json = """
             {"model_type": "\(LSTMConfig.modelTypeName)", "vocab_size": \(config.vocabSize), "embedding_size": \(config.embeddingSize), \

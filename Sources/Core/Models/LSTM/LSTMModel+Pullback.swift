@@ -47,6 +47,9 @@ extension LSTMLayer {
                 for k in 0..<width { initialCell[slot * width + k] = initial.cell.scalars[sequence * width + k] }
             }
         }
+        // tanh(c_t) of one row, recomputed as forward computed it.
+        let squashedCell = UnsafeMutablePointer<Float>.allocate(capacity: width)
+        defer { squashedCell.deallocate() }
         for step in stride(from: longest - 1, through: 0, by: -1) {
             let running = order.prefix { lengths[$0] > step }.count
             let stepRows = order.prefix(running).map { batch.starts[$0] + step }
@@ -68,8 +71,9 @@ extension LSTMLayer {
                         cell.scalars.withUnsafeMutableBufferPointer { dc in
                             gates.scalars.withUnsafeMutableBufferPointer { dg in
                                 for (slot, row) in stepRows.enumerated() {
+                                    LSTMLayer.squash(c.baseAddress! + row * width, into: squashedCell, count: width, with: LSTMLayer.tanh)
                                     for k in 0..<width {
-                                        let squashed = Foundation.tanh(c[row * width + k])
+                                        let squashed = squashedCell[k]
                                         let o = a[row * gateWidth + 3 * width + k], gradient = dh[row * width + k]
                                         dc[row * width + k] = gradient * o * (1 - squashed * squashed) + carriedCell[slot * width + k]
                                         dg[row * gateWidth + 3 * width + k] = gradient * squashed
