@@ -17,6 +17,7 @@ let commands: [any Command.Type] = [
     AttributeCommand.self,
     AgreeCommand.self,
     MaskCommand.self,
+    TrainLMCommand.self,
 ]
 
 @MainActor func printHelp() {

@@ -16,6 +16,8 @@ public struct SafeTensorsFile: Sendable {
     public let url: URL
     /// Every tensor of the file by name (the `__metadata__` entry excluded).
     public let entries: [String: Entry]
+    /// The header's `__metadata__` strings (empty when absent; non-string values are left out).
+    public let metadata: [String: String]
     private let dataStart: Int
 
     /// Parses the header; fails on anything inconsistent with the file's size.
@@ -78,6 +80,11 @@ public struct SafeTensorsFile: Sendable {
         }
         self.url = url
         self.entries = entries
+        var metadata: [String: String] = [:]
+        if case .object(let object)? = header["__metadata__"] {
+            for (key, value) in object.members { if case .string(let text) = value { metadata[key] = text } }
+        }
+        self.metadata = metadata
         self.dataStart = 8 + length
     }
 

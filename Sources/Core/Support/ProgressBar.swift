@@ -20,6 +20,8 @@ public final class ProgressBar: @unchecked Sendable {
     /// (`workbench run` passes a script's standard error through one).
     private let interactive = isatty(STDERR_FILENO) != 0 || ProcessInfo.processInfo.environment["NEURON_PROGRESS_TERMINAL"] == "1"
     private var lastLoggedTenth = -1
+    /// A figure shown after the rate (e.g. "ppl 312.4"), set by ``setDetail(_:)``.
+    private var detail = ""
 
     /// Total of the second counter, when known: the ETA then follows it (e.g. tokens, when
     /// sentences come shortest first and their count would promise too early an end).
@@ -48,6 +50,11 @@ public final class ProgressBar: @unchecked Sendable {
         }
     }
 
+    /// Sets the figure shown after the rate (the running perplexity of training); drawn with the next redraw.
+    public func setDetail(_ text: String) {
+        lock.lock(); detail = text; lock.unlock()
+    }
+
     /// Draws the final state and ends the line.
     public func finish() {
         lock.lock(); defer { lock.unlock() }
@@ -71,6 +78,7 @@ public final class ProgressBar: @unchecked Sendable {
         }
         var line = (interactive ? "\r" : "") + "\(label) \(bar) \(completed)/\(total) \(unit)  \(Self.format(rate))/s"
         if let throughputUnit { line += "  \(Self.format(Double(throughput) / elapsed)) \(throughputUnit)/s" }
+        if !detail.isEmpty { line += "  \(detail)" }
         line += completed >= total ? "  \(Self.duration(elapsed))   " : "  ETA \(Self.duration(eta))   "
         FileHandle.standardError.write(Data((interactive ? line : line + "\n").utf8))
     }

@@ -4,12 +4,13 @@ import Foundation
 /// `workbench bench NAME`: speed benchmarks that print a ratio against their anchor, measured in the same run.
 enum BenchCommand: Command {
     static let name = "bench"
-    static let summary = "benchmarks with their anchors (extract, probe, intervene, decoder)"
+    static let summary = "benchmarks with their anchors (extract, probe, intervene, decoder, train-lm)"
     static let usage = """
         usage: workbench bench extract [options]
                workbench bench probe [--layer N] [--max-k K] [--naive-k K] [--synthetic] [--python PATH] [--no-anchor]
                workbench bench intervene [--model M] [--language L] [--attribute A] [--layer N] [--max-sentences N] [--edit E]
                workbench bench decoder [--model gemma3] [--lengths 128,512] [--prompts N] [--llama-bench PATH] [--no-llama] [--python PATH] [--no-anchor]
+               workbench bench train-lm [--width N] [--layers N] [--vocab N] [--batch N] [--bptt N] [--segments N] [--corpus FILE …] [--python PATH] [--no-anchor]
 
         Times word-activation extraction (every hidden state, mean over subwords, written to
         .npy files as the cache does) over the same treebank sentences for MiniLM and for a
@@ -49,6 +50,13 @@ enum BenchCommand: Command {
         same file, all on --threads threads (default 2), best of --repeats rounds (default 3; ours
         before and after the anchors); then the share of our time per stage. llama-bench is found by
         --llama-bench, $LLAMA_BENCH or PATH (README: building the anchor).
+
+        train-lm: training words per second of `workbench train-lm`'s LSTM language model (its default
+        sizes: 2 × 200, the 10,000 most frequent words of the English treebanks + <unk>, <eos>, dropout
+        0.2, batch 64 × bptt 35, SGD with clipping) beside PyTorch's nn.LSTM LM trained as
+        word_language_model's main.py does, on the same ids, sizes, batch, BPTT and --threads (default 2):
+        --segments per round (default 5) after one warm-up, best of --repeats (default 2); then where
+        each side's time goes.
         """
 
     static func run(_ arguments: inout ArgumentList) throws {
@@ -61,7 +69,11 @@ enum BenchCommand: Command {
         let python = try arguments.option("python")
         let threads = try arguments.intOption("threads", default: 2)
         let workers = try arguments.intOption("workers", default: ProcessorCores.available)
-        let repeats = try arguments.intOption("repeats", default: 3)
+        let repeatsGiven = try arguments.option("repeats").map { text -> Int in
+            guard let value = Int(text) else { throw UsageError("option --repeats expects an integer, got '\(text)'") }
+            return value
+        }
+        let repeats = repeatsGiven ?? 3
         guard repeats >= 1 else { throw UsageError("--repeats expects at least 1, got \(repeats)") }
         let batchTokens = try arguments.option("batch-tokens").map { text -> Int in
             guard let value = Int(text), value > 0 else { throw UsageError("--batch-tokens expects a positive integer, got '\(text)'") }
@@ -91,7 +103,29 @@ enum BenchCommand: Command {
         let promptCount = try arguments.intOption("prompts", default: 4)
         let llamaBench = try arguments.option("llama-bench")
         let noLlama = arguments.flag("no-llama")
+        let width = try arguments.intOption("width", default: LSTMTrainingSettings().width)
+        let lstmLayers = try arguments.intOption("layers", default: LSTMTrainingSettings().layers)
+        let vocabulary = try arguments.intOption("vocab", default: LSTMTrainingSettings().vocabularySize)
+        let batch = try arguments.intOption("batch", default: LSTMTrainingSettings().batchSize)
+        let bptt = try arguments.intOption("bptt", default: LSTMTrainingSettings().bptt)
+        let segments = try arguments.intOption("segments", default: 5)
+        let corpus = try arguments.options("corpus")
         let names = try arguments.positionals()
+        if names == ["train-lm"] {
+            guard segments >= 1 else { throw UsageError("--segments expects at least 1, got \(segments)") }
+            var settings = LSTMTrainingSettings()
+            settings.width = width
+            settings.layers = lstmLayers
+            settings.vocabularySize = vocabulary
+            settings.batchSize = batch
+            settings.bptt = bptt
+            try settings.validate()
+            try TrainLMBenchmark(settings: settings,
+                                 files: corpus.isEmpty ? try TrainLMCommand.defaultCorpus(SharedData()) : corpus.map { URL(fileURLWithPath: $0) },
+                                 segments: segments, repeats: repeatsGiven ?? 2, threads: threads,
+                                 python: noAnchor ? nil : (python ?? ProcessInfo.processInfo.environment["NEURON_PYTHON"] ?? ".venv/bin/python")).run()
+            return
+        }
         if names == ["decoder"] {
             guard promptCount >= 1 else { throw UsageError("--prompts expects at least 1, got \(promptCount)") }
             try DecoderBenchmark(
@@ -115,7 +149,7 @@ enum BenchCommand: Command {
             try ProbeBenchmark(layer: layer, maxK: maxK, naiveK: naiveK, python: anchorPython, synthetic: synthetic).run()
             return
         }
-        guard names == ["extract"] else { throw UsageError("usage: workbench bench extract|probe|intervene|decoder [options] (see workbench help bench)") }
+        guard names == ["extract"] else { throw UsageError("usage: workbench bench extract|probe|intervene|decoder|train-lm [options] (see workbench help bench)") }
         try ExtractionBenchmark(
             treebank: treebank.map { URL(fileURLWithPath: $0) }
                 ?? SharedData().udRoot().appendingPathComponent("UD_English-EWT/en_ewt-ud-dev.conllu"),

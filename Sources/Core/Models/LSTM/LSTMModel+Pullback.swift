@@ -10,6 +10,9 @@ struct LSTMLayerGradients {
     var cell: Tensor
     /// ∂loss/∂(σ(i), σ(f), tanh(g), σ(o)) at each step (after any edit there). [tokens, 4·hidden]
     var gates: Tensor
+    /// ∂loss/∂z, z = W_ih x_t + W_hh h_{t−1} + b the gates' pre-activations: what the weight
+    /// gradients are made of (``LSTMLayer/weightGradients(_:input:states:batch:)``). [tokens, 4·hidden]
+    var preactivations: Tensor
 }
 
 extension LSTMLayer {
@@ -37,6 +40,16 @@ extension LSTMLayer {
         var stepPreactivations = [Float](repeating: 0, count: batch.sequenceCount * gateWidth)
         var hiddenScratch: Tensor?, cellScratch: Tensor?, gateScratch: Tensor?
         let activations = states.gatesBeforeEdit ?? states.gates
+        // c_0 of each running sequence, in `order` (a carried segment state; zero otherwise).
+        var initialCell = [Float](repeating: 0, count: batch.sequenceCount * width)
+        if let initial = states.initial {
+            for (slot, sequence) in order.enumerated() {
+                for k in 0..<width { initialCell[slot * width + k] = initial.cell.scalars[sequence * width + k] }
+            }
+        }
+        // tanh(c_t) of one row, recomputed as forward computed it.
+        let squashedCell = UnsafeMutablePointer<Float>.allocate(capacity: width)
+        defer { squashedCell.deallocate() }
         for step in stride(from: longest - 1, through: 0, by: -1) {
             let running = order.prefix { lengths[$0] > step }.count
             let stepRows = order.prefix(running).map { batch.starts[$0] + step }
@@ -58,8 +71,9 @@ extension LSTMLayer {
                         cell.scalars.withUnsafeMutableBufferPointer { dc in
                             gates.scalars.withUnsafeMutableBufferPointer { dg in
                                 for (slot, row) in stepRows.enumerated() {
+                                    LSTMLayer.squash(c.baseAddress! + row * width, into: squashedCell, count: width, with: LSTMLayer.tanh)
                                     for k in 0..<width {
-                                        let squashed = Foundation.tanh(c[row * width + k])
+                                        let squashed = squashedCell[k]
                                         let o = a[row * gateWidth + 3 * width + k], gradient = dh[row * width + k]
                                         dc[row * width + k] = gradient * o * (1 - squashed * squashed) + carriedCell[slot * width + k]
                                         dg[row * gateWidth + 3 * width + k] = gradient * squashed
@@ -84,7 +98,7 @@ extension LSTMLayer {
                                 let z = row * gateWidth
                                 for k in 0..<width {
                                     let gradient = dc[row * width + k]
-                                    let previous = step > 0 ? c[(row - 1) * width + k] : 0
+                                    let previous = step > 0 ? c[(row - 1) * width + k] : initialCell[slot * width + k]
                                     dg[z + k] = gradient * a[z + 2 * width + k]
                                     dg[z + width + k] = gradient * previous
                                     dg[z + 2 * width + k] = gradient * a[z + k]
@@ -130,7 +144,7 @@ extension LSTMLayer {
         }
         // ∂x = ∂z · W_ih for the whole layer.
         let inputGradient = preactivations.matmul(inputWeight)
-        return LSTMLayerGradients(input: inputGradient, hidden: hidden, cell: cell, gates: gates)
+        return LSTMLayerGradients(input: inputGradient, hidden: hidden, cell: cell, gates: gates, preactivations: preactivations)
     }
 }
 

@@ -23,11 +23,41 @@ struct LSTMLayerStates {
     var gates: Tensor
     /// The gate activations before their edit, when there was one (the pullback's derivatives). [tokens, 4·hidden]
     var gatesBeforeEdit: Tensor?
+    /// h and c before each sequence's first token, when not zero (carried from an earlier segment).
+    var initial: LSTMRecurrentState?
+
+    /// h and c after each sequence's last token: what the next segment of the same streams starts from.
+    func final(_ batch: PackedBatch) -> LSTMRecurrentState {
+        let rows = (0..<batch.sequenceCount).map { batch.rows(of: $0).upperBound - 1 }
+        return LSTMRecurrentState(hidden: hidden.selectingRows(rows), cell: cell.selectingRows(rows))
+    }
+}
+
+/// One block's h and c for every sequence of a batch, in sequence order: where truncated
+/// backpropagation through time starts a segment (the previous segment's last state, detached).
+public struct LSTMRecurrentState: Sendable, Equatable {
+    /// [sequences, hidden]
+    public var hidden: Tensor
+    /// [sequences, hidden]
+    public var cell: Tensor
+
+    /// The zero state of `sequences` sequences.
+    public init(zeros sequences: Int, width: Int) {
+        hidden = Tensor(zeros: [sequences, width])
+        cell = hidden
+    }
+
+    public init(hidden: Tensor, cell: Tensor) {
+        precondition(hidden.shape == cell.shape, "LSTM state: h \(hidden.shape) vs c \(cell.shape)")
+        self.hidden = hidden
+        self.cell = cell
+    }
 }
 
 /// One layer of PyTorch's `nn.LSTM` (gates stacked i, f, g, o):
 /// `i, f, o = σ(…), g = tanh(W_i x_t + b_i + W_h h_{t−1} + b_h)`, `c_t = f ⊙ c_{t−1} + i ⊙ g`,
-/// `h_t = o ⊙ tanh(c_t)`, starting from h_0 = c_0 = 0 for every sequence.
+/// `h_t = o ⊙ tanh(c_t)`, starting from h_0 = c_0 = 0 for every sequence unless a segment's
+/// initial state is given.
 struct LSTMLayer: Sendable {
     /// W_ih. [4·hidden, input]
     var inputWeight: Tensor
@@ -42,8 +72,11 @@ struct LSTMLayer: Sendable {
     /// layer in one GEMM up front, then one GEMM per time step for the sequences still running
     /// (longest first, so they are a prefix of the state).
     ///
-    /// - Parameter input: the previous block's output. [tokens, input]
-    func callAsFunction(_ input: Tensor, batch: PackedBatch, edits: LSTMStepEdits = LSTMStepEdits()) -> LSTMLayerStates {
+    /// - Parameters:
+    ///   - input: the previous block's output. [tokens, input]
+    ///   - initial: h and c before each sequence's first token (zero when nil). [sequences, hidden] each
+    func callAsFunction(_ input: Tensor, batch: PackedBatch, edits: LSTMStepEdits = LSTMStepEdits(),
+                        initial: LSTMRecurrentState? = nil) -> LSTMLayerStates {
         let width = hiddenSize, gateWidth = 4 * width
         // Pre-activations of every row's gates from its input: [tokens, 4·hidden].
         var gates = input.linear(weight: inputWeight, bias: bias)
@@ -54,6 +87,16 @@ struct LSTMLayer: Sendable {
         // h_{t−1} and c_{t−1} of the running sequences, in `order`. [sequences, hidden]
         var previousHidden = [Float](repeating: 0, count: batch.sequenceCount * width)
         var previousCell = previousHidden
+        if let initial {
+            precondition(initial.hidden.shape == [batch.sequenceCount, width],
+                         "LSTM initial state \(initial.hidden.shape) vs [\(batch.sequenceCount), \(width)]")
+            for (slot, sequence) in order.enumerated() {
+                for k in 0..<width {
+                    previousHidden[slot * width + k] = initial.hidden.scalars[sequence * width + k]
+                    previousCell[slot * width + k] = initial.cell.scalars[sequence * width + k]
+                }
+            }
+        }
         var recurrent = [Float](repeating: 0, count: batch.sequenceCount * gateWidth)
         var stepRows: [Int] = []
         var gateScratch: Tensor?, cellScratch: Tensor?, hiddenScratch: Tensor?, gatesBeforeEdit: Tensor?
@@ -61,7 +104,8 @@ struct LSTMLayer: Sendable {
             let running = order.prefix { lengths[$0] > step }.count
             stepRows = order.prefix(running).map { batch.starts[$0] + step }
             // Gates: input part + W_hh h_{t−1}, then the nonlinearities.
-            if step > 0 {
+            let recurs = step > 0 || initial != nil
+            if recurs {
                 previousHidden.withUnsafeBufferPointer { h in
                     recurrentWeight.scalars.withUnsafeBufferPointer { w in
                         recurrent.withUnsafeMutableBufferPointer { r in
@@ -75,10 +119,10 @@ struct LSTMLayer: Sendable {
                 recurrent.withUnsafeBufferPointer { r in
                     for (slot, row) in stepRows.enumerated() {
                         let z = g.baseAddress! + row * gateWidth
-                        if step > 0 { for k in 0..<gateWidth { z[k] += r[slot * gateWidth + k] } }
-                        for k in 0..<(2 * width) { z[k] = 1 / (1 + Foundation.exp(-z[k])) }
-                        for k in (2 * width)..<(3 * width) { z[k] = Foundation.tanh(z[k]) }
-                        for k in (3 * width)..<gateWidth { z[k] = 1 / (1 + Foundation.exp(-z[k])) }
+                        if recurs { for k in 0..<gateWidth { z[k] += r[slot * gateWidth + k] } }
+                        Self.squash(z, count: 2 * width, with: Self.sigmoid)
+                        Self.squash(z + 2 * width, count: width, with: Self.tanh)
+                        Self.squash(z + 3 * width, count: width, with: Self.sigmoid)
                     }
                 }
             }
@@ -107,7 +151,8 @@ struct LSTMLayer: Sendable {
                         for row in stepRows {
                             let z = g.baseAddress! + row * gateWidth, source = c.baseAddress! + row * width
                             let out = h.baseAddress! + row * width
-                            for k in 0..<width { out[k] = z[3 * width + k] * Foundation.tanh(source[k]) }
+                            Self.squash(source, into: out, count: width, with: Self.tanh)
+                            for k in 0..<width { out[k] *= z[3 * width + k] }
                         }
                     }
                 }
@@ -124,7 +169,31 @@ struct LSTMLayer: Sendable {
                 }
             }
         }
-        return LSTMLayerStates(hidden: hidden, cell: cell, gates: gates, gatesBeforeEdit: gatesBeforeEdit)
+        return LSTMLayerStates(hidden: hidden, cell: cell, gates: gates, gatesBeforeEdit: gatesBeforeEdit, initial: initial)
+    }
+
+    /// σ(x) = 1 / (1 + e^−x) on eight lanes (FastMath's exp: vectorised, within a few ulp of libm's).
+    @inline(__always) static func sigmoid(_ x: SIMD8<Float>) -> SIMD8<Float> { 1 / (1 + FastMath.exp(-x)) }
+    /// tanh x = 1 − 2 / (e^2x + 1) on eight lanes (absolute error below 1e-7; ±1 where e^2x saturates).
+    @inline(__always) static func tanh(_ x: SIMD8<Float>) -> SIMD8<Float> { 1 - 2 / (FastMath.exp(2 * x) + 1) }
+
+    /// `target[k] = f(source[k])` for k < count, eight lanes at a time (the tail through one lane of the same function).
+    @inline(__always)
+    static func squash(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, count: Int,
+                       with function: (SIMD8<Float>) -> SIMD8<Float>) {
+        var k = 0
+        while k + 8 <= count {
+            let value = function(UnsafeRawPointer(source + k).loadUnaligned(as: SIMD8<Float>.self))
+            UnsafeMutableRawPointer(target + k).storeBytes(of: value, as: SIMD8<Float>.self)
+            k += 8
+        }
+        while k < count { target[k] = function(SIMD8(repeating: source[k]))[0]; k += 1 }
+    }
+
+    /// `f` in place on `count` values.
+    @inline(__always)
+    static func squash(_ values: UnsafeMutablePointer<Float>, count: Int, with function: (SIMD8<Float>) -> SIMD8<Float>) {
+        squash(UnsafePointer(values), into: values, count: count, with: function)
     }
 
     /// Copies whole rows between two states of the same shape.
@@ -171,12 +240,12 @@ struct LSTMLayer: Sendable {
 public struct LSTMModel: Sendable {
     public let config: LSTMConfig
     /// encoder.weight. [vocab, embedding]
-    let embedding: Tensor
-    let layers: [LSTMLayer]
+    var embedding: Tensor
+    var layers: [LSTMLayer]
     /// decoder.weight. [vocab, hidden]
-    let decoderWeight: Tensor
+    var decoderWeight: Tensor
     /// decoder.bias. [vocab]
-    let decoderBias: Tensor
+    var decoderBias: Tensor
 
     /// Hidden state 0: each token's embedding row. - Returns: [tokens, embedding]
     public func embed(_ batch: PackedBatch) -> Tensor {
@@ -191,11 +260,12 @@ public struct LSTMModel: Sendable {
         }
     }
 
-    /// Block `index` with step edits; every state it made.
-    func runLayer(_ index: Int, to hidden: Tensor, batch: PackedBatch, edits: LSTMStepEdits) -> LSTMLayerStates {
+    /// Block `index` with step edits (from `initial` h and c when given); every state it made.
+    func runLayer(_ index: Int, to hidden: Tensor, batch: PackedBatch, edits: LSTMStepEdits,
+                  initial: LSTMRecurrentState? = nil) -> LSTMLayerStates {
         precondition(index >= 1 && index <= layers.count, "layer \(index) outside 1...\(layers.count)")
         precondition(hidden.shape == [batch.tokenCount, config.embeddingSize], "layer \(index): input \(hidden.shape) vs [\(batch.tokenCount), \(config.embeddingSize)]")
-        return layers[index - 1](hidden, batch: batch, edits: edits)
+        return layers[index - 1](hidden, batch: batch, edits: edits, initial: initial)
     }
 
     /// Runs block `index`; `mlp`, when given, is called at every time step with the gate activations
