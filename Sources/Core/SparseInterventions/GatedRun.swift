@@ -40,6 +40,12 @@ struct GatedRun {
     /// The hidden state the lower blocks produce, from which both runs start.
     private var startLayer: Int { if case .mlp(let layer) = site { return layer - 1 } else { return site.layer } }
 
+    /// A recurrent model (the LSTM) applies the edit inside block `site.layer` at every time step,
+    /// handing it the state with only that step's rows current: both runs start from the batch, the
+    /// edit changes and records each edit row at its own step, and the gradient passes back through
+    /// the block's later steps and through the edit's pullback, (1 − m) on the edited rows.
+    private var isRecurrent: Bool { model is any RecurrentDifferentiableLanguageModel && site.layer >= 1 }
+
     /// - Parameters:
     ///   - gates: [examples × width] gate values in [0, 1].
     ///   - baseline: [width].
@@ -60,25 +66,41 @@ struct GatedRun {
         // Restricted vocabulary without KL: the examples' d and t only.
         let vocabulary: [Int]? = useKL ? nil : Array(Set(examples.flatMap { [$0.preferred, $0.alternative] })).sorted()
         let column: (Int) -> Int = { id in vocabulary.map { $0.firstIndex(of: id)! } ?? id }
-        let start = model.run(batch, upTo: startLayer)
+        let recurrent = isRecurrent
+        // A recurrent block is run whole (its edit acts inside it); the others split at the site.
+        let start: (layer: Int, state: Tensor)? = recurrent ? nil : (startLayer, model.run(batch, upTo: startLayer))
         var original: [[Float]] = []
         if useKL {
-            let last = model.run(batch, from: (startLayer, start))
+            let last = model.run(batch, from: start)
             let logits = model.logits(last, rows: rows, vocabulary: nil)!
             original = (0..<rows.count).map { logSoftmax(logits, row: $0) }
         }
         let recorder = PreEditRows()
+        // The recurrent block calls the edit once per time step, 0, 1, …, for the longest sequence's length.
+        let longest = examples.map(\.ids.count).max() ?? 1
+        let editRowSteps: [[Int]] = examples.indices.map { s in examples[s].editRows(steps) }
         let edit: SiteEdit = { state, _ in
             let stride = state.columns
             precondition(stride == width, "GatedRun: state width \(stride) vs \(width)")
+            let currentStep: Int? = recurrent ? recorder.nextCall() % longest : nil
             state.scalars.withUnsafeMutableBufferPointer { h in
                 for (s, rowsOfExample) in editRows.enumerated() {
-                    for row in rowsOfExample {
-                        recorder.rows.append(contentsOf: h[(row * width)..<((row + 1) * width)])
+                    for (row, position) in zip(rowsOfExample, editRowSteps[s]) where currentStep == nil || currentStep == position {
+                        recorder.rows[row] = Array(h[(row * width)..<((row + 1) * width)])
                         for i in 0..<width {
                             let m = gates[s * width + i]
                             h[row * width + i] = (1 - m) * h[row * width + i] + m * baseline[i]
                         }
+                    }
+                }
+            }
+        }
+        // ∂ĥ/∂h = 1 − m on the edited rows (rows not current at a step are not read back by the block).
+        let editPullback: SiteEditPullback = { gradient, _ in
+            gradient.scalars.withUnsafeMutableBufferPointer { g in
+                for (s, rowsOfExample) in editRows.enumerated() {
+                    for row in rowsOfExample {
+                        for i in 0..<width { g[row * width + i] *= 1 - gates[s * width + i] }
                     }
                 }
             }
@@ -129,36 +151,46 @@ struct GatedRun {
         }
         guard gradients else {
             // Forward only: the edited run and the loss, no pullbacks.
-            let last = model.run(batch, from: (startLayer, start), edits: [site: edit])
+            let last = model.run(batch, from: start, edits: [site: edit])
             _ = loss(model.logits(last, rows: rows, vocabulary: vocabulary)!)
             return Result(logRatios: logRatios, divergences: divergences, losses: losses, gateGradient: [], baselineGradient: [])
         }
-        let result = model.gradient(batch, at: site, from: (startLayer, start), edits: [site: edit], rows: rows,
-                                    vocabulary: vocabulary, loss: loss)
+        let result = model.gradient(batch, at: site, from: start, edits: [site: edit],
+                                    editPullbacks: recurrent ? [site: editPullback] : [:], rows: rows, vocabulary: vocabulary, loss: loss)
         var gateGradient = [Float](repeating: 0, count: count * width), baselineGradient = [Float](repeating: 0, count: width)
-        var recorded = 0, editedRowGradient: [Float] = []
-        editedRowGradient.reserveCapacity(recorder.rows.count)
+        var editedRowGradient: [Float] = [], editedRowsBefore: [Float] = []
+        editedRowGradient.reserveCapacity(editRows.joined().count * width)
+        editedRowsBefore.reserveCapacity(editRows.joined().count * width)
         result.gradient.scalars.withUnsafeBufferPointer { g in
             for (s, rowsOfExample) in editRows.enumerated() {
                 for row in rowsOfExample {
+                    let before = recorder.rows[row] ?? [Float](repeating: 0, count: width)
+                    precondition(recorder.rows[row] != nil, "GatedRun: the edit never reached row \(row)")
                     for i in 0..<width {
-                        let grad = g[row * width + i], before = recorder.rows[recorded * width + i]
-                        gateGradient[s * width + i] += grad * (baseline[i] - before)
+                        let grad = g[row * width + i]
+                        gateGradient[s * width + i] += grad * (baseline[i] - before[i])
                         baselineGradient[i] += grad * gates[s * width + i]
                     }
                     editedRowGradient.append(contentsOf: g[(row * width)..<((row + 1) * width)])
-                    recorded += 1
+                    editedRowsBefore.append(contentsOf: before)
                 }
             }
         }
         return Result(logRatios: logRatios, divergences: divergences, losses: losses, gateGradient: gateGradient, baselineGradient: baselineGradient,
-                      editedRowsBefore: recorder.rows, editedRowGradient: editedRowGradient)
+                      editedRowsBefore: editedRowsBefore, editedRowGradient: editedRowGradient)
     }
 }
 
-/// The state's edited rows as they were before the edit, in edit order (∂ℓ/∂m needs h − b).
+/// The state's edited rows as they were before the edit, by row (∂ℓ/∂m needs h − b), and the
+/// calls of the edit so far (a recurrent block calls it once per time step).
 private final class PreEditRows: @unchecked Sendable {
-    var rows: [Float] = []
+    var rows: [Int: [Float]] = [:]
+    private var calls = 0
+
+    func nextCall() -> Int {
+        defer { calls += 1 }
+        return calls
+    }
 }
 
 /// Log-softmax of one row of a logits tensor.

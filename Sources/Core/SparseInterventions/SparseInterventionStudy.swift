@@ -74,27 +74,18 @@ public struct SparseInterventionStudy: Sendable {
         }
     }
 
-    public enum StudyError: Error, CustomStringConvertible, Equatable {
-        case recurrent(String)
-        public var description: String {
-            switch self {
-            case .recurrent(let model):
-                return "\(model): learned masks run on feed-forward blocks in this version (a recurrent model applies edits once per time step, which the gated objective does not record yet)"
-            }
-        }
-    }
 
     /// The site a study uses when none is named: the residual stream a quarter of the way up. On
     /// Gemma 3 270M (18 blocks), number, → plural, 150 steps, α = 0.02: residual 4 flipped 61.8% of
     /// 492 held-out examples with 4 units, residual 9 40.0% with 3, residual 13 6.9% with 4.
     public static func defaultSite(layerCount: Int) -> ModelSite { .residual(max(1, layerCount / 4)) }
 
-    /// Validates the site against the model.
+    /// Validates the site against the model (a recurrent model's cell states are sites too).
     public static func check(_ site: ModelSite, model: any LanguageModel) throws {
-        if model is any RecurrentDifferentiableLanguageModel { throw StudyError.recurrent(model.summary) }
         switch site {
         case .residual(let layer) where (0...model.layerCount).contains(layer): return
         case .mlp(let layer) where (1...max(1, model.layerCount)).contains(layer): return
+        case .cell(let layer) where model.isRecurrent && (1...max(1, model.layerCount)).contains(layer): return
         default: throw UnitAttribution.AttributionError.siteOutOfRange(site, layerCount: model.layerCount)
         }
     }

@@ -146,11 +146,7 @@ extension StudyPlanner {
         let modelName = study.model ?? source.name
         guard source.objective == .nextToken else {
             throw StudyError.unsupportedModel(name: modelName, reason: "Mask trains gates through a causal language model's pullbacks "
-                                              + "(Gemma 3 in this version); \(source.name) is an encoder (masked LM) — use Model(.gemma3) for the Mask lines")
-        }
-        guard !shape.isRecurrent else {
-            throw StudyError.unsupportedModel(name: modelName, reason: "Mask runs on feed-forward blocks in this version (a recurrent model applies "
-                                              + "edits once per time step, which the gated objective does not record yet) — use Model(.gemma3) for the Mask lines")
+                                              + "(Gemma 3 or an LSTM); \(source.name) is an encoder (masked LM) — use Model(.gemma3) for the Mask lines")
         }
         var configs: [PlannedConfig] = []
         var examples: [SparseInterventionStudy.TaskName: Int] = [:]
@@ -183,7 +179,8 @@ extension StudyPlanner {
         switch site {
         case .residual(let layer) where (0...shape.layerCount).contains(layer): return
         case .mlp(let layer) where (1...max(1, shape.layerCount)).contains(layer): return
-        case .cell:
+        case .cell(let layer) where shape.isRecurrent && (1...max(1, shape.layerCount)).contains(layer): return
+        case .cell where !shape.isRecurrent:
             throw StudyError.invalidValue(component: "Mask", problem: "site: \(site) — \(model) has no cell states (.residual(L) or .mlp(L))")
         default:
             throw StudyError.invalidValue(component: "Mask", problem: "site: \(site) is beyond \(model), whose residual sites are 0…\(shape.layerCount) "

@@ -16,10 +16,11 @@ enum MaskCommand: Command {
         Table 4 / Table 6 summaries, writes mask.json, report.md and figures to --out.
           workbench mask --task number --steps single --site residual:4 --train-steps 300
 
-          --model NAME|PATH   gemma3 (default) or a GGUF file
+          --model NAME|PATH   gemma3 (default), a Gemma 3 GGUF file, or an LSTM folder (workbench train-lm's output)
           --task T            number (default) or gender
           --steps S           single (edit the subject's last token, default) or every (every position before the target)
-          --site SITE         residual:L or mlp:L (default: residual a quarter of the way up: 4 on Gemma 3)
+          --site SITE         residual:L or mlp:L; on an LSTM residual:L is h, mlp:L the gates, cell:L c
+                              (default: residual a quarter of the way up: 4 on Gemma 3, 1 on a 2-layer LSTM)
           --method LIST       hard-concrete (default), reinforce, integrated-gradients (ig), or all
           --direction LIST    only these directions (number: plural, singular; gender: she, he)
           --train-steps N     training steps per run (default \(MaskTrainingSettings().steps))
@@ -91,7 +92,7 @@ enum MaskCommand: Command {
 
         let (loaded, tokenizer) = try source.load()
         guard let model = loaded as? any DifferentiableLanguageModel, loaded.objective == .nextToken else {
-            throw UsageError("\(source.name) (\(loaded.summary)): learned masks need a causal model with pullbacks (gemma3 in this version)")
+            throw UsageError("\(source.name) (\(loaded.summary)): learned masks need a causal model with pullbacks (gemma3, a Gemma 3 GGUF or an LSTM folder)")
         }
         let site = try siteText.map(AttributeCommand.parseSite) ?? SparseInterventionStudy.defaultSite(layerCount: model.layerCount)
         try SparseInterventionStudy.check(site, model: model)

@@ -148,3 +148,76 @@ struct SparseInterventionTests {
         #expect(again == task, "the split is seeded")
     }
 }
+
+/// The gated objective on a recurrent model: the edit acts inside block l at the edited rows' own
+/// time steps, and its gradients pass back through the later steps (the tiny converted LSTM).
+@Suite("sparse interventions on the LSTM")
+struct RecurrentSparseInterventionTests {
+    static func examples(_ model: LSTMModel, seed: UInt64) -> [InterventionExample] {
+        var random = SplitMix64(seed: seed)
+        return [6, 9, 4].map { length in
+            InterventionExample(ids: (0..<length).map { _ in 2 + Int(random.nextUnitDouble() * Double(model.vocabularySize - 3)) },
+                                preferred: 3, alternative: 7, subjectRow: min(2, length - 2), firstWordRow: 0, condition: "c", text: "t",
+                                preferredForm: "a", alternativeForm: "b")
+        }
+    }
+
+    @Test("gradients in every gate and in b match central differences, KL included",
+          arguments: [(ModelSite.residual(1), InterventionSteps.single), (.residual(2), .every), (.cell(1), .every), (.mlp(2), .single)])
+    func gatedGradients(site: ModelSite, steps: InterventionSteps) throws {
+        let model = try LSTMModel.load(from: LSTMReference.folder)
+        let examples = Self.examples(model, seed: 5)
+        var random = SplitMix64(seed: 23)
+        let run = GatedRun(model: model, site: site, steps: steps, klWeight: 1)
+        let width = run.width
+        let gates = (0..<(examples.count * width)).map { _ in Float(random.nextUnitDouble()) }
+        let baseline = (0..<width).map { _ in Float(random.nextUnitDouble() * 2 - 1) }
+        let result = run(examples, gates: gates, baseline: baseline, gradients: true)
+        func mean(_ gates: [Float], _ baseline: [Float]) -> Double {
+            Double(run(examples, gates: gates, baseline: baseline, gradients: false).losses.reduce(0, +)) / Double(examples.count)
+        }
+        #expect(abs(mean(gates, baseline) - Double(result.losses.reduce(0, +)) / Double(examples.count)) < 1e-5, "the traced run's loss is the plain run's")
+        let h: Float = 1e-2
+        let largestGate = result.gateGradient.indices.max { abs(result.gateGradient[$0]) < abs(result.gateGradient[$1]) }!
+        for index in [largestGate, 3, width + 5, 2 * width + 1] {
+            var up = gates, down = gates
+            up[index] += h; down[index] -= h
+            let numeric = (mean(up, baseline) - mean(down, baseline)) / Double(2 * h)
+            #expect(abs(numeric - Double(result.gateGradient[index])) < 2e-2 * max(0.05, abs(numeric)), "\(site) gate \(index): \(numeric) vs \(result.gateGradient[index])")
+        }
+        let largestBaseline = result.baselineGradient.indices.max { abs(result.baselineGradient[$0]) < abs(result.baselineGradient[$1]) }!
+        for index in [largestBaseline, 1] {
+            var up = baseline, down = baseline
+            up[index] += h; down[index] -= h
+            let numeric = (mean(gates, up) - mean(gates, down)) / Double(2 * h)
+            #expect(abs(numeric - Double(result.baselineGradient[index])) < 2e-2 * max(0.05, abs(numeric)), "\(site) b \(index): \(numeric) vs \(result.baselineGradient[index])")
+        }
+        #expect(result.editedRowsBefore.count == examples.map { $0.editRows(steps).count }.reduce(0, +) * width)
+    }
+
+    @Test("a binary single-step mask replaces the subject's units at its own step, exactly as a row-local edit through the run loop")
+    func forwardMatchesRunLoop() throws {
+        let model = try LSTMModel.load(from: LSTMReference.folder)
+        let examples = Self.examples(model, seed: 9)
+        let run = GatedRun(model: model, site: .residual(1), steps: .single, klWeight: 0)
+        let width = run.width
+        var mask = [Float](repeating: 0, count: width)
+        mask[1] = 1; mask[4] = 1
+        let baseline = (0..<width).map { Float($0) * 0.3 - 1 }
+        let gated = run(examples, gates: Array(repeating: mask, count: examples.count).flatMap { $0 }, baseline: baseline, gradients: false)
+        let batch = PackedBatch(sequences: examples.map(\.ids))
+        let subjects = examples.indices.map { batch.starts[$0] + examples[$0].subjectRow }
+        let last = model.run(batch, edits: [.residual(1): { state, _ in
+            for row in subjects { for unit in [1, 4] { state.scalars[row * width + unit] = baseline[unit] } }
+        }])
+        let logits = model.logits(last, rows: examples.indices.map { batch.starts[$0] + examples[$0].targetRow }, vocabulary: [3, 7])!
+        for s in examples.indices {
+            #expect(abs(gated.logRatios[s] - (logits.scalars[2 * s] - logits.scalars[2 * s + 1])) < 1e-5, "example \(s)")
+        }
+        // No gate open: the unedited model.
+        let plain = run(examples, gates: [Float](repeating: 0, count: examples.count * width), baseline: baseline, gradients: false)
+        let unedited = model.logits(model.run(batch), rows: examples.indices.map { batch.starts[$0] + examples[$0].targetRow }, vocabulary: [3, 7])!
+        for s in examples.indices { #expect(abs(plain.logRatios[s] - (unedited.scalars[2 * s] - unedited.scalars[2 * s + 1])) < 1e-5) }
+        #expect(gated.logRatios != plain.logRatios, "the edit changes something")
+    }
+}
