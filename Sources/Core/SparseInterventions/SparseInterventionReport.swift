@@ -51,7 +51,9 @@ public enum SparseInterventionReport {
             }
         }
         let site = runs.first.map { "\($0.intervention.site)" } ?? ""
-        for key in order.sorted(by: { seen[$0]!.count > seen[$1]!.count || (seen[$0]!.count == seen[$1]!.count && $0 < $1) }) {
+        // Most prevalent first; ties in the order the units first appeared (runs in order, units ascending).
+        let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+        for key in order.sorted(by: { seen[$0]!.count > seen[$1]!.count || (seen[$0]!.count == seen[$1]!.count && position[$0]! < position[$1]!) }) {
             let parts = key.split(separator: "|"), entry = seen[key]!
             let method = LearnedIntervention.Method(rawValue: String(parts[0])).map(name) ?? String(parts[0])
             rows.append([method, "→ \(parts[1])", site, String(parts[2]), "\(entry.count)/\(entry.seeds)",
