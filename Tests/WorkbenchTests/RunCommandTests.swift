@@ -45,6 +45,24 @@ struct RunCommandTests {
                 == String(contentsOf: root.appendingPathComponent("out/curves.csv"), encoding: .utf8))
     }
 
+    @Test("from a folder with no ../shared, a study finds the shared data beside the repository, as the workbench does")
+    func sharedFromAnyFolder() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("anywhere-\(UUID().uuidString)/deeper")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root.deletingLastPathComponent()) }
+        let tiny = WorkbenchProcess.fixtures.appendingPathComponent("models/bert-cased-tiny").path
+        let script = try Self.script("""
+            try Study("anywhere") { Model(.local("\(tiny)")); Languages(.spanish); Attributes(.number); Layers(1) }.run()
+            """, in: root)
+        // NEURON_SHARED empty counts as unset; the working directory's ../shared does not exist.
+        let environment = ["NEURON_SHARED": "", "NEURON_CACHE": root.appendingPathComponent("cache").path]
+        let dry = try WorkbenchProcess.run(["run", script.path, "--dry-run"], environment: environment, directory: root)
+        #expect(dry.status == 0, "\(dry.errors)")
+        #expect(dry.output.contains("Spanish Number L1"), "\(dry.output)")
+        let data = try WorkbenchProcess.run(["data", "--language", "Spanish", "--attributes", "Number"], environment: environment, directory: root)
+        #expect(data.status == 0, "\(data.errors)")
+    }
+
     /// `scripts/studies`.
     static let shippedStudies = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/studies")

@@ -3,8 +3,10 @@ import Foundation
 /// Locates the shared reference data (`../shared`): the UD treebanks and the UniMorph tables.
 ///
 /// The root is, in order of precedence: the `root` argument, the `NEURON_SHARED` environment
-/// variable, or `../shared` relative to the current directory. Nothing under it is ever copied
-/// into the repository.
+/// variable, `../shared` relative to the current directory when it exists, else `shared` beside
+/// the repository the running `workbench` was built in (so the same folder is found from any
+/// working directory; `workbench run` passes it on to study scripts). Nothing under it is ever
+/// copied into the repository.
 public struct SharedData: Sendable, Hashable {
     /// The shared folder, e.g. `/work/shared`.
     public var root: URL
@@ -16,11 +18,31 @@ public struct SharedData: Sendable, Hashable {
         } else if let path = environment["NEURON_SHARED"], !path.isEmpty {
             self.root = URL(fileURLWithPath: path, isDirectory: true)
         } else {
-            self.root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+            let besideWorkingDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
                 .deletingLastPathComponent()
                 .appendingPathComponent("shared", isDirectory: true)
+            if FileManager.default.fileExists(atPath: besideWorkingDirectory.path) {
+                self.root = besideWorkingDirectory
+            } else {
+                self.root = Self.besideRepository ?? besideWorkingDirectory
+            }
         }
     }
+
+    /// `shared` beside the repository that holds the running executable (a folder with
+    /// `Package.swift` above it), when there is one.
+    static let besideRepository: URL? = {
+        guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+        var folder = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        while folder.path != "/" {
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
+                let shared = folder.deletingLastPathComponent().appendingPathComponent("shared", isDirectory: true)
+                return FileManager.default.fileExists(atPath: shared.path) ? shared : nil
+            }
+            folder = folder.deletingLastPathComponent()
+        }
+        return nil
+    }()
 
     /// The default UD root: `$UD_ROOT` if set, else `<root>/ud`.
     public func udRoot(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
