@@ -1,9 +1,14 @@
 import Foundation
 
-/// Which units at a site drive a causal model's preference between two continuations: for the
-/// log-ratio `log p(a) − log p(b)` of their first tokens at the prompt's last position (which is
+/// Which units at a site drive a model's preference between two continuations: for the log-ratio
+/// `log p(a) − log p(b)` of their first tokens at the predicted position (which is
 /// `logit(a) − logit(b)`), each unit's gradient × activation and Integrated Gradients (Sundararajan
 /// et al. 2017) from a zero baseline at the site, at every position of the prompt.
+///
+/// A causal model predicts after the prompt's last token. A masked LM (an encoder with its MLM
+/// head) predicts at the mask: the prompt's one `[MASK]`/`<mask>` word, or a mask appended after
+/// the prompt when it has none; `a` and `b` are two fillers of that word, compared by the first
+/// token each gets in its place.
 public struct UnitAttribution: Sendable {
     public struct Settings: Sendable, Hashable {
         /// Riemann steps of the path integral (midpoints α = (k − ½)/steps).
@@ -19,7 +24,9 @@ public struct UnitAttribution: Sendable {
         public var tokens: [String]
         /// The two continuations' first token ids.
         public var first: Int, second: Int
-        /// log p(first) − log p(second) at the last position, unedited (nats).
+        /// The position whose prediction is compared: the last (causal) or the mask's (masked LM).
+        public var position: Int
+        /// log p(first) − log p(second) at `position`, unedited (nats).
         public var logRatio: Float
         /// The same with the whole site at the zero baseline.
         public var baselineLogRatio: Float
@@ -37,15 +44,20 @@ public struct UnitAttribution: Sendable {
     }
 
     public enum AttributionError: Error, CustomStringConvertible, Equatable {
-        case notCausal(String)
+        case noHead(String)
         case noGradients(String)
+        case noMaskToken(String)
+        case severalMasks(String, count: Int)
         case sameFirstToken(String, String)
         case siteOutOfRange(ModelSite, layerCount: Int)
 
         public var description: String {
             switch self {
-            case .notCausal(let model): return "\(model) is not a causal LM: the log-ratio of two continuations needs next-token predictions"
-            case .noGradients(let model): return "\(model) has no pullbacks yet (gradients run on Gemma 3 in this version)"
+            case .noHead(let model):
+                return "\(model): attribution compares two predictions through the model's output head, and this encoder has none (MiniLM checkpoints ship without their masked-LM head)"
+            case .noGradients(let model): return "\(model) has no pullbacks yet (gradients run on Gemma 3, the LSTM and the encoders in this version)"
+            case .noMaskToken(let model): return "\(model): its tokenizer has no [MASK] or <mask> token to predict at"
+            case .severalMasks(let mask, let count): return "the prompt has \(count) \(mask) words: put one where the two fillers go (or none: one is appended)"
             case .sameFirstToken(let a, let b): return "'\(a)' and '\(b)' start with the same token: choose continuations whose first tokens differ"
             case .siteOutOfRange(let site, let count):
                 return "site \(site) outside the model: residual 0…\(count), mlp 1…\(count)"
@@ -58,14 +70,19 @@ public struct UnitAttribution: Sendable {
     public var settings = Settings()
 
     public init(model: any LanguageModel, tokenizer: any Tokenizer) throws {
-        guard model.objective == .nextToken else { throw AttributionError.notCausal(model.summary) }
         guard let differentiable = model as? any DifferentiableLanguageModel else { throw AttributionError.noGradients(model.summary) }
+        guard model.hasOutputHead else { throw AttributionError.noHead(model.summary) }
         self.model = differentiable
         self.tokenizer = tokenizer
     }
 
-    /// Attributions at each of `sites` for `first` over `second` after `prompt`.
-    public func attribute(prompt: String, first: String, second: String, sites: [ModelSite]) throws -> [Result] {
+    /// The tokens to run, the row whose prediction is compared, and the two continuations' first tokens.
+    struct Input: Equatable {
+        var ids: [Int], row: Int, first: Int, second: Int
+    }
+
+    /// A causal model's input: the prompt, read at its last token; each continuation's first token after it.
+    func causalInput(prompt: String, first: String, second: String) throws -> Input {
         let predictor = try NextTokenPredictor(model: model, tokenizer: tokenizer)
         let words = NextTokenPredictor.words(prompt)
         guard !words.isEmpty else { throw NextTokenPredictor.PredictorError.emptyText }
@@ -76,6 +93,55 @@ public struct UnitAttribution: Sendable {
             let encoding = try predictor.encode(words + added)
             return encoding.ids[encoding.wordSpans[words.count].lowerBound]
         }
+        return Input(ids: ids, row: ids.count - 1, first: firstIDs[0], second: firstIDs[1])
+    }
+
+    /// The mask strings a masked LM's tokenizer may use, in the order they are tried.
+    static let maskTokens = ["[MASK]", "<mask>"]
+
+    /// A masked LM's input: the prompt with its one mask word (or a mask appended) as the mask
+    /// token, read at the mask; each filler's first token when it stands in the mask's place.
+    func maskedInput(prompt: String, first: String, second: String) throws -> Input {
+        guard let mask = Self.maskTokens.first(where: { tokenizer.id(of: $0) != nil }), let maskID = tokenizer.id(of: mask) else {
+            throw AttributionError.noMaskToken(model.summary)
+        }
+        var words = NextTokenPredictor.words(prompt)
+        guard !words.isEmpty else { throw NextTokenPredictor.PredictorError.emptyText }
+        let masks = words.indices.filter { Self.maskTokens.contains(words[$0]) }
+        guard masks.count <= 1 else { throw AttributionError.severalMasks(mask, count: masks.count) }
+        let slot: Int
+        if let index = masks.first { slot = index } else { words.append(mask); slot = words.count - 1 }
+        func encode(_ words: [String]) throws -> Encoding {
+            let encoding = tokenizer.encode(words: words)
+            guard encoding.ids.count <= model.maxSequenceLength else {
+                throw NextTokenPredictor.PredictorError.tooLong(tokens: encoding.ids.count, limit: model.maxSequenceLength)
+            }
+            return encoding
+        }
+        // The mask word becomes exactly one mask token, whatever the tokenizer makes of its text.
+        let encoding = try encode(words)
+        let span = encoding.wordSpans[slot]
+        let ids = Array(encoding.ids[..<span.lowerBound]) + [maskID] + Array(encoding.ids[span.upperBound...])
+        guard ids.count <= model.maxSequenceLength else {
+            throw NextTokenPredictor.PredictorError.tooLong(tokens: ids.count, limit: model.maxSequenceLength)
+        }
+        let firstIDs = try [first, second].map { filler -> Int in
+            let fillerWords = NextTokenPredictor.words(filler)
+            guard !fillerWords.isEmpty else { throw NextTokenPredictor.PredictorError.emptyContinuation }
+            let filled = try encode(Array(words[..<slot]) + fillerWords + Array(words[(slot + 1)...]))
+            let fillerSpan = filled.wordSpans[slot]
+            guard !fillerSpan.isEmpty else { throw NextTokenPredictor.PredictorError.emptyContinuation }
+            return filled.ids[fillerSpan.lowerBound]
+        }
+        return Input(ids: ids, row: span.lowerBound, first: firstIDs[0], second: firstIDs[1])
+    }
+
+    /// Attributions at each of `sites` for `first` over `second` after `prompt`.
+    public func attribute(prompt: String, first: String, second: String, sites: [ModelSite]) throws -> [Result] {
+        let input = model.objective == .nextToken
+            ? try causalInput(prompt: prompt, first: first, second: second)
+            : try maskedInput(prompt: prompt, first: first, second: second)
+        let ids = input.ids, firstIDs = [input.first, input.second]
         guard firstIDs[0] != firstIDs[1] else { throw AttributionError.sameFirstToken(first, second) }
         for site in sites {
             let valid: Bool
@@ -87,7 +153,7 @@ public struct UnitAttribution: Sendable {
             guard valid else { throw AttributionError.siteOutOfRange(site, layerCount: model.layerCount) }
         }
         let batch = PackedBatch(sequences: [ids])
-        let rows = [ids.count - 1]
+        let rows = [input.row]
         let loss: LogitLoss = { logits in
             (logits.scalars[0] - logits.scalars[1], Tensor(shape: [1, 2], scalars: [1, -1]))
         }
@@ -109,7 +175,7 @@ public struct UnitAttribution: Sendable {
             for i in integrated.scalars.indices { integrated.scalars[i] *= activation.scalars[i] / Float(steps) }
             let baseline = model.gradient(batch, at: site, edits: [site: Self.scaling(0)], editPullbacks: [site: Self.scaling(0)],
                                           rows: rows, vocabulary: firstIDs, loss: loss)
-            return Result(site: site, ids: ids, tokens: tokens, first: firstIDs[0], second: firstIDs[1], logRatio: plain.loss,
+            return Result(site: site, ids: ids, tokens: tokens, first: firstIDs[0], second: firstIDs[1], position: input.row, logRatio: plain.loss,
                           baselineLogRatio: baseline.loss, activation: activation, gradientTimesActivation: gradientTimesActivation,
                           integratedGradients: integrated)
         }

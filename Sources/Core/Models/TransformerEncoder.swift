@@ -48,10 +48,12 @@ struct EncoderLayer: Sendable {
     var outputWeight: Tensor, outputBias: Tensor
     var outputNormWeight: Tensor, outputNormBias: Tensor
 
-    /// - Parameter hidden: [tokens, hidden] → [tokens, hidden]
-    /// - Parameter mlp: sees and may change the MLP's inner activation (after GELU) [tokens, intermediate].
+    /// - Parameters:
+    ///   - hidden: [tokens, hidden] → [tokens, hidden]
+    ///   - mlp: sees and may change the MLP's inner activation (after GELU) [tokens, intermediate].
+    ///   - trace: when given, receives what the pullback needs (the same computation, kept).
     func callAsFunction(_ hidden: Tensor, batch: PackedBatch, headCount: Int, epsilon: Float, tanhGELU: Bool,
-                        mlp: ((inout Tensor) -> Void)? = nil) -> Tensor {
+                        mlp: ((inout Tensor) -> Void)? = nil, trace: EncoderLayerTrace? = nil) -> Tensor {
         let width = hidden.columns, headSize = width / headCount
         let qkv = hidden.linear(weight: qkvWeight, bias: qkvBias)   // [tokens, 3·hidden]
         let scale = 1 / Float(headSize).squareRoot()
@@ -71,6 +73,7 @@ struct EncoderLayer: Sendable {
                             BLAS.gemm(transposeB: true, m: length, n: length, k: headSize, alpha: scale,
                                       a: query, lda: 3 * width, b: key, ldb: 3 * width, c: s, ldc: length)
                             for row in 0..<length { softmaxInPlace(s + row * length, count: length) }
+                            trace?.probabilities.append(Array(UnsafeBufferPointer(start: s, count: length * length)))
                             BLAS.gemm(m: length, n: headSize, k: length,
                                       a: s, lda: length, b: value, ldb: 3 * width,
                                       c: c + rows.lowerBound * width + head * headSize, ldc: width)
@@ -81,12 +84,22 @@ struct EncoderLayer: Sendable {
         }
         // Biases, residuals and activations are applied in the pass after each product.
         var attended = context.linear(weight: attentionOutWeight, bias: nil)
+        if let trace {
+            trace.qkv = qkv
+            trace.input = hidden
+            trace.attentionProjection = attended
+        }
         attended.layerNormalize(addingRowBias: attentionOutBias, residual: hidden,
                                 gamma: attentionNormWeight, beta: attentionNormBias, epsilon: epsilon)
         var intermediate = attended.linear(weight: intermediateWeight, bias: nil)
+        trace?.intermediateProjection = intermediate
         if tanhGELU { intermediate.applyTanhGELU(addingRowBias: intermediateBias) } else { intermediate.applyGELU(addingRowBias: intermediateBias) }
         mlp?(&intermediate)
         var output = intermediate.linear(weight: outputWeight, bias: nil)
+        if let trace {
+            trace.attended = attended
+            trace.outputProjection = output
+        }
         output.layerNormalize(addingRowBias: outputBias, residual: attended,
                               gamma: outputNormWeight, beta: outputNormBias, epsilon: epsilon)
         return output
@@ -102,10 +115,14 @@ struct MaskedLMHead: Sendable {
     /// [vocab]
     var decoderBias: Tensor
 
-    /// - Parameter hidden: [rows, hidden] → logits [rows, vocab]
-    func callAsFunction(_ hidden: Tensor, epsilon: Float, tanhGELU: Bool) -> Tensor {
+    /// - Parameters:
+    ///   - hidden: [rows, hidden] → logits [rows, vocab]
+    ///   - trace: when given, receives what the pullback needs (the same computation, kept).
+    func callAsFunction(_ hidden: Tensor, epsilon: Float, tanhGELU: Bool, trace: MaskedLMHeadTrace? = nil) -> Tensor {
         var transformed = hidden.linear(weight: denseWeight, bias: nil)
+        trace?.denseProjection = transformed
         if tanhGELU { transformed.applyTanhGELU(addingRowBias: denseBias) } else { transformed.applyGELU(addingRowBias: denseBias) }
+        trace?.activated = transformed
         transformed.layerNormalize(gamma: normWeight, beta: normBias, epsilon: epsilon)
         return transformed.linear(weight: decoderWeight, bias: decoderBias)
     }
@@ -137,13 +154,23 @@ public struct TransformerEncoder: Sendable {
 
     /// Runs layer `index` (1-based, as hidden-state numbering) on hidden state `index − 1`.
     public func applyLayer(_ index: Int, to hidden: Tensor, batch: PackedBatch, mlp: ((inout Tensor) -> Void)? = nil) -> Tensor {
+        applyLayer(index, to: hidden, batch: batch, mlp: mlp, trace: nil)
+    }
+
+    /// ``applyLayer(_:to:batch:mlp:)``, keeping what the pullback needs in `trace`.
+    func applyLayer(_ index: Int, to hidden: Tensor, batch: PackedBatch, mlp: ((inout Tensor) -> Void)?, trace: EncoderLayerTrace?) -> Tensor {
         precondition(index >= 1 && index <= layers.count, "layer \(index) outside 1...\(layers.count)")
         return layers[index - 1](hidden, batch: batch, headCount: config.headCount,
-                                 epsilon: config.layerNormEpsilon, tanhGELU: usesTanhGELU, mlp: mlp)
+                                 epsilon: config.layerNormEpsilon, tanhGELU: usesTanhGELU, mlp: mlp, trace: trace)
     }
 
     /// Masked-LM logits for chosen rows of a final hidden state. - Returns: [rows, vocab]
     public func maskedLMLogits(_ finalHidden: Tensor, rows: [Int]? = nil) -> Tensor? {
+        maskedLMLogits(finalHidden, rows: rows, trace: nil)
+    }
+
+    /// ``maskedLMLogits(_:rows:)``, keeping what the head's pullback needs in `trace`.
+    func maskedLMLogits(_ finalHidden: Tensor, rows: [Int]?, trace: MaskedLMHeadTrace?) -> Tensor? {
         guard let head else { return nil }
         let selected: Tensor
         if let rows {
@@ -156,7 +183,7 @@ public struct TransformerEncoder: Sendable {
         } else {
             selected = finalHidden
         }
-        return head(selected, epsilon: config.layerNormEpsilon, tanhGELU: usesTanhGELU)
+        return head(selected, epsilon: config.layerNormEpsilon, tanhGELU: usesTanhGELU, trace: trace)
     }
 }
 

@@ -14,8 +14,11 @@ enum AttributeCommand: Command {
         (positions × the strongest units). Σ IG is checked against the log-ratio's change from the
         baseline (completeness): a large gap means more --steps.
           workbench attribute "The keys to the cabinet" --compare are,is --site residual:6,mlp:6
+        A masked-LM encoder (with its MLM head) compares two fillers of the prompt's one [MASK]
+        (or <mask>) word, or of a mask appended after the prompt when it has none:
+          workbench attribute --model mbert "The keys to the cabinet [MASK] here" --compare are,is
 
-          --model NAME|PATH  gemma3 (default) or a GGUF file
+          --model NAME|PATH  gemma3 (default), a GGUF file, or an encoder with its masked-LM head
           --compare A,B      the two continuations (required)
           --site LIST        residual:L (hidden state L, 0 = embeddings) or mlp:L (block L's MLP
                              units), comma-separated (default: residual at the middle block)
@@ -44,8 +47,9 @@ enum AttributeCommand: Command {
         print("prompt  \(prompt)")
         let started = Date()
         let results = try attribution.attribute(prompt: prompt, first: compare[0], second: compare[1], sites: sites)
-        print(String(format: "log p(%@) − log p(%@) = %+.3f nats at the last position (%d IG steps per site, %.1f s)\n",
-                     compare[0], compare[1], results.first?.logRatio ?? 0, steps, Date().timeIntervalSince(started)))
+        let position = results.first.map { model.objective == .maskedToken ? "the mask (position \($0.position))" : "the last position" } ?? "-"
+        print(String(format: "log p(%@) − log p(%@) = %+.3f nats at %@ (%d IG steps per site, %.1f s)\n",
+                     compare[0], compare[1], results.first?.logRatio ?? 0, position, steps, Date().timeIntervalSince(started)))
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         var summaries: [[String: Any]] = []
         for result in results {
@@ -76,7 +80,7 @@ enum AttributeCommand: Command {
             try figure.write(to: file)
             print("wrote \(file.path)\n")
             summaries.append(["site": result.site.description, "log_ratio": result.logRatio, "baseline_log_ratio": result.baselineLogRatio,
-                              "completeness_gap": result.completenessGap, "tokens": result.tokens, "first_id": result.first, "second_id": result.second,
+                              "completeness_gap": result.completenessGap, "position": result.position, "tokens": result.tokens, "first_id": result.first, "second_id": result.second,
                               "strongest": strongest.map { ["position": $0.position, "unit": $0.unit,
                                                             "ig": result.integratedGradients.scalars[$0.position * width + $0.unit],
                                                             "gradient_x_activation": result.gradientTimesActivation.scalars[$0.position * width + $0.unit]] }])
