@@ -160,6 +160,19 @@ enum MaskCommand: Command {
         let figure = SparseInterventionReport.trainingFigure(runs, title: "\(source.name): \(task.rawValue), \(steps.rawValue)-step, \(site)")
         let figureFile = out.appendingPathComponent("training.svg")
         try figure.write(to: figureFile)
-        print("\nwrote \(out.path)/mask.json, report.md, training.svg" + (compareRankings ? ", rankings.json" : ""))
+        // Fig. 1–2: each direction's first mask on its first held-out sentence, with and without the edit.
+        var activationFiles: [String] = []
+        for direction in examples.directions {
+            guard let run = runs.first(where: { $0.intervention.direction == direction.name && !$0.intervention.units.isEmpty }),
+                  let example = direction.heldOut.first else { continue }
+            let tokens = example.ids.map { tokenizer.token(of: $0) ?? "#\($0)" }
+            let chart = MaskActivationFigure.figure(run.intervention, example: example, model: model, tokens: tokens)
+            let name = "activations-\(run.intervention.method.rawValue)-\(direction.name).svg"
+            try chart.write(to: out.appendingPathComponent(name))
+            activationFiles.append(name)
+            if !quiet && run.intervention.units.count <= 8 { print("\n" + chart.terminal(width: 100, height: 16)) }
+        }
+        print("\nwrote \(out.path)/mask.json, report.md, training.svg" + (compareRankings ? ", rankings.json" : "")
+              + activationFiles.map { ", \($0)" }.joined())
     }
 }

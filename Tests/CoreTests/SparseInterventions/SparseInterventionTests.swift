@@ -221,3 +221,40 @@ struct RecurrentSparseInterventionTests {
         #expect(gated.logRatios != plain.logRatios, "the edit changes something")
     }
 }
+
+@Suite("De Cao et al.'s Fig. 1–2: a mask's units along a sentence")
+struct MaskActivationFigureTests {
+    @Test("on the LSTM the edit sets the units at the subject's step and carries into the later steps; the steps before stay as they were")
+    func recurrentTraces() throws {
+        let model = try LSTMModel.load(from: LSTMReference.folder)
+        let example = RecurrentSparseInterventionTests.examples(model, seed: 9)[1]   // 9 tokens, subject at 2
+        var baseline = [Float](repeating: 0, count: model.hiddenSize)
+        baseline[1] = 0.9; baseline[4] = -0.8
+        let mask = LearnedIntervention(method: .hardConcrete, site: .residual(1), steps: .single, direction: "plural", units: [1, 4],
+                                       baseline: baseline, openProbability: [], history: [], convergedAtStep: nil, trainingSeconds: 0, settings: [:])
+        let (unedited, edited) = MaskActivationFigure.traces(mask, example: example, model: model)
+        #expect(unedited.count == 2 && unedited.allSatisfy { $0.count == 9 })
+        for (index, unit) in [1, 4].enumerated() {
+            #expect(Array(edited[index].prefix(2)) == Array(unedited[index].prefix(2)), "unit \(unit) before the subject")
+            #expect(edited[index][2] == baseline[unit], "unit \(unit) at the subject is b")
+            #expect(edited[index][3] != unedited[index][3], "unit \(unit): the recurrence carries the edit on")
+        }
+        let chart = MaskActivationFigure.figure(mask, example: example, model: model, tokens: example.ids.map { "w\($0)" })
+        #expect(chart.series.count == 4 && chart.series[1].dash == .dashed)
+        #expect(chart.svg().contains("<svg"))
+    }
+
+    @Test("on a Transformer the site's stream changes only at the edited positions")
+    func transformerTraces() throws {
+        let model = try Gemma3Model.load(from: Fixtures.url("models/gemma3-tiny/model.gguf"))
+        let example = InterventionExample(ids: [2, 5, 7, 9, 11], preferred: 3, alternative: 17, subjectRow: 2, firstWordRow: 1, condition: "c",
+                                          text: "t", preferredForm: "a", alternativeForm: "b")
+        var baseline = [Float](repeating: 0, count: model.hiddenSize)
+        baseline[3] = 5
+        let mask = LearnedIntervention(method: .hardConcrete, site: .residual(1), steps: .every, direction: "plural", units: [3],
+                                       baseline: baseline, openProbability: [], history: [], convergedAtStep: nil, trainingSeconds: 0, settings: [:])
+        let (unedited, edited) = MaskActivationFigure.traces(mask, example: example, model: model)
+        #expect(edited[0][0] == unedited[0][0], "before the first word")
+        #expect(Array(edited[0][1...]) == [5, 5, 5, 5], "every position from the first word to the target")
+    }
+}
