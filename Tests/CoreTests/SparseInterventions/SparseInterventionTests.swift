@@ -66,6 +66,30 @@ struct SparseInterventionTests {
         }
     }
 
+    /// ∂(mean ℓ)/∂gate and ∂(mean ℓ)/∂b of `result` against central differences of the plain run's mean
+    /// loss (h = 0.01, within 2%): the largest gate and b entries and the given gates, b[1].
+    static func expectGradientsMatchDifferences(_ run: GatedRun, examples: [InterventionExample], gates: [Float], baseline: [Float],
+                                                result: GatedRun.Result, gateIndices: [Int], label: String) {
+        func mean(_ gates: [Float], _ baseline: [Float]) -> Double {
+            Double(run(examples, gates: gates, baseline: baseline, gradients: false).losses.reduce(0, +)) / Double(examples.count)
+        }
+        let h: Float = 1e-2
+        let largestGate = result.gateGradient.indices.max { abs(result.gateGradient[$0]) < abs(result.gateGradient[$1]) }!
+        for index in [largestGate] + gateIndices {
+            var up = gates, down = gates
+            up[index] += h; down[index] -= h
+            let numeric = (mean(up, baseline) - mean(down, baseline)) / Double(2 * h)
+            #expect(abs(numeric - Double(result.gateGradient[index])) < 2e-2 * max(0.05, abs(numeric)), "\(label) gate \(index): \(numeric) vs \(result.gateGradient[index])")
+        }
+        let largestBaseline = result.baselineGradient.indices.max { abs(result.baselineGradient[$0]) < abs(result.baselineGradient[$1]) }!
+        for index in [largestBaseline, 1] {
+            var up = baseline, down = baseline
+            up[index] += h; down[index] -= h
+            let numeric = (mean(gates, up) - mean(gates, down)) / Double(2 * h)
+            #expect(abs(numeric - Double(result.baselineGradient[index])) < 2e-2 * max(0.05, abs(numeric)), "\(label) b \(index): \(numeric) vs \(result.baselineGradient[index])")
+        }
+    }
+
     @Test("the gated objective's gradients in every gate and in b match finite differences through a real (tiny Gemma) model, KL included")
     func gatedGradients() throws {
         let model = try Gemma3Model.load(from: Fixtures.url("models/gemma3-tiny/model.gguf"))
@@ -81,24 +105,8 @@ struct SparseInterventionTests {
             let gates = (0..<(2 * width)).map { _ in Float(random.nextUnitDouble()) }
             let baseline = (0..<width).map { _ in Float(random.nextUnitDouble() * 2 - 1) }
             let result = run(examples, gates: gates, baseline: baseline, gradients: true)
-            func mean(_ gates: [Float], _ baseline: [Float]) -> Double {
-                Double(run(examples, gates: gates, baseline: baseline, gradients: false).losses.reduce(0, +)) / 2
-            }
-            let h: Float = 1e-2
-            let largestGate = result.gateGradient.indices.max { abs(result.gateGradient[$0]) < abs(result.gateGradient[$1]) }!
-            for index in [largestGate, 3, width + 5] {
-                var up = gates, down = gates
-                up[index] += h; down[index] -= h
-                let numeric = (mean(up, baseline) - mean(down, baseline)) / Double(2 * h)
-                #expect(abs(numeric - Double(result.gateGradient[index])) < 2e-2 * max(0.05, abs(numeric)), "\(site) gate \(index): \(numeric) vs \(result.gateGradient[index])")
-            }
-            let largestBaseline = result.baselineGradient.indices.max { abs(result.baselineGradient[$0]) < abs(result.baselineGradient[$1]) }!
-            for index in [largestBaseline, 1] {
-                var up = baseline, down = baseline
-                up[index] += h; down[index] -= h
-                let numeric = (mean(gates, up) - mean(gates, down)) / Double(2 * h)
-                #expect(abs(numeric - Double(result.baselineGradient[index])) < 2e-2 * max(0.05, abs(numeric)), "\(site) b \(index): \(numeric) vs \(result.baselineGradient[index])")
-            }
+            Self.expectGradientsMatchDifferences(run, examples: examples, gates: gates, baseline: baseline, result: result,
+                                                 gateIndices: [3, width + 5], label: "\(site)")
             #expect(result.divergences.allSatisfy { $0 > 0 }, "the edit changes the distributions")
         }
     }
@@ -173,25 +181,11 @@ struct RecurrentSparseInterventionTests {
         let gates = (0..<(examples.count * width)).map { _ in Float(random.nextUnitDouble()) }
         let baseline = (0..<width).map { _ in Float(random.nextUnitDouble() * 2 - 1) }
         let result = run(examples, gates: gates, baseline: baseline, gradients: true)
-        func mean(_ gates: [Float], _ baseline: [Float]) -> Double {
-            Double(run(examples, gates: gates, baseline: baseline, gradients: false).losses.reduce(0, +)) / Double(examples.count)
-        }
-        #expect(abs(mean(gates, baseline) - Double(result.losses.reduce(0, +)) / Double(examples.count)) < 1e-5, "the traced run's loss is the plain run's")
-        let h: Float = 1e-2
-        let largestGate = result.gateGradient.indices.max { abs(result.gateGradient[$0]) < abs(result.gateGradient[$1]) }!
-        for index in [largestGate, 3, width + 5, 2 * width + 1] {
-            var up = gates, down = gates
-            up[index] += h; down[index] -= h
-            let numeric = (mean(up, baseline) - mean(down, baseline)) / Double(2 * h)
-            #expect(abs(numeric - Double(result.gateGradient[index])) < 2e-2 * max(0.05, abs(numeric)), "\(site) gate \(index): \(numeric) vs \(result.gateGradient[index])")
-        }
-        let largestBaseline = result.baselineGradient.indices.max { abs(result.baselineGradient[$0]) < abs(result.baselineGradient[$1]) }!
-        for index in [largestBaseline, 1] {
-            var up = baseline, down = baseline
-            up[index] += h; down[index] -= h
-            let numeric = (mean(gates, up) - mean(gates, down)) / Double(2 * h)
-            #expect(abs(numeric - Double(result.baselineGradient[index])) < 2e-2 * max(0.05, abs(numeric)), "\(site) b \(index): \(numeric) vs \(result.baselineGradient[index])")
-        }
+        let plain = run(examples, gates: gates, baseline: baseline, gradients: false)
+        let plainLoss: Float = plain.losses.reduce(0, +), tracedLoss: Float = result.losses.reduce(0, +)
+        #expect(abs(plainLoss - tracedLoss) < 1e-4, "the traced run's loss is the plain run's")
+        SparseInterventionTests.expectGradientsMatchDifferences(run, examples: examples, gates: gates, baseline: baseline, result: result,
+                                                                gateIndices: [3, width + 5, 2 * width + 1], label: "\(site) \(steps)")
         #expect(result.editedRowsBefore.count == examples.map { $0.editRows(steps).count }.reduce(0, +) * width)
     }
 
