@@ -4,12 +4,13 @@ import Foundation
 /// `workbench bench NAME`: speed benchmarks that print a ratio against their anchor, measured in the same run.
 enum BenchCommand: Command {
     static let name = "bench"
-    static let summary = "benchmarks with their anchors (extract, probe, intervene, decoder)"
+    static let summary = "benchmarks with their anchors (extract, probe, intervene, decoder, gradient)"
     static let usage = """
         usage: workbench bench extract [options]
                workbench bench probe [--layer N] [--max-k K] [--naive-k K] [--synthetic] [--python PATH] [--no-anchor]
                workbench bench intervene [--model M] [--language L] [--attribute A] [--layer N] [--max-sentences N] [--edit E]
                workbench bench decoder [--model gemma3] [--lengths 128,512] [--prompts N] [--llama-bench PATH] [--no-llama] [--python PATH] [--no-anchor]
+               workbench bench gradient [--models gemma3,lstm] [--sentences N] [--steps N] [--repeats N] [--python PATH] [--no-anchor]
 
         Times word-activation extraction (every hidden state, mean over subwords, written to
         .npy files as the cache does) over the same treebank sentences for MiniLM and for a
@@ -49,6 +50,15 @@ enum BenchCommand: Command {
         same file, all on --threads threads (default 2), best of --repeats rounds (default 3; ours
         before and after the anchors); then the share of our time per stage. llama-bench is found by
         --llama-bench, $LLAMA_BENCH or PATH (README: building the anchor).
+
+        gradient: forward + backward of one intervention step — a sigmoid gate σ(g) and a baseline b on
+        the units of one site at position 1 (Gemma 3: hidden state 6; the LSTM: layer 1's h, inside
+        its recurrence), loss = mean logit difference of two words at each sentence's last position,
+        gradient back to g — through `gradient(…)`, beside PyTorch autograd (a forward hook; the same
+        GGUF in transformers, float32; the same random Gulordava-sized LSTM, 2 × 650, 50k words) on the
+        same --sentences (default 16) treebank sentences of 8–12 tokens, gate and baseline; checks
+        that both give the same loss and gradient; best of --repeats rounds (default 3) of --steps
+        steps (default 5), ours before and after the anchor; then our step's phases.
         """
 
     static func run(_ arguments: inout ArgumentList) throws {
@@ -91,6 +101,8 @@ enum BenchCommand: Command {
         let promptCount = try arguments.intOption("prompts", default: 4)
         let llamaBench = try arguments.option("llama-bench")
         let noLlama = arguments.flag("no-llama")
+        let sentenceCount = try arguments.intOption("sentences", default: 16)
+        let steps = try arguments.intOption("steps", default: 5)
         let names = try arguments.positionals()
         if names == ["decoder"] {
             guard promptCount >= 1 else { throw UsageError("--prompts expects at least 1, got \(promptCount)") }
@@ -101,6 +113,18 @@ enum BenchCommand: Command {
                 lengths: lengths.isEmpty ? [128, 512] : lengths, promptCount: promptCount,
                 python: noAnchor ? nil : (python ?? ProcessInfo.processInfo.environment["NEURON_PYTHON"] ?? ".venv/bin/python"),
                 llamaBench: llamaBench, skipLlama: noLlama || noAnchor, threads: threads, workers: workers, repeats: repeats
+            ).run()
+            return
+        }
+        if names == ["gradient"] {
+            guard sentenceCount >= 1, steps >= 1 else { throw UsageError("--sentences and --steps expect at least 1") }
+            try GradientBenchmark(
+                models: models.isEmpty ? ["gemma3", "lstm"] : models,
+                treebank: treebank.map { URL(fileURLWithPath: $0) }
+                    ?? SharedData().udRoot().appendingPathComponent("UD_English-EWT/en_ewt-ud-dev.conllu"),
+                sentenceCount: sentenceCount,
+                python: noAnchor ? nil : (python ?? ProcessInfo.processInfo.environment["NEURON_PYTHON"] ?? ".venv/bin/python"),
+                threads: threads, repeats: repeats, steps: steps
             ).run()
             return
         }
@@ -115,7 +139,7 @@ enum BenchCommand: Command {
             try ProbeBenchmark(layer: layer, maxK: maxK, naiveK: naiveK, python: anchorPython, synthetic: synthetic).run()
             return
         }
-        guard names == ["extract"] else { throw UsageError("usage: workbench bench extract|probe|intervene|decoder [options] (see workbench help bench)") }
+        guard names == ["extract"] else { throw UsageError("usage: workbench bench extract|probe|intervene|decoder|gradient [options] (see workbench help bench)") }
         try ExtractionBenchmark(
             treebank: treebank.map { URL(fileURLWithPath: $0) }
                 ?? SharedData().udRoot().appendingPathComponent("UD_English-EWT/en_ewt-ud-dev.conllu"),
