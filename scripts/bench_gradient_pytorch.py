@@ -18,10 +18,15 @@ nn.LSTM over positions 0..P, its h at P is gated and carried as the initial stat
 P+1.., so later steps of layer 1 see the edit (as the workbench's recurrent edit does); layer 2, then
 the decoder's two rows.
 
+OpenMP's threads wait passively (OMP_WAIT_POLICY=PASSIVE unless set): on a machine whose cores are
+shared with other work, spinning threads cost PyTorch 3-10x here; passive waiting is its better setting.
+
 Prints {"rounds_ms_per_step": [...], "loss": x, "gate_gradient": [...], "load_seconds": s,
 "threads": t} as JSON on the last line.
 """
 import argparse, json, os, time
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")   # before torch starts OpenMP
 
 import torch
 import torch.nn as nn
