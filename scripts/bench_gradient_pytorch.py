@@ -22,9 +22,11 @@ OpenMP's threads wait passively (OMP_WAIT_POLICY=PASSIVE unless set): on a machi
 shared with other work, spinning threads cost PyTorch 3-10x here; passive waiting is its better setting.
 
 Prints {"rounds_ms_per_step": [...], "loss": x, "gate_gradient": [...], "load_seconds": s,
-"threads": t} as JSON on the last line.
+"threads": t} as JSON on the last line. With --serve (how the workbench alternates rounds with its
+own): prints {"loss", "gate_gradient", "load_seconds", "threads"} once loaded, then for each line read
+from standard input times one round of --steps steps and prints {"ms_per_step": x}; ends at EOF.
 """
-import argparse, json, os, time
+import argparse, json, os, sys, time
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")   # before torch starts OpenMP
 
@@ -117,6 +119,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--steps", type=int, default=5)
+    parser.add_argument("--serve", action="store_true")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     spec = json.load(open(args.input))
@@ -131,13 +134,20 @@ def main():
     g = fresh_gate()
     loss = step(g, b)                                                  # warm-up, and the values checked
     result_loss, gradient = float(loss.detach()), g.grad.tolist()
-    rounds = []
-    for _ in range(args.repeats):
+
+    def timed_round():
         start = time.perf_counter()
         for _ in range(args.steps):
-            g = fresh_gate()
-            step(g, b)
-        rounds.append((time.perf_counter() - start) / args.steps * 1000)
+            step(fresh_gate(), b)
+        return (time.perf_counter() - start) / args.steps * 1000
+
+    if args.serve:
+        print(json.dumps({"loss": result_loss, "gate_gradient": gradient, "load_seconds": load_seconds,
+                          "threads": args.threads}), flush=True)
+        for _ in sys.stdin:
+            print(json.dumps({"ms_per_step": timed_round()}), flush=True)
+        return
+    rounds = [timed_round() for _ in range(args.repeats)]
     print(json.dumps({"rounds_ms_per_step": rounds, "loss": result_loss, "gate_gradient": gradient,
                       "load_seconds": load_seconds, "threads": args.threads}))
 

@@ -58,7 +58,7 @@ enum BenchCommand: Command {
         GGUF in transformers, float32; the same random Gulordava-sized LSTM, 2 × 650, 50k words) on the
         same --sentences (default 16) treebank sentences of 8–12 tokens, gate and baseline; checks
         that both give the same loss and gradient; best of --repeats rounds (default 3) of --steps
-        steps (default 5), ours before and after the anchor; then our step's phases.
+        steps (default 5), the rounds alternating (the anchor stays loaded); then our step's phases.
         """
 
     static func run(_ arguments: inout ArgumentList) throws {

@@ -39,8 +39,8 @@ struct GradientBenchmark {
         }
         print("")
         print(TextTable.render(summary))
-        print("each side's best round of \(steps) steps; ours: \(Int((Double(repeats) / 2).rounded(.up))) round(s) before PyTorch's \(repeats), "
-              + "\(repeats / 2) after; " + String(format: "load average %@ at the end", loadAverage()))
+        print("each side's best of \(repeats) rounds of \(steps) steps, the rounds alternating (ours, PyTorch, ours, …); "
+              + String(format: "load average %@ at the end", loadAverage()))
     }
 
     // MARK: The two models
@@ -88,7 +88,8 @@ struct GradientBenchmark {
         return try compare("lstm", setup, anchor: ["kind": "lstm", "folder": folder.path, "layer": 1], work: work)
     }
 
-    /// Times ours, runs the anchor on the same step, compares.
+    /// Loads the anchor on the same step, then alternates rounds: ours, PyTorch's, ours, … (each
+    /// side's best kept), and compares the loss and the gradient.
     func compare(_ name: String, _ step: Step, anchor: [String: Any], work: URL) throws -> [String] {
         let reference = step.gradient()   // warm-up, and what PyTorch is checked against
         var ours = Double.infinity
@@ -99,9 +100,8 @@ struct GradientBenchmark {
             ours = min(ours, perStep)
             print(String(format: "ours       %.1f ms/step (%@)", perStep, label))
         }
-        let before = Int((Double(repeats) / 2).rounded(.up))
-        for round in 1...before { oursRound("round \(round)") }
         var torch: Double?, torchLoss: Double?, cosine: Double?, relative: Double?
+        var server: AnchorServer?
         if let python {
             var payload = anchor
             payload["ids"] = step.ids
@@ -111,14 +111,10 @@ struct GradientBenchmark {
             payload["baseline"] = step.baseline.map(Double.init)
             let input = work.appendingPathComponent("\(name).json")
             try JSONSerialization.data(withJSONObject: payload).write(to: input)
-            print("PyTorch    the same step with autograd (\(repeats) rounds of \(steps) steps) …")
-            if let result = try PythonAnchor.run(python: python, script: "scripts/bench_gradient_pytorch.py",
-                                                 arguments: ["--input", input.path, "--threads", String(threads),
-                                                             "--repeats", String(repeats), "--steps", String(steps)]),
-               let rounds = result["rounds_ms_per_step"] as? [Double], let loss = result["loss"] as? Double,
-               let gradient = result["gate_gradient"] as? [Double] {
-                for (index, value) in rounds.enumerated() { print(String(format: "PyTorch    %.1f ms/step (round %d)", value, index + 1)) }
-                torch = rounds.min()
+            print("PyTorch    loading the same model and step (autograd) …")
+            server = try AnchorServer(python: python, script: "scripts/bench_gradient_pytorch.py",
+                                      arguments: ["--input", input.path, "--threads", String(threads), "--steps", String(steps), "--serve"])
+            if let result = server?.read(), let loss = result["loss"] as? Double, let gradient = result["gate_gradient"] as? [Double] {
                 torchLoss = loss
                 let ourGradient = reference.gateGradient.map(Double.init)
                 let dot = zip(ourGradient, gradient).reduce(0) { $0 + $1.0 * $1.1 }
@@ -128,9 +124,24 @@ struct GradientBenchmark {
                 relative = zip(ourGradient, gradient).map { abs($0 - $1) }.max()! / max(largest, 1e-300)
                 print(String(format: "check      loss: ours %.6f, PyTorch %.6f; ∂loss/∂g: cosine %.6f, max |Δ| %.2g of max |g| %.3g",
                              reference.loss, loss, cosine!, relative! * largest, largest))
+            } else if let failed = server {
+                print("PyTorch    failed to load (exit \(failed.close()))")
+                server = nil
             }
         }
-        for round in 0..<(repeats / 2) { oursRound("after PyTorch, round \(round + 1)") }
+        for round in 1...repeats {
+            oursRound("round \(round)")
+            guard let anchor = server else { continue }
+            anchor.send("round")
+            guard let perStep = anchor.read()?["ms_per_step"] as? Double else {
+                print("PyTorch    failed in round \(round) (exit \(anchor.close()))")
+                server = nil
+                continue
+            }
+            torch = min(torch ?? .infinity, perStep)
+            print(String(format: "PyTorch    %.1f ms/step (round %d)", perStep, round))
+        }
+        _ = server?.close()
         try whereTheTimeGoes(step)
         return [name, String(format: "%.1f", ours), torch.map { String(format: "%.1f", $0) } ?? "—",
                 torch.map { String(format: "%.2f×", $0 / ours) } ?? "—", String(format: "%.5f", reference.loss),
@@ -325,3 +336,58 @@ struct GradientStep {
 }
 
 extension GradientBenchmark { typealias Step = GradientStep }
+
+/// A PyTorch anchor kept running (`--serve`): it answers each line sent with one JSON line, so its
+/// rounds alternate with ours under the same load.
+final class AnchorServer {
+    private let process = Process()
+    private let input = Pipe(), output = Pipe()
+    private var buffer = Data()
+
+    /// nil (after saying why) when the script or the Python is missing.
+    init?(python: String, script: String, arguments: [String]) throws {
+        guard FileManager.default.fileExists(atPath: script) else {
+            print("PyTorch    skipped: run from the repository root (\(script) not found)")
+            return nil
+        }
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            print("PyTorch    skipped: no Python at \(python) (scripts/make-fixtures creates .venv with torch; or pass --python)")
+            return nil
+        }
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["HF_HUB_OFFLINE"] = "1"
+        environment["TRANSFORMERS_VERBOSITY"] = "error"
+        environment["TQDM_DISABLE"] = "1"
+        process.environment = environment
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+    }
+
+    func send(_ line: String) { try? input.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8)) }
+
+    /// The next line that is a JSON object; nil at the end of its output.
+    func read() -> [String: Any]? {
+        while true {
+            if let newline = buffer.firstIndex(of: 0x0A) {
+                let line = buffer[buffer.startIndex..<newline]
+                buffer = Data(buffer[buffer.index(after: newline)...])
+                if let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] { return object }
+                continue
+            }
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { return nil }
+            buffer.append(chunk)
+        }
+    }
+
+    /// Closes its input (the script ends) and waits. - Returns: its exit status.
+    @discardableResult
+    func close() -> Int32 {
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
