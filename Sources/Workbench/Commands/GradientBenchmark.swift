@@ -159,6 +159,13 @@ struct GradientBenchmark {
         let total = phases.reduce(0) { $0 + $1.1 }
         print("where our step's time goes (fastest of \(steps) for each phase):")
         print(TextTable.render([["phase", "ms", "share"]] + phases.map { [$0.0, String(format: "%.1f", $0.1 * 1000), String(format: "%.0f%%", 100 * $0.1 / total)] }))
+        StageClock.start()
+        _ = step.gradient()
+        let stages = StageClock.stop()
+        if !stages.isEmpty {
+            print("the forward halves by stage (StageClock, one step; the pullbacks' own work is not counted): "
+                  + stages.map { String(format: "%@ %.1f ms", $0.stage.rawValue, $0.seconds * 1000) }.joined(separator: ", "))
+        }
     }
 
     // MARK: Inputs
