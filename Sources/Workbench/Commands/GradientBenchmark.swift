@@ -20,6 +20,9 @@ struct GradientBenchmark {
     static let position = 1
 
     func run() throws {
+        if let unknown = models.first(where: { !["gemma3", "lstm"].contains($0) }) {
+            throw UsageError("bench gradient: --models takes gemma3 and lstm, got '\(unknown)'")
+        }
         BLAS.setThreadCount(threads)
         print("machine    \(ProcessorCores.available) cores; OpenBLAS \(BLAS.coreName) kernels; both sides \(threads) threads; "
               + String(format: "load average %@ at the start", loadAverage()))
