@@ -31,10 +31,16 @@ public typealias SiteEditPullback = @Sendable (inout Tensor, PackedBatch) -> Voi
 /// What a recurrent block's pullback gives: the gradient at its input and at each of its own sites
 /// (each after its edit, the paths through the block's later time steps included).
 public struct RecurrentLayerGradients {
-    /// [tokens, input]
-    public var input: Tensor
+    /// [tokens, input]; computed when read (a gradient at the block's own site does not need it).
+    public var input: Tensor { inputGradient() }
+    private let inputGradient: () -> Tensor
     /// `.residual(l)` (h), `.cell(l)` (c), `.mlp(l)` (the gates). [tokens, width]
     public var sites: [ModelSite: Tensor]
+
+    public init(input: @escaping () -> Tensor, sites: [ModelSite: Tensor]) {
+        inputGradient = input
+        self.sites = sites
+    }
 }
 
 /// A differentiable model whose blocks are recurrent (the LSTM): the gradient at a site of block l

@@ -4,13 +4,14 @@ import Foundation
 /// `workbench bench NAME`: speed benchmarks that print a ratio against their anchor, measured in the same run.
 enum BenchCommand: Command {
     static let name = "bench"
-    static let summary = "benchmarks with their anchors (extract, probe, intervene, decoder, train-lm)"
+    static let summary = "benchmarks with their anchors (extract, probe, intervene, decoder, train-lm, gradient)"
     static let usage = """
         usage: workbench bench extract [options]
                workbench bench probe [--layer N] [--max-k K] [--naive-k K] [--synthetic] [--python PATH] [--no-anchor]
                workbench bench intervene [--model M] [--language L] [--attribute A] [--layer N] [--max-sentences N] [--edit E]
                workbench bench decoder [--model gemma3] [--lengths 128,512] [--prompts N] [--llama-bench PATH] [--no-llama] [--python PATH] [--no-anchor]
                workbench bench train-lm [--width N] [--layers N] [--vocab N] [--batch N] [--bptt N] [--segments N] [--corpus FILE …] [--python PATH] [--no-anchor]
+               workbench bench gradient [--models gemma3,lstm] [--sentences N] [--steps N] [--repeats N] [--python PATH] [--no-anchor]
 
         Times word-activation extraction (every hidden state, mean over subwords, written to
         .npy files as the cache does) over the same treebank sentences for MiniLM and for a
@@ -57,6 +58,15 @@ enum BenchCommand: Command {
         word_language_model's main.py does, on the same ids, sizes, batch, BPTT and --threads (default 2):
         --segments per round (default 5) after one warm-up, best of --repeats (default 2); then where
         each side's time goes.
+
+        gradient: forward + backward of one intervention step — a sigmoid gate σ(g) and a baseline b on
+        the units of one site at position 1 (Gemma 3: hidden state 6; the LSTM: layer 1's h, inside
+        its recurrence), loss = mean logit difference of two words at each sentence's last position,
+        gradient back to g — through `gradient(…)`, beside PyTorch autograd (a forward hook; the same
+        GGUF in transformers, float32; the same random Gulordava-sized LSTM, 2 × 650, 50k words) on the
+        same --sentences (default 16) treebank sentences of 8–12 tokens, gate and baseline; checks
+        that both give the same loss and gradient; best of --repeats rounds (default 3) of --steps
+        steps (default 5), the rounds alternating (the anchor stays loaded); then our step's phases.
         """
 
     static func run(_ arguments: inout ArgumentList) throws {
@@ -110,6 +120,8 @@ enum BenchCommand: Command {
         let bptt = try arguments.intOption("bptt", default: LSTMTrainingSettings().bptt)
         let segments = try arguments.intOption("segments", default: 5)
         let corpus = try arguments.options("corpus")
+        let sentenceCount = try arguments.intOption("sentences", default: 16)
+        let steps = try arguments.intOption("steps", default: 5)
         let names = try arguments.positionals()
         if names == ["train-lm"] {
             guard segments >= 1 else { throw UsageError("--segments expects at least 1, got \(segments)") }
@@ -138,6 +150,18 @@ enum BenchCommand: Command {
             ).run()
             return
         }
+        if names == ["gradient"] {
+            guard sentenceCount >= 1, steps >= 1 else { throw UsageError("--sentences and --steps expect at least 1") }
+            try GradientBenchmark(
+                models: models.isEmpty ? ["gemma3", "lstm"] : models,
+                treebank: treebank.map { URL(fileURLWithPath: $0) }
+                    ?? SharedData().udRoot().appendingPathComponent("UD_English-EWT/en_ewt-ud-dev.conllu"),
+                sentenceCount: sentenceCount,
+                python: noAnchor ? nil : (python ?? ProcessInfo.processInfo.environment["NEURON_PYTHON"] ?? ".venv/bin/python"),
+                threads: threads, repeats: repeats, steps: steps
+            ).run()
+            return
+        }
         if names == ["intervene"] {
             try InterventionBenchmark(model: model, language: language, attribute: attribute, layer: chosenLayer ?? 2,
                                       maxSentences: maxSentences == 0 ? nil : maxSentences,
@@ -149,7 +173,7 @@ enum BenchCommand: Command {
             try ProbeBenchmark(layer: layer, maxK: maxK, naiveK: naiveK, python: anchorPython, synthetic: synthetic).run()
             return
         }
-        guard names == ["extract"] else { throw UsageError("usage: workbench bench extract|probe|intervene|decoder|train-lm [options] (see workbench help bench)") }
+        guard names == ["extract"] else { throw UsageError("usage: workbench bench extract|probe|intervene|decoder|train-lm|gradient [options] (see workbench help bench)") }
         try ExtractionBenchmark(
             treebank: treebank.map { URL(fileURLWithPath: $0) }
                 ?? SharedData().udRoot().appendingPathComponent("UD_English-EWT/en_ewt-ud-dev.conllu"),

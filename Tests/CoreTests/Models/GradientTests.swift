@@ -101,3 +101,50 @@ struct GradientTests {
         #expect(edited.loss != result.loss)
     }
 }
+
+/// The gated intervention step of `workbench bench gradient` against torch.autograd on the tiny GGUF
+/// (scripts/make-gradient-fixture.py): block 3's output gated at position 1 by (1 − σ(g)) h + σ(g) b.
+@Suite("Gradients against torch.autograd")
+struct GradientAutogradTests {
+    struct Record: Decodable {
+        var ids: [[Int]], site: Int, position: Int, vocabulary: [Int]
+        var gate: [Float], baseline: [Float], loss: Float
+        var state_gradient: [[Float]], gate_gradient: [Float]
+    }
+
+    @Test("loss, ∂loss/∂ĥ at every position and ∂loss/∂g equal torch.autograd's")
+    func gatedStep() throws {
+        let model = try Gemma3Model.load(from: Fixtures.url("models/gemma3-tiny/model.gguf"))
+        let record = try JSONDecoder().decode(Record.self, from: Data(contentsOf: Fixtures.url("expected/gemma3-tiny/gradient.json")))
+        let batch = PackedBatch(sequences: record.ids)
+        let width = model.hiddenSize
+        let editRows = (0..<batch.sequenceCount).map { batch.starts[$0] + record.position }
+        let lastRows = (0..<batch.sequenceCount).map { batch.rows(of: $0).upperBound - 1 }
+        let mask = record.gate.map { 1 / (1 + exp(-$0)) }, baseline = record.baseline
+        let edit: SiteEdit = { state, _ in
+            for row in editRows {
+                for i in 0..<width { state.scalars[row * width + i] = (1 - mask[i]) * state.scalars[row * width + i] + mask[i] * baseline[i] }
+            }
+        }
+        let site = ModelSite.residual(record.site)
+        let result = model.gradient(batch, at: site, edits: [site: edit], rows: lastRows, vocabulary: record.vocabulary,
+                                    loss: GradientTests.difference)
+        #expect(abs(result.loss - record.loss) <= 1e-4 * max(1, abs(record.loss)), "loss \(result.loss) vs torch \(record.loss)")
+        let expected = record.state_gradient.flatMap { $0 }
+        #expect(expected.count == result.gradient.count)
+        let largest = expected.map(abs).max() ?? 0
+        let worst = zip(expected, result.gradient.scalars).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(largest > 0 && worst <= 1e-4 * largest, "∂loss/∂ĥ: worst |Δ| \(worst) of the largest \(largest)")
+        // ∂loss/∂g_i = m_i Σ_s ∂loss/∂ĥ_si (b_i − ĥ_si), from ĥ − b = (1 − m)(h − b).
+        var gateGradient = [Float](repeating: 0, count: width)
+        for row in editRows {
+            for i in 0..<width {
+                gateGradient[i] += result.gradient.scalars[row * width + i] * (baseline[i] - result.state.scalars[row * width + i])
+            }
+        }
+        for i in 0..<width { gateGradient[i] *= mask[i] }
+        let largestGate = record.gate_gradient.map(abs).max() ?? 0
+        let worstGate = zip(record.gate_gradient, gateGradient).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(largestGate > 0 && worstGate <= 1e-4 * largestGate, "∂loss/∂g: worst |Δ| \(worstGate) of the largest \(largestGate)")
+    }
+}

@@ -20,8 +20,10 @@ extension LSTMLayer {
     /// the head sends back, [tokens, hidden]) to the gradients at the input and at every site, through
     /// the recurrence and through each step's edits (`editPullbacks`, applied at the same steps as
     /// the edits). One GEMM per time step (the recurrent product) and one for the input, as forward.
+    /// - Parameter computesInput: false to leave ∂x empty ([0]) when nobody reads it (the block of
+    ///   the gradient's site): its GEMM is an eighth of a 2 × 650 step's work.
     func pullback(_ outputGradient: Tensor, input: Tensor, states: LSTMLayerStates, batch: PackedBatch,
-                  editPullbacks: LSTMStepEdits = LSTMStepEdits()) -> LSTMLayerGradients {
+                  editPullbacks: LSTMStepEdits = LSTMStepEdits(), computesInput: Bool = true) -> LSTMLayerGradients {
         let width = hiddenSize, gateWidth = 4 * width, tokens = batch.tokenCount
         precondition(outputGradient.shape == [tokens, width], "LSTM pullback: gradient \(outputGradient.shape) vs [\(tokens), \(width)]")
         let lengths = (0..<batch.sequenceCount).map { batch.rows(of: $0).count }
@@ -143,7 +145,7 @@ extension LSTMLayer {
             }
         }
         // ∂x = ∂z · W_ih for the whole layer.
-        let inputGradient = preactivations.matmul(inputWeight)
+        let inputGradient = computesInput ? preactivations.matmul(inputWeight) : Tensor(zeros: [0])
         return LSTMLayerGradients(input: inputGradient, hidden: hidden, cell: cell, gates: gates, preactivations: preactivations)
     }
 }
@@ -179,8 +181,8 @@ extension LSTMModel: RecurrentDifferentiableLanguageModel {
         let layer = layers[index - 1]
         let sites: [ModelSite: Tensor] = [.residual(index): states.hidden, .cell(index): states.cell, .mlp(index): states.gates]
         return (states.hidden, sites, { gradient in
-            let result = layer.pullback(gradient, input: hidden, states: states, batch: batch, editPullbacks: pulls)
-            return RecurrentLayerGradients(input: result.input,
+            let result = layer.pullback(gradient, input: hidden, states: states, batch: batch, editPullbacks: pulls, computesInput: false)
+            return RecurrentLayerGradients(input: { result.preactivations.matmul(layer.inputWeight) },
                                            sites: [.residual(index): result.hidden, .cell(index): result.cell, .mlp(index): result.gates])
         })
     }
