@@ -5,6 +5,26 @@ import Foundation
 /// the script fails: a benchmark then prints its own figures without a ratio.
 enum PythonAnchor {
     static func run(python: String, script: String, arguments: [String]) throws -> [String: Any]? {
+        guard let process = process(python: python, script: script, arguments: arguments) else { return nil }
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+              let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
+              let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            print("PyTorch    failed (exit \(process.terminationStatus))")
+            return nil
+        }
+        return object
+    }
+}
+
+extension PythonAnchor {
+    /// The anchor's process, not started: offline, quiet transformers. nil (after saying why) when
+    /// the script or the Python is missing.
+    static func process(python: String, script: String, arguments: [String]) -> Process? {
         guard FileManager.default.fileExists(atPath: script) else {
             print("PyTorch    skipped: run from the repository root (\(script) not found)")
             return nil
@@ -21,17 +41,6 @@ enum PythonAnchor {
         environment["TRANSFORMERS_VERBOSITY"] = "error"
         environment["TQDM_DISABLE"] = "1"
         process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-              let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
-              let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-            print("PyTorch    failed (exit \(process.terminationStatus))")
-            return nil
-        }
-        return object
+        return process
     }
 }

@@ -350,27 +350,14 @@ extension GradientBenchmark { typealias Step = GradientStep }
 /// A PyTorch anchor kept running (`--serve`): it answers each line sent with one JSON line, so its
 /// rounds alternate with ours under the same load.
 final class AnchorServer {
-    private let process = Process()
+    private let process: Process
     private let input = Pipe(), output = Pipe()
     private var buffer = Data()
 
     /// nil (after saying why) when the script or the Python is missing.
     init?(python: String, script: String, arguments: [String]) throws {
-        guard FileManager.default.fileExists(atPath: script) else {
-            print("PyTorch    skipped: run from the repository root (\(script) not found)")
-            return nil
-        }
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            print("PyTorch    skipped: no Python at \(python) (scripts/make-fixtures creates .venv with torch; or pass --python)")
-            return nil
-        }
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["HF_HUB_OFFLINE"] = "1"
-        environment["TRANSFORMERS_VERBOSITY"] = "error"
-        environment["TQDM_DISABLE"] = "1"
-        process.environment = environment
+        guard let process = PythonAnchor.process(python: python, script: script, arguments: arguments) else { return nil }
+        self.process = process
         process.standardInput = input
         process.standardOutput = output
         try process.run()
