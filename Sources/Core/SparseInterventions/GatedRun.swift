@@ -159,13 +159,13 @@ struct GatedRun {
                                     editPullbacks: recurrent ? [site: editPullback] : [:], rows: rows, vocabulary: vocabulary, loss: loss)
         var gateGradient = [Float](repeating: 0, count: count * width), baselineGradient = [Float](repeating: 0, count: width)
         var editedRowGradient: [Float] = [], editedRowsBefore: [Float] = []
-        editedRowGradient.reserveCapacity(editRows.joined().count * width)
-        editedRowsBefore.reserveCapacity(editRows.joined().count * width)
+        let editedValues = editRows.joined().count * width
+        editedRowGradient.reserveCapacity(editedValues)
+        editedRowsBefore.reserveCapacity(editedValues)
         result.gradient.scalars.withUnsafeBufferPointer { g in
             for (s, rowsOfExample) in editRows.enumerated() {
                 for row in rowsOfExample {
-                    let before = recorder.rows[row] ?? [Float](repeating: 0, count: width)
-                    precondition(recorder.rows[row] != nil, "GatedRun: the edit never reached row \(row)")
+                    guard let before = recorder.rows[row] else { preconditionFailure("GatedRun: the edit never reached row \(row)") }
                     for i in 0..<width {
                         let grad = g[row * width + i]
                         gateGradient[s * width + i] += grad * (baseline[i] - before[i])
