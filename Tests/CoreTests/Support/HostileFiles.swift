@@ -87,24 +87,7 @@ enum GGUFRewriter {
     }
 
     static func append(_ value: GGUFValue, to out: inout GGUFBytes) {
-        switch value {
-        case .uint8(let v): out.append(v)
-        case .int8(let v): out.append(v)
-        case .uint16(let v): out.append(v)
-        case .int16(let v): out.append(v)
-        case .uint32(let v): out.append(v)
-        case .int32(let v): out.append(v)
-        case .uint64(let v): out.append(v)
-        case .int64(let v): out.append(v)
-        case .float32(let v): out.append(v.bitPattern)
-        case .float64(let v): out.append(v.bitPattern)
-        case .bool(let v): out.append(UInt8(v ? 1 : 0))
-        case .string(let v): out.append(v)
-        case .array(let element, let items):
-            out.append(element.rawValue)
-            out.append(UInt64(items.count))
-            for item in items { append(item, to: &out) }
-        }
+        GGUFWriter.append(value, to: &out.bytes)
     }
 }
 
