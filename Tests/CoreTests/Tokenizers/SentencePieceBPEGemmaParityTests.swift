@@ -79,7 +79,7 @@ struct SentencePieceBPEGemmaParityTests {
 
     static func sha1(_ ids: [Int]) -> String { SHA1.hex(ids.map(String.init).joined(separator: ",")) }
 
-    @Test("the file's vocabulary and special ids, read in well under a second")
+    @Test("the file's vocabulary and special ids (the time to build it is printed, not asserted: a benchmark's question)")
     func vocabulary() throws {
         guard let url = TokenizerTestSupport.gemmaGGUF else {
             Issue.record("Gemma 3 270M is not installed: run scripts/setup")
@@ -103,7 +103,6 @@ struct SentencePieceBPEGemmaParityTests {
             #expect(tokenizer.token(of: Int(id)!) == token, "token \(id)")
             #expect(tokenizer.id(of: token) == Int(id), "id of \(token.debugDescription)")
         }
-        #expect(built - parsed < .seconds(2))
     }
 
     @Test("every hand-written sentence: ids of the text and word by word, spans included")
