@@ -2,103 +2,35 @@
 
     scripts/make-decoder-fixtures [--real GGUF]
 
-1. Writes a tiny random Gemma-3-shaped GGUF (Tests/CoreTests/Fixtures/models/gemma3-tiny/model.gguf):
-   7 blocks (global attention at block 5, sliding window 6 elsewhere), GQA 2:1, head_dim 256 wider
-   than the 32-wide residual stream, weights in F32, F16, BF16, Q8_0, Q5_0 and Q4_1, norms stored as
-   llama.cpp stores them (1 + w), a small SentencePiece vocabulary with byte fallback.
+1. Has `workbench tiny-model` (`TinyGemma3`, built with `swift build` when $WORKBENCH is not given) write
+   the tiny random Gemma-3-shaped GGUF into a temporary folder: 7 blocks (global attention at block 5,
+   sliding window 6 elsewhere), GQA 2:1, head_dim 256 wider than the 32-wide residual stream, weights in
+   F32, F16, BF16, Q8_0, Q5_0 and Q4_1, norms stored as llama.cpp stores them (1 + w), a small
+   SentencePiece vocabulary with byte fallback. The tests write the same file themselves; its SHA-1 is
+   recorded so they know the references were computed on it.
 2. Loads it into transformers' Gemma 3 (`from_pretrained(folder, gguf_file=…)`, dequantised to
    float32) and saves, for a few id sequences (some longer than the window), the embedding output,
    every block's output (forward hooks: the residual stream before the final norm) and the logits.
 3. With --real, the same for a few sentences through the real Gemma 3 270M (ids from its tokenizer),
    keeping only the last position's logits for the vocabulary entries listed in the JSON.
 """
-import argparse, importlib.metadata, json, os, sys
+import argparse, hashlib, importlib.metadata, json, os, subprocess, sys, tempfile
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(ROOT, "Tests", "CoreTests", "Fixtures")
 
 
-def tiny_vocabulary():
-    tokens = ["<pad>", "<eos>", "<bos>", "<unk>"]
-    types = [3, 3, 3, 2]
-    scores = [0.0, 0.0, 0.0, 0.0]
-    for b in range(256):
-        tokens.append(f"<0x{b:02X}>"); types.append(6); scores.append(0.0)
-    pieces = ["▁", "e", "t", "a", "o", "h", "s", "r", "n", "i", "▁t", "he", "▁the", "▁a", "ke", "ys", "▁keys",
-              "▁to", "▁ca", "bi", "net", "▁cabinet", "▁are", "▁is", "▁The", "▁k", "ey", "▁c", "ab", "in",
-              "ar", "re", "▁ar", "▁i", "st", "▁s", "er", "on", "le", "<start_of_turn>"]
-    for rank, piece in enumerate(pieces):
-        tokens.append(piece); types.append(4 if piece.startswith("<") else 1); scores.append(-float(rank))
-    return tokens, scores, types
-
-
-def write_tiny(path, rng):
-    import gguf
-    from gguf import GGMLQuantizationType as T
-    hidden, layers, ffn, heads, kv_heads, head_dim, window = 32, 7, 256, 2, 1, 256, 6
-    tokens, scores, types = tiny_vocabulary()
-    vocab = len(tokens)
-    writer = gguf.GGUFWriter(path, "gemma3")
-    writer.add_context_length(64)
-    writer.add_embedding_length(hidden)
-    writer.add_block_count(layers)
-    writer.add_feed_forward_length(ffn)
-    writer.add_head_count(heads)
-    writer.add_head_count_kv(kv_heads)
-    writer.add_key_length(head_dim)
-    writer.add_value_length(head_dim)
-    writer.add_layer_norm_rms_eps(1e-6)
-    writer.add_sliding_window(window)
-    writer.add_rope_freq_base(1_000_000.0)
-    writer.add_tokenizer_model("llama")
-    writer.add_token_list(tokens)
-    writer.add_token_scores(scores)
-    writer.add_token_types(types)
-    writer.add_bos_token_id(2); writer.add_eos_token_id(1); writer.add_unk_token_id(3); writer.add_pad_token_id(0)
-    writer.add_add_bos_token(True); writer.add_add_eos_token(False)
-    writer.add_add_space_prefix(False)
-
-    def add(name, array, qtype):
-        array = array.astype(np.float32)
-        if qtype in (T.F32,):
-            writer.add_tensor(name, array)
-        elif qtype == T.F16:
-            writer.add_tensor(name, array.astype(np.float16))
-        else:
-            data = gguf.quants.quantize(array, qtype)
-            writer.add_tensor(name, data, raw_shape=data.shape, raw_dtype=qtype)
-
-    def normal(*shape, scale):
-        return rng.standard_normal(shape).astype(np.float32) * scale
-
-    def norm(size):  # stored as llama.cpp's converter stores it: 1 + w
-        return 1.0 + normal(size, scale=0.2)
-
-    add("token_embd.weight", normal(vocab, hidden, scale=0.5), T.Q8_0)
-    add("output_norm.weight", norm(hidden), T.F32)
-    kinds = [T.Q8_0, T.Q5_0, T.Q4_1, T.F16, T.BF16, T.F32, T.Q8_0]
-    for i in range(layers):
-        kind = kinds[i]
-        p = f"blk.{i}."
-        add(p + "attn_norm.weight", norm(hidden), T.F32)
-        add(p + "attn_q.weight", normal(heads * head_dim, hidden, scale=0.3), kind)
-        add(p + "attn_k.weight", normal(kv_heads * head_dim, hidden, scale=0.3), kind)
-        add(p + "attn_v.weight", normal(kv_heads * head_dim, hidden, scale=0.3), kind)
-        add(p + "attn_q_norm.weight", norm(head_dim), T.F32)
-        add(p + "attn_k_norm.weight", norm(head_dim), T.F32)
-        add(p + "attn_output.weight", normal(hidden, heads * head_dim, scale=0.05), kind)
-        add(p + "post_attention_norm.weight", norm(hidden), T.F32)
-        add(p + "ffn_norm.weight", norm(hidden), T.F32)
-        add(p + "ffn_gate.weight", normal(ffn, hidden, scale=0.3), kind)
-        add(p + "ffn_up.weight", normal(ffn, hidden, scale=0.3), kind)
-        add(p + "ffn_down.weight", normal(hidden, ffn, scale=0.08), kind)
-        add(p + "post_ffw_norm.weight", norm(hidden), T.F32)
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
-    return vocab
+def write_tiny(folder):
+    """The tiny model as `workbench tiny-model` writes it (TinyGemma3: seeded SplitMix64 weights), so the
+    tests can generate the same file instead of keeping it in the repository. Returns its path and SHA-1."""
+    workbench = os.environ.get("WORKBENCH") or os.path.join(ROOT, ".build", "release", "workbench")
+    if not os.path.exists(workbench):
+        subprocess.run(["swift", "build", "-c", "release", "--product", "workbench"], cwd=ROOT, check=True)
+    path = os.path.join(folder, "model.gguf")
+    subprocess.run([workbench, "tiny-model", "--out", path, "--force"], check=True)
+    with open(path, "rb") as f:
+        return path, hashlib.sha1(f.read()).hexdigest()
 
 
 def load_transformers(folder, name):
@@ -128,7 +60,7 @@ def run(model, ids, vocabulary=None):
 
 def versions():
     import torch, transformers, gguf
-    return f"transformers {transformers.__version__} / torch {torch.__version__} / gguf {importlib.metadata.version("gguf")}"
+    return f"transformers {transformers.__version__} / torch {torch.__version__} / gguf {importlib.metadata.version('gguf')}"
 
 
 def main():
@@ -136,11 +68,10 @@ def main():
     parser.add_argument("--real", help="the real Gemma 3 270M GGUF (also its sentences' fixtures)")
     args = parser.parse_args()
     rng = np.random.default_rng(20261203)
-    folder = os.path.join(FIXTURES, "models", "gemma3-tiny")
-    os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, "model.gguf")
-    vocab = write_tiny(path, rng)
+    folder = tempfile.mkdtemp(prefix="gemma3-tiny-")
+    path, sha1 = write_tiny(folder)
     model = load_transformers(folder, "model.gguf")
+    vocab = model.config.vocab_size
     config = model.config
     assert config.layer_types[5] == "full_attention" and config.layer_types[0] == "sliding_attention", config.layer_types
     assert config.sliding_window == 6 and config.head_dim == 256 and config.query_pre_attn_scalar == 256, config
@@ -154,7 +85,8 @@ def main():
         np.save(os.path.join(out_dir, stem + ".hidden.npy"), states)
         np.save(os.path.join(out_dir, stem + ".logits.npy"), logits)
         sequences.append({"id": stem, "ids": ids, "arrays": f"gemma3-tiny/{stem}"})
-    record = {"model": "gemma3-tiny", "source": versions(), "gguf": "models/gemma3-tiny/model.gguf",
+    record = {"model": "gemma3-tiny", "source": versions(), "gguf": "workbench tiny-model (TinyGemma3, seed 20261203)",
+              "gguf_sha1": sha1,
               "num_hidden_states": config.num_hidden_layers + 1, "hidden_size": config.hidden_size,
               "vocab_size": vocab, "note": "hidden states: embedding output, then each block's output before the final norm (forward hooks)",
               "sequences": sequences}

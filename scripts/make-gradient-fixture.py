@@ -3,14 +3,14 @@
 
     PYTHONPATH=… /work/venv/bin/python scripts/make-gradient-fixture.py   (torch, transformers, gguf, accelerate)
 
-Loads Tests/CoreTests/Fixtures/models/gemma3-tiny/model.gguf into transformers' Gemma 3 (dequantised to
+Loads the tiny GGUF that `workbench tiny-model` writes (as scripts/make-decoder-fixtures does) into transformers' Gemma 3 (dequantised to
 float32), runs each sequence alone, with block 3's output (hidden state 3, the residual stream) made
 a leaf of the graph by a forward hook and, at position 1, gated as the bench's intervention step does:
 h' = (1 - sigmoid(g)) * h + sigmoid(g) * b. Loss = sum over the sequences of logit(a) - logit(b) at the
 last position. Writes expected/gemma3-tiny/gradient.json: the ids, the site, the entries, g, b, the
 loss, d loss / d h' (every position, after the edit) and d loss / d g.
 """
-import json, os
+import json, os, subprocess, tempfile
 
 import numpy as np
 import torch
@@ -20,7 +20,9 @@ FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests
 
 
 def main():
-    folder = os.path.join(FIXTURES, "models", "gemma3-tiny")
+    folder = tempfile.mkdtemp(prefix="gemma3-tiny-")
+    workbench = os.environ.get("WORKBENCH") or os.path.join(FIXTURES, "..", "..", "..", ".build", "release", "workbench")
+    subprocess.run([workbench, "tiny-model", "--out", os.path.join(folder, "model.gguf")], check=True)
     model = AutoModelForCausalLM.from_pretrained(folder, gguf_file="model.gguf", dtype=torch.float32).eval()
     model.requires_grad_(False)
     rng = np.random.default_rng(20261205)

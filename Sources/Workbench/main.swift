@@ -18,6 +18,7 @@ let commands: [any Command.Type] = [
     AgreeCommand.self,
     MaskCommand.self,
     TrainLMCommand.self,
+    TinyModelCommand.self,
 ]
 
 @MainActor func printHelp() {

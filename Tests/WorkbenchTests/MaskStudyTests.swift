@@ -6,7 +6,7 @@ import Testing
 /// planning, a run through StudyRunner on the tiny Gemma fixture, its cache, shards, report and REPL verbs.
 @Suite("study masks")
 struct MaskStudyTests {
-    static let gemma = WorkbenchProcess.fixtures.appendingPathComponent("models/gemma3-tiny/model.gguf").path
+    static let gemma = WorkbenchProcess.tinyGemma3
 
     /// A shared folder whose number-agreement pairs the tiny Gemma's tokenizer can form: its
     /// vocabulary has `▁is` and `▁are` (Lakretz et al.'s own verbs, `admires`/`admire`, share every

@@ -4,7 +4,7 @@ import Testing
 /// `workbench next` and `workbench agree` end to end through the executable, on the tiny Gemma-shaped GGUF.
 @Suite("workbench next and agree")
 struct NextCommandTests {
-    static let tiny = WorkbenchProcess.fixtures.appendingPathComponent("models/gemma3-tiny/model.gguf").path
+    static let tiny = WorkbenchProcess.tinyGemma3
 
     @Test("next lists the top tokens and compares continuations; an encoder is refused in one line")
     func next() throws {

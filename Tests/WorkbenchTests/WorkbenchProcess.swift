@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// Runs the built `workbench` executable, as a user would, and captures what it prints.
@@ -22,6 +23,17 @@ struct WorkbenchProcess {
     /// `Tests/CoreTests/Fixtures`.
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("CoreTests/Fixtures")
+
+    /// The tiny random-weight Gemma 3 GGUF (`TinyGemma3`), written once per test process under the
+    /// temporary folder: no model file is kept in the repository.
+    static let tinyGemma3: String = {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("neuron-workbench-tests/gemma3-tiny-\(TinyGemma3.referenceSeed)", isDirectory: true)
+        let url = folder.appendingPathComponent("model.gguf")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try? TinyGemma3.write(to: url)
+        return url.path
+    }()
 
     static func run(_ arguments: [String], environment extra: [String: String] = [:], directory: URL? = nil,
                     input: String? = nil) throws -> Result {

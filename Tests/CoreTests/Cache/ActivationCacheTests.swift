@@ -76,7 +76,7 @@ struct ActivationCacheTests {
         let scratch = try Scratch()
         defer { scratch.remove() }
         for (location, aggregation) in [(Fixtures.url("models/bert-cased-tiny"), WordAggregation.mean),
-                                        (Fixtures.url("models/gemma3-tiny/model.gguf"), .last)] {
+                                        (Fixtures.tinyGemma3, .last)] {
             let source = try ModelSource(url: location)
             let residual = ExtractionRequest(modelFolder: location, corpusFiles: [scratch.treebank], layers: [1])
             let mlp = ExtractionRequest(modelFolder: location, corpusFiles: [scratch.treebank], layers: [1], site: .mlp)

@@ -69,7 +69,7 @@ struct ConfigCheckpointTests {
 
     /// The error of reading the tiny Gemma GGUF with one metadata value changed.
     func ggufError(_ key: String, _ value: GGUFValue) throws -> String {
-        let original = try GGUFFile(url: Fixtures.url("models/gemma3-tiny/model.gguf"))
+        let original = try GGUFFile(url: Fixtures.tinyGemma3)
         let bytes = GGUFRewriter.rewrite(original, metadata: { entries in
             let index = entries.firstIndex { $0.key == key }!
             entries[index].value = value
@@ -85,7 +85,7 @@ struct ConfigCheckpointTests {
 
     @Test("GGUF sizes that the tensor table does not have name the file and the key")
     func ggufSizes() throws {
-        let original = try GGUFFile(url: Fixtures.url("models/gemma3-tiny/model.gguf"))
+        let original = try GGUFFile(url: Fixtures.tinyGemma3)
         let config = try Gemma3Config(gguf: original)
         var text = try ggufError("gemma3.block_count", .uint32(1000))
         #expect(text.hasSuffix("gemma3.block_count = 1000 does not match the tensor table, which has \(config.layerCount) blocks (blk.0…blk.\(config.layerCount - 1))"), "\(text)")

@@ -15,9 +15,12 @@ struct DecoderReference: Decodable {
     var numHiddenStates: Int
     var vocabulary: [Int]?
     var sequences: [Sequence]
+    /// The SHA-1 of the GGUF file the references were computed on (the tiny model's only).
+    var ggufSHA1: String?
 
     enum CodingKeys: String, CodingKey {
         case model, hiddenSize = "hidden_size", numHiddenStates = "num_hidden_states", vocabulary, sequences, sentences
+        case ggufSHA1 = "gguf_sha1"
     }
 
     init(from decoder: any Decoder) throws {
@@ -28,6 +31,7 @@ struct DecoderReference: Decodable {
         vocabulary = try container.decodeIfPresent([Int].self, forKey: .vocabulary)
         sequences = try container.decodeIfPresent([Sequence].self, forKey: .sequences)
             ?? container.decode([Sequence].self, forKey: .sentences)
+        ggufSHA1 = try container.decodeIfPresent(String.self, forKey: .ggufSHA1)
     }
 
     static func load(_ name: String) throws -> DecoderReference {
@@ -53,7 +57,7 @@ func relativeDifference(_ ours: UnsafeBufferPointer<Float>, _ reference: UnsafeB
 
 @Suite("Gemma 3 against transformers")
 struct Gemma3ModelTests {
-    static let tinyURL = Fixtures.url("models/gemma3-tiny/model.gguf")
+    static let tinyURL = Fixtures.tinyGemma3
     static var realURL: URL {
         ModelCatalog.modelsRoot.appendingPathComponent("gemma-3-270m/gemma-3-270m-q4_k_m.gguf")
     }
@@ -83,6 +87,15 @@ struct Gemma3ModelTests {
             if difference >= tolerance { failures.append("\(sequence.id) logits: \(difference)") }
         }
         return failures
+    }
+
+    @Test("the tiny model that TinyGemma3 writes is the file the references were computed on, byte for byte")
+    func tinyFileIsTheReferencesFile() throws {
+        let reference = try DecoderReference.load("gemma3-tiny")
+        let bytes = try TinyGemma3.bytes()
+        #expect(SHA1.hex(bytes) == reference.ggufSHA1, "TinyGemma3 changed: rerun scripts/make-decoder-fixtures and scripts/make-gradient-fixture.py")
+        #expect(SHA1.hex(try TinyGemma3.bytes(seed: 1)) != reference.ggufSHA1, "the seed shapes the weights")
+        #expect(try Data(contentsOf: Self.tinyURL) == Data(bytes))
     }
 
     @Test("the tiny GGUF reproduces every hidden state and logit within 1e-5 of its scale (sliding window, GQA, both RoPE bases)")

@@ -8,7 +8,7 @@ import Testing
 @Suite("Gradients")
 struct GradientTests {
     static func setup() throws -> (Gemma3Model, PackedBatch, rows: [Int]) {
-        let model = try Gemma3Model.load(from: Fixtures.url("models/gemma3-tiny/model.gguf"))
+        let model = try Gemma3Model.load(from: Fixtures.tinyGemma3)
         var random = SplitMix64(seed: 5)
         let sequences = [7, 11, 4].map { length in
             (0..<length).map { _ in 1 + Int(random.nextUnitDouble() * Double(model.vocabularySize - 2)) }
@@ -114,7 +114,7 @@ struct GradientAutogradTests {
 
     @Test("loss, ∂loss/∂ĥ at every position and ∂loss/∂g equal torch.autograd's")
     func gatedStep() throws {
-        let model = try Gemma3Model.load(from: Fixtures.url("models/gemma3-tiny/model.gguf"))
+        let model = try Gemma3Model.load(from: Fixtures.tinyGemma3)
         let record = try JSONDecoder().decode(Record.self, from: Data(contentsOf: Fixtures.url("expected/gemma3-tiny/gradient.json")))
         let batch = PackedBatch(sequences: record.ids)
         let width = model.hiddenSize

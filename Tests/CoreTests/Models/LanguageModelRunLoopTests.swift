@@ -7,10 +7,10 @@ import Testing
 /// edits at residual and MLP sites, and the intervention edit values.
 @Suite("Language model run loop")
 struct LanguageModelRunLoopTests {
-    static let models = ["models/bert-cased-tiny", "models/gemma3-tiny/model.gguf"]
+    static let models = ["models/bert-cased-tiny", "gemma3-tiny"]
 
     static func load(_ path: String) throws -> (any LanguageModel, PackedBatch) {
-        let model = try ModelSource(url: Fixtures.url(path)).loadModel()
+        let model = try ModelSource(url: path == "gemma3-tiny" ? Fixtures.tinyGemma3 : Fixtures.url(path)).loadModel()
         var random = SplitMix64(seed: 11)
         let sequences = [9, 5, 12].map { length in
             (0..<length).map { _ in 1 + Int(random.nextUnitDouble() * Double(model.vocabularySize - 2)) }
@@ -95,7 +95,7 @@ struct LanguageModelRunLoopTests {
 
     @Test("in the causal model an edit at a position leaves every earlier position unchanged")
     func causality() throws {
-        let (model, batch) = try Self.load("models/gemma3-tiny/model.gguf")
+        let (model, batch) = try Self.load("gemma3-tiny")
         #expect(model.objective == .nextToken)
         let row = 4   // position 4 of the first sequence
         let edit: SiteEdit = { state, _ in

@@ -17,7 +17,7 @@ struct ModelSourcePairingTests {
             let (model, tokenizer) = try ModelSource.huggingFace(folder: Fixtures.url("models/\(name)")).load()
             #expect(tokenizer.idRange.upperBound < model.vocabularySize, "\(name)")
         }
-        let (model, tokenizer) = try ModelSource(url: Fixtures.url("models/gemma3-tiny/model.gguf")).load()
+        let (model, tokenizer) = try ModelSource(url: Fixtures.tinyGemma3).load()
         #expect(tokenizer.idRange == 0...(model.vocabularySize - 1))
     }
 
@@ -97,7 +97,7 @@ struct ModelSourcePairingTests {
 
     @Test("a GGUF file whose tokenizer lists more tokens than token_embd has rows is refused (Gemma 3 path)")
     func ggufTokenizer() throws {
-        let original = try GGUFFile(url: Fixtures.url("models/gemma3-tiny/model.gguf"))
+        let original = try GGUFFile(url: Fixtures.tinyGemma3)
         let rows = try Gemma3Config(gguf: original).vocabularySize
         let bytes = GGUFRewriter.rewrite(original, metadata: { entries in
             for index in entries.indices {

@@ -92,7 +92,7 @@ struct SparseInterventionTests {
 
     @Test("the gated objective's gradients in every gate and in b match finite differences through a real (tiny Gemma) model, KL included")
     func gatedGradients() throws {
-        let model = try Gemma3Model.load(from: Fixtures.url("models/gemma3-tiny/model.gguf"))
+        let model = try Gemma3Model.load(from: Fixtures.tinyGemma3)
         var random = SplitMix64(seed: 21)
         let examples = [6, 9].map { length in
             InterventionExample(ids: (0..<length).map { _ in 1 + Int(random.nextUnitDouble() * Double(model.vocabularySize - 2)) },
@@ -240,7 +240,7 @@ struct MaskActivationFigureTests {
 
     @Test("on a Transformer the site's stream changes only at the edited positions")
     func transformerTraces() throws {
-        let model = try Gemma3Model.load(from: Fixtures.url("models/gemma3-tiny/model.gguf"))
+        let model = try Gemma3Model.load(from: Fixtures.tinyGemma3)
         let example = InterventionExample(ids: [2, 5, 7, 9, 11], preferred: 3, alternative: 17, subjectRow: 2, firstWordRow: 1, condition: "c",
                                           text: "t", preferredForm: "a", alternativeForm: "b")
         var baseline = [Float](repeating: 0, count: model.hiddenSize)

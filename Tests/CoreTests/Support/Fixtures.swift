@@ -1,4 +1,5 @@
 import Foundation
+@testable import Core
 
 /// Locates committed test fixtures and shared reference data.
 enum Fixtures {
@@ -11,6 +12,18 @@ enum Fixtures {
     static func url(_ relativePath: String) -> URL {
         root.appendingPathComponent(relativePath)
     }
+
+    /// The tiny random-weight Gemma 3 GGUF (`TinyGemma3`, the seed of the `expected/gemma3-tiny*`
+    /// references), written once per test process under the temporary folder: no model file is
+    /// kept in the repository. A failed write leaves the path missing, so a test's load names it.
+    static let tinyGemma3: URL = {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("neuron-workbench-tests/gemma3-tiny-\(TinyGemma3.referenceSeed)", isDirectory: true)
+        let url = folder.appendingPathComponent("model.gguf")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try? TinyGemma3.write(to: url)
+        return url
+    }()
 
     /// `../shared` beside the repository, or `$NEURON_SHARED`.
     static let shared: URL = {
