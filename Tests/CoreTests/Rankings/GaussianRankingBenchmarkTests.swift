@@ -4,15 +4,14 @@ import Testing
 
 @Suite("Gaussian ranking benchmark")
 struct GaussianRankingBenchmarkTests {
-    @Test("a tiny run: both searches agree and the report adds up")
+    @Test("a tiny run: both searches pick the same neurons with the same MI (timings are the benchmark's to print)")
     func tiny() {
         let report = GaussianRankingBenchmark.run(neurons: 16, trainExamples: 300, devExamples: 100, classes: 3,
                                                   k: 8, naiveK: 4, seed: 2)
         #expect(report.sameOrder)
         #expect(report.largestRelativeDifference < 1e-9)
         #expect(report.recomputeSeconds != nil)
-        #expect(report.naiveSecondsExtrapolated >= report.naiveSeconds)
-        #expect(report.incrementalSecondsAtNaiveK <= report.incrementalSeconds)
+        #expect(report.incrementalSeconds > 0 && report.naiveSeconds > 0)
         #expect(report.description.contains("same neurons: yes"))
     }
 
