@@ -21,8 +21,8 @@ extension StudyRunner.Options {
     ]
 
     /// Options from the running program's flags (``flags``); `--flag=value` is read as
-    /// `--flag value`. Unknown flags, missing values and a value that is another flag are errors
-    /// naming them.
+    /// `--flag value`. Unknown flags, missing values and a value that is another flag are
+    /// `OptionError`s worded as the `workbench` commands word them.
     public static func fromCommandLine(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) throws -> Self {
         var options = Self()
         var slurmShards: Int? = nil
@@ -37,16 +37,16 @@ extension StudyRunner.Options {
                 argument = String(argument[..<equals])
             }
             guard let flag = flags.first(where: { $0.name == argument }) else {
-                throw StudyError.invalidValue(component: argument, problem: "unknown flag (known: "
-                                              + flags.map { [$0.name, $0.value].compactMap { $0 }.joined(separator: " ") }.joined(separator: ", ") + ")")
+                throw OptionError(OptionError.unknown(argument, among: flags.map(\.name)).description + " (a study script takes "
+                                  + flags.map { [$0.name, $0.value].compactMap { $0 }.joined(separator: " ") }.joined(separator: ", ") + ")")
             }
             var value = ""
             if let expected = flag.value {
                 index += 1
                 // `--sbatch --qos=long` takes a flag-like value on purpose; no other flag does.
                 guard index < words.count, flag.name == "--sbatch" || !words[index].hasPrefix("--") else {
-                    throw StudyError.invalidValue(component: flag.name, problem: "needs a value (\(flag.name) \(expected))"
-                                                  + (index < words.count ? ", not the flag \(words[index])" : ""))
+                    throw OptionError(OptionError.missingValue(flag.name, next: index < words.count ? words[index] : nil).description
+                                      + " (\(flag.name) \(expected))")
                 }
                 value = words[index]
             }

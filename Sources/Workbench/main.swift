@@ -45,7 +45,7 @@ guard let first = arguments.first else {
     if isatty(0) != 0 { exit(Repl.interactive()) }
     var lines: [String] = []
     while let line = readLine() { lines.append(line) }
-    exit(Repl.runLines(lines, session: Repl.makeSession(), origin: "stdin"))
+    exit(Repl.runLines(lines, session: Repl.makeSession(), origin: Repl.standardInputName))
 }
 if first == "-c" {
     guard arguments.count == 2 else {

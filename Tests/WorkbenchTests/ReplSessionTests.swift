@@ -81,7 +81,7 @@ struct ReplSessionTests {
         #expect(FileManager.default.fileExists(atPath: spaced.appendingPathComponent("curves.csv").path))
     }
 
-    @Test("lines on standard input: an error names its line number, ;;;; is an empty line, quit extra does not quit")
+    @Test("lines on standard input: an error names its line and column, ;;;; is an empty line, quit extra does not quit")
     func standardInput() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("stdin-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -91,11 +91,26 @@ struct ReplSessionTests {
                                               directory: root, input: input)
         #expect(result.status == 1, "\(result.errors)")
         let errors = result.errors.split(separator: "\n").map(String.init).filter { $0.contains("error") }
-        #expect(errors == ["stdin:3: error: unknown command 'tpo' — did you mean 'top'?",
-                           "stdin:4: error: quit takes no arguments",
-                           "stdin:5: error: a seed is a whole number ≥ 0, not -1"], "\(result.errors)")
+        #expect(errors == ["stdin:3:1: error: unknown command 'tpo' — did you mean 'top'?",
+                           "stdin:4:6: error: quit takes no arguments",
+                           "stdin:5:6: error: a seed is a whole number ≥ 0, not -1"], "\(result.errors)")
         #expect(result.output.contains(Session.help("top")), "the line after quit extra ran: \(result.output)")
         #expect(!result.output.contains(Session.help("plot")), "quit on line 6 ends the session: \(result.output)")
+    }
+
+    @Test("workbench < commands.txt: an error names the file, the line and the column in that line")
+    func commandsFile() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("stdin-file-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let file = root.appendingPathComponent("commands.txt")
+        try Data("help top\n\nhelp use;   tpo 10\n".utf8).write(to: file)
+        let result = try WorkbenchProcess.run([], environment: ["HOME": root.path, "NEURON_CACHE": root.appendingPathComponent("cache").path],
+                                              directory: root, inputFile: file)
+        #expect(result.status == 1)
+        let errors = result.errors.split(separator: "\n").map(String.init).filter { $0.contains("error") }
+        #expect(errors == ["commands.txt:3:13: error: unknown command 'tpo' — did you mean 'top'?"], "\(result.errors)")
+        #expect(Session.commands(in: "help use;   tpo 10; ;x").map(\.column) == [0, 12, 21])
     }
 
     @Test("a real terminal: completion, history, charts, errors and exit (tmux)")

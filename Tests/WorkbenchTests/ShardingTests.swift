@@ -73,14 +73,21 @@ struct ShardingTests {
         func message(_ arguments: [String]) -> String {
             do { _ = try StudyRunner.Options.fromCommandLine(arguments); return "no error" } catch { return "\(error)" }
         }
-        #expect(message(["--out", "--dry-run"]) == "--out: needs a value (--out DIR), not the flag --dry-run")
-        #expect(message(["--shard"]) == "--shard: needs a value (--shard i/n)")
+        #expect(message(["--out", "--dry-run"]) == "option --out needs a value, not the option --dry-run (give --out=VALUE for a value that starts with --) (--out DIR)")
+        #expect(message(["--shard"]) == "option --shard needs a value (--shard i/n)")
         #expect(message(["--partition", "p"]) == "--partition: only with --slurm N (it is a Slurm setting)")
         #expect(message(["--slurm", "0"]).contains("not a number of shards ≥ 1"))
         #expect(message(["--slurm", "2", "--shard", "1/2"]).contains("leave out --shard 1/2"))
         #expect(message(["--slurm", "2", "--dry-run"]).contains("leave out --dry-run"))
         #expect(message(["--cpus-per-task", "x", "--slurm", "2"]).contains("not a number of cores"))
-        #expect(message(["--nope"]).hasPrefix("--nope: unknown flag (known: --dry-run, --shard i/n, --out DIR"))
+        #expect(message(["--nope"]).hasPrefix("unknown option --nope (a study script takes --dry-run, --shard i/n, --out DIR"))
+        #expect(message(["--dryrun"]).hasPrefix("unknown option --dryrun — did you mean '--dry-run'? (a study script takes"))
+        // The same mistakes on a workbench command read the same.
+        let command = try WorkbenchProcess.run(["extract", "--cache", "--quiet"])
+        #expect(command.errors.contains("option --cache needs a value, not the option --quiet (give --cache=VALUE for a value that starts with --)"), "\(command.errors)")
+        #expect(message(["--cache", "--dry-run"]).hasPrefix("option --cache needs a value, not the option --dry-run (give --cache=VALUE for a value that starts with --)"))
+        let misspelt = try WorkbenchProcess.run(["extract", "--quite"])
+        #expect(misspelt.errors.contains("unknown option --quite — did you mean '--quiet'?"), "\(misspelt.errors)")
     }
 
     @Test("the job files: absolute paths, the shard from the array index, quoting, the merge after the array")

@@ -36,7 +36,7 @@ struct WorkbenchProcess {
     }()
 
     static func run(_ arguments: [String], environment extra: [String: String] = [:], directory: URL? = nil,
-                    input: String? = nil) throws -> Result {
+                    input: String? = nil, inputFile: URL? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -45,6 +45,7 @@ struct WorkbenchProcess {
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
         if let directory { process.currentDirectoryURL = directory }
+        if let inputFile { process.standardInput = try FileHandle(forReadingFrom: inputFile) }
         if let input {
             let pipe = Pipe()
             process.standardInput = pipe

@@ -101,10 +101,18 @@ public final class Session {
 
     /// Splits at `;` outside quotes (`"…"`, `'…'`), backslash escapes and parentheses; the parts
     /// that hold nothing but spaces are left out (`;;;;` is an empty line).
-    public static func split(_ line: String) -> [String] {
-        var parts: [String] = [], current = "", depth = 0
+    public static func split(_ line: String) -> [String] { commands(in: line).map(\.text) }
+
+    /// ``split(_:)``'s parts with the 0-based column of each one's first non-space character in
+    /// the line, so an error's column (counted in the trimmed command) can be placed in the line.
+    public static func commands(in line: String) -> [(text: String, column: Int)] {
+        var parts: [(text: String, column: Int)] = [], current = "", start = 0, depth = 0
         var quote: Character?, escaped = false
-        for c in line {
+        func close() {
+            let leading = current.prefix { $0 == " " || $0 == "\t" }.count
+            if !current.trimmingCharacters(in: .whitespaces).isEmpty { parts.append((current, start + leading)) }
+        }
+        for (offset, c) in line.enumerated() {
             if escaped {
                 escaped = false
             } else if c == "\\" && quote != "'" {
@@ -118,14 +126,15 @@ public final class Session {
             } else if c == ")" || c == "]" {
                 depth -= 1
             } else if c == ";" && depth == 0 {
-                parts.append(current)
+                close()
                 current = ""
+                start = offset + 1
                 continue
             }
             current.append(c)
         }
-        parts.append(current)
-        return parts.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        close()
+        return parts
     }
 
     /// A word of a verb line, with the columns it spans (quotes included).

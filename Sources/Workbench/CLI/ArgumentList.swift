@@ -31,10 +31,10 @@ struct ArgumentList {
         while index < remaining.count {
             let argument = remaining[index]
             if argument == "--\(name)" {
-                guard index + 1 < remaining.count else { throw UsageError("option --\(name) needs a value") }
+                guard index + 1 < remaining.count else { throw UsageError(OptionError.missingValue("--\(name)", next: nil).description) }
                 // `--out --dry-run`: the value was forgotten, not "--dry-run".
                 guard !remaining[index + 1].hasPrefix("--") else {
-                    throw UsageError("option --\(name) needs a value, not the option \(remaining[index + 1]) (give --\(name)=VALUE for a value that starts with --)")
+                    throw UsageError(OptionError.missingValue("--\(name)", next: remaining[index + 1]).description)
                 }
                 value = remaining[index + 1]
                 remaining.removeSubrange(index...(index + 1))
@@ -99,9 +99,7 @@ extension UsageError {
     /// The message with " — did you mean '--x'?" when a known option of `usage` is close.
     func withSuggestion(fromUsage usage: String) -> String {
         guard let unknown = unknownOption else { return message }
-        let name = String(unknown.prefix { $0 != "=" })
         let known = Set(usage.matches(of: /--[a-z][a-z0-9-]*/).map { String($0.output) }).sorted()
-        guard let close = Suggestion.closest(to: name, among: known), close != name else { return message }
-        return message + " — did you mean '\(close)'?"
+        return OptionError.unknown(unknown, among: known).description
     }
 }

@@ -29,6 +29,16 @@ enum Repl {
         return status
     }
 
+    /// What errors of lines read from standard input are located by: the file's path when
+    /// standard input is a file (`workbench < commands.txt` → `commands.txt:3:11`), else `stdin`.
+    static var standardInputName: String {
+        var status = stat()
+        guard fstat(0, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG,
+              let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/0") else { return "stdin" }
+        let directory = FileManager.default.currentDirectoryPath + "/"
+        return path.hasPrefix(directory) ? String(path.dropFirst(directory.count)) : path
+    }
+
     nonisolated(unsafe) static var quitRequested = false
 
     /// Evaluates one line, command by command (`;` joins them; empty ones are skipped), and prints
@@ -38,7 +48,7 @@ enum Repl {
     @discardableResult
     static func evaluate(_ line: String, in session: Session, location: String? = nil) -> Bool {
         let prefix = location.map { "\($0): " } ?? ""
-        for command in Session.split(line) {
+        for (command, column) in Session.commands(in: line) {
             Interruption.reset()
             do {
                 let reply = try session.evaluate(command)
@@ -49,7 +59,9 @@ enum Repl {
                 }
                 continue
             } catch let error as LineError {
-                FileHandle.standardError.write(Data((prefix + error.rendered(line: command.trimmingCharacters(in: .whitespaces)) + "\n").utf8))
+                // The column in the whole line: `commands.txt:3:11: error: …`.
+                let place = location.map { "\($0):\(column + error.column + 1): " } ?? ""
+                FileHandle.standardError.write(Data((place + error.rendered(line: command.trimmingCharacters(in: .whitespaces)) + "\n").utf8))
             } catch is CancellationError {
                 FileHandle.standardError.write(Data("\(prefix)cancelled\n".utf8))
             } catch {
@@ -82,7 +94,7 @@ enum Repl {
               let editor = el_init("workbench", input, output, errors) else {
             var lines: [String] = []
             while let line = readLine() { lines.append(line) }
-            return runLines(lines, session: session, origin: "stdin")
+            return runLines(lines, session: session, origin: standardInputName)
         }
         let history = history_init()
         defer {
