@@ -26,14 +26,7 @@ struct WorkbenchProcess {
 
     /// The tiny random-weight Gemma 3 GGUF (`TinyGemma3`), written once per test process under the
     /// temporary folder: no model file is kept in the repository.
-    static let tinyGemma3: String = {
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("neuron-workbench-tests/gemma3-tiny-\(TinyGemma3.referenceSeed)", isDirectory: true)
-        let url = folder.appendingPathComponent("model.gguf")
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try? TinyGemma3.write(to: url)
-        return url.path
-    }()
+    static let tinyGemma3: String = ((try? TinyGemma3.temporaryFile()) ?? fixtures.appendingPathComponent("gemma3-tiny-not-written.gguf")).path
 
     static func run(_ arguments: [String], environment extra: [String: String] = [:], directory: URL? = nil,
                     input: String? = nil, inputFile: URL? = nil) throws -> Result {

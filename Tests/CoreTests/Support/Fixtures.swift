@@ -15,15 +15,8 @@ enum Fixtures {
 
     /// The tiny random-weight Gemma 3 GGUF (`TinyGemma3`, the seed of the `expected/gemma3-tiny*`
     /// references), written once per test process under the temporary folder: no model file is
-    /// kept in the repository. A failed write leaves the path missing, so a test's load names it.
-    static let tinyGemma3: URL = {
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("neuron-workbench-tests/gemma3-tiny-\(TinyGemma3.referenceSeed)", isDirectory: true)
-        let url = folder.appendingPathComponent("model.gguf")
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try? TinyGemma3.write(to: url)
-        return url
-    }()
+    /// kept in the repository. A failed write gives a path that does not exist, so a test's load names it.
+    static let tinyGemma3: URL = (try? TinyGemma3.temporaryFile()) ?? root.appendingPathComponent("gemma3-tiny-not-written.gguf")
 
     /// `../shared` beside the repository, or `$NEURON_SHARED`.
     static let shared: URL = {

@@ -24,6 +24,17 @@ public enum TinyGemma3 {
         try Data(try bytes(seed: seed)).write(to: url, options: .atomic)
     }
 
+    /// Writes the file under the temporary folder (`neuron-workbench/gemma3-tiny-<seed>/model.gguf`,
+    /// atomically, so processes writing it at once all leave the same whole file) and returns its URL.
+    public static func temporaryFile(seed: UInt64 = referenceSeed) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("neuron-workbench/gemma3-tiny-\(seed)", isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent("model.gguf")
+        try write(to: url, seed: seed)
+        return url
+    }
+
     static let hidden = 32, layers = 7, feedForward = 256, heads = 2, keyValueHeads = 1, headSize = 256, window = 6
 
     static func writer(random: inout SplitMix64) throws -> GGUFWriter {
