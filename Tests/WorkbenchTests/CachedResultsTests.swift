@@ -50,4 +50,24 @@ struct CachedResultsTests {
         let third = try study.run(options: options, log: { _ in })
         #expect(third.cached == 2, "the recomputed results are trusted again")
     }
+
+    @Test("a study's intervention sweeps share one loaded model: it loads once per run, and not at all when every sweep is cached")
+    func modelLoadedOnce() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("load-once-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let study = Study("load once") {
+            Model(.local(StudyDSLTests.tiny)); Languages(.spanish); Attributes(.number); Layers(1, 2)
+            Rank(.probeless); Probe(.gaussian, neurons: [1, 4])
+            Intervene(.ablate, neurons: [0, 8])
+        }
+        let options = StudyDSLTests.options(.whole, root: root, folder: "out")
+        var lines: [String] = []
+        let first = try study.run(options: options, log: { lines.append($0) })
+        #expect(first.computed == 4, "two probing configs and two sweeps")
+        #expect(lines.filter { $0.contains("(once for this run)") }.count == 1, "\(lines)")
+        lines = []
+        let second = try study.run(options: options, log: { lines.append($0) })
+        #expect(second.cached == 4)
+        #expect(lines.filter { $0.contains("(once for this run)") }.isEmpty, "\(lines)")
+    }
 }

@@ -56,113 +56,194 @@ public struct InterventionStudy: Sendable {
     /// Where fitted readout heads are stored: beside the activation cache.
     public var readoutFolder: URL { activationCache.root.deletingLastPathComponent().appendingPathComponent("readout-heads", isDirectory: true) }
 
-    /// Runs every config and returns one result per config × edit.
-    public func run(log: (String) -> Void = { print($0) }) throws -> [InterventionResult] {
+    /// What a run reads before any model loads, checked: the corpora, the mapping, the attributes
+    /// (and the target value, a label of every dataset it would translate).
+    public struct Inputs: Sendable {
+        public var mapping: UniMorphMapping
+        public var attributes: [UniMorphAttribute]
+        public var datasetSettings: DatasetSettings
+        public var corpora: [LanguageCorpus]
+    }
+
+    /// A masked LM and its tokenizer, loaded once and shared by every config of a run (a study
+    /// loads it once for all its sweeps).
+    public struct LoadedModel: @unchecked Sendable {
+        public var url: URL
+        public var model: any LanguageModel
+        public var tokenizer: any Tokenizer
+
+        public init(url: URL, model: any LanguageModel, tokenizer: any Tokenizer) {
+            self.url = url
+            self.model = model
+            self.tokenizer = tokenizer
+        }
+
+        /// Loads `name` (a catalog name or a path); a causal model is refused.
+        public static func load(_ name: String) throws -> LoadedModel {
+            let url = try ModelCatalog.locate(name)
+            let source = try ModelSource(url: url)
+            guard source.objective == .maskedToken else { throw InterventionError.causalModel(source.name) }
+            let (model, tokenizer) = try source.load()
+            return LoadedModel(url: url, model: model, tokenizer: tokenizer)
+        }
+    }
+
+    /// Reads and checks what was typed, before the model loads or any extraction starts.
+    public func inputs() throws -> Inputs {
         let registry = try CorpusRegistry.scan(shared.udRoot())
         let mapping = try UniMorphMapping.load(from: shared)
-        let modelURL = try ModelCatalog.locate(settings.model)
         let attributes = try settings.attributes.map { try UniMorphAttribute.parse($0, among: UniMorphAttribute.studied) }
-        let settingsForDatasets = DatasetSettings(minTypes: settings.minTypes, attributes: attributes)
-        // What was typed is checked before the model loads or any extraction starts: the target
-        // value must be a label of every dataset it would translate.
+        let datasetSettings = DatasetSettings(minTypes: settings.minTypes, attributes: attributes)
         var corpora: [LanguageCorpus] = []
         for language in settings.languages {
             let corpus = try LanguageCorpus.load(language: language, from: registry, seed: settings.splitSeed)
             corpora.append(corpus)
             guard let target = settings.target else { continue }
             for attribute in attributes {
-                let dataset = corpus.dataset(for: attribute, mapping: mapping, settings: settingsForDatasets)
+                let dataset = corpus.dataset(for: attribute, mapping: mapping, settings: datasetSettings)
                 if dataset.isTask, !dataset.labels.contains(target) {
                     throw InterventionError.unknownTarget(target, attribute: attribute.rawValue, labels: dataset.labels)
                 }
             }
         }
-        let source = try ModelSource(url: modelURL)
-        guard source.objective == .maskedToken else { throw InterventionError.causalModel(source.name) }
-        let (model, tokenizer) = try source.load()
-        let layers = Array(Set(settings.layers)).sorted()
-        for layer in layers where !(0..<model.hiddenStateCount).contains(layer) {
-            throw InterventionError.layerOutOfRange(layer, hiddenStates: model.hiddenStateCount)
-        }
         guard !settings.analysers.isEmpty else { throw InterventionError.noAnalyser }
+        return Inputs(mapping: mapping, attributes: attributes, datasetSettings: datasetSettings, corpora: corpora)
+    }
+
+    /// Runs every config and returns one result per config × edit × analyser.
+    ///
+    /// - Parameter loaded: the model, when the caller holds it already (else loaded here, after the
+    ///   inputs are checked).
+    public func run(model loaded: LoadedModel? = nil, log: (String) -> Void = { print($0) }) throws -> [InterventionResult] {
+        let inputs = try inputs()
+        return try run(inputs: inputs, model: try loaded ?? LoadedModel.load(settings.model), log: log)
+    }
+
+    /// Runs every config on inputs checked by ``inputs()`` and a loaded model.
+    public func run(inputs: Inputs, model loaded: LoadedModel, log: (String) -> Void = { print($0) }) throws -> [InterventionResult] {
+        let layers = Array(Set(settings.layers)).sorted()
+        for layer in layers where !(0..<loaded.model.hiddenStateCount).contains(layer) {
+            throw InterventionError.layerOutOfRange(layer, hiddenStates: loaded.model.hiddenStateCount)
+        }
         var results: [InterventionResult] = []
-        for corpus in corpora {
-            let analysers: [any MorphologicalAnalyser] = try settings.analysers.map { kind in
-                switch kind {
-                case .lexicon: return LexiconAnalyser(lexicon: Lexicon(corpus: corpus, mapping: mapping), tagSet: mapping.tagSet)
-                case .apertium: return try ApertiumAnalyser(language: corpus.language)
-                }
+        for corpus in inputs.corpora {
+            results += try run(corpus: corpus, inputs: inputs, loaded: loaded, layers: layers, log: log)
+        }
+        return results
+    }
+
+    /// One language: its analysers, activations and prediction head, then each attribute.
+    func run(corpus: LanguageCorpus, inputs: Inputs, loaded: LoadedModel, layers: [Int], log: (String) -> Void) throws -> [InterventionResult] {
+        let analysers: [any MorphologicalAnalyser] = try settings.analysers.map { kind in
+            switch kind {
+            case .lexicon: return LexiconAnalyser(lexicon: Lexicon(corpus: corpus, mapping: inputs.mapping), tagSet: inputs.mapping.tagSet)
+            case .apertium: return try ApertiumAnalyser(language: corpus.language)
             }
-            let store = try activationCache.activations(for: ExtractionRequest(modelFolder: modelURL, corpusFiles: corpus.fileURLs, layers: layers), log: log)
-            let (head, headFile) = try predictionHead(model: model, tokenizer: tokenizer, corpus: corpus, modelURL: modelURL, store: store, log: log)
-            for attribute in attributes {
-                let dataset = corpus.dataset(for: attribute, mapping: mapping, settings: settingsForDatasets)
-                guard dataset.isTask else {
-                    log("\(corpus.language) \(attribute): fewer than 2 values survive (min \(settings.minTypes) types per split) — skipped")
-                    continue
+        }
+        let store = try activationCache.activations(for: ExtractionRequest(modelFolder: loaded.url, corpusFiles: corpus.fileURLs, layers: layers), log: log)
+        let (head, headFile) = try predictionHead(model: loaded.model, tokenizer: loaded.tokenizer, corpus: corpus, modelURL: loaded.url, store: store, log: log)
+        var results: [InterventionResult] = []
+        for attribute in inputs.attributes {
+            let dataset = corpus.dataset(for: attribute, mapping: inputs.mapping, settings: inputs.datasetSettings)
+            guard dataset.isTask else {
+                log("\(corpus.language) \(attribute): fewer than 2 values survive (min \(settings.minTypes) types per split) — skipped")
+                continue
+            }
+            let target = try settings.target.map { value -> Int in
+                guard let index = dataset.labels.firstIndex(of: value) else {
+                    throw InterventionError.unknownTarget(value, attribute: attribute.rawValue, labels: dataset.labels)
                 }
-                let target = try settings.target.map { value -> Int in
-                    guard let index = dataset.labels.firstIndex(of: value) else {
-                        throw InterventionError.unknownTarget(value, attribute: attribute.rawValue, labels: dataset.labels)
-                    }
-                    return index
-                }
-                let test = interventionSentences(corpus: corpus, dataset: dataset, split: .test, tokenizer: tokenizer,
-                                                 maxLength: model.maxSequenceLength, excluding: target)
-                let dev = settings.betaSweep.isEmpty ? nil : interventionSentences(corpus: corpus, dataset: dataset, split: .dev, tokenizer: tokenizer,
-                                                                                   maxLength: model.maxSequenceLength, excluding: target)
-                for layer in layers {
-                    let started = Date()
-                    let data = try ProbingData.load(store: store, dataset: dataset, layers: [layer])
-                    let rankings = self.rankings(data)
-                    let means = ProbelessRanking.classMeans(features: data.train.features, labels: data.train.labels, classCount: data.classCount)
-                        .map { $0.map(Float.init) }
-                    let directions = InterventionSweep.directions(means: means, target: target)
-                    let scorers = analysers.map { InterventionScorer(analyser: $0, attribute: attribute, labels: dataset.labels, tokenizer: tokenizer) }
-                    let scorer = scorers[0]
-                    let context = Context(model: model, head: head, scorer: scorer, directions: directions, layer: layer,
-                                          ticks: settings.neuronCounts.map { Array(Set($0.filter { $0 <= model.hiddenSize })).sorted() }
-                                              ?? InterventionSweep.Settings.ticks(neuronCount: model.hiddenSize, step: settings.step))
-                    log(String(format: "%@ %@ layer %d: q(z) and rankings from %d train words (%.1f s); %d test sentences, %d relevant words",
-                               corpus.language, attribute.rawValue, layer, data.train.count, Date().timeIntervalSince(started), test.sentences.count,
-                               test.gold.count))
-                    for edit in settings.edits {
-                        var chosenEdit = edit
-                        var selection: BetaSelection?
-                        if let dev, !settings.betaSweep.isEmpty, edit != .ablate {
-                            selection = try selectBeta(edit, dev: dev, rankings: rankings.filter { !$0.reversed && $0.method != .random }, context: context, log: log)
-                            chosenEdit = withBeta(edit, selection?.chosen ?? 8)
-                        }
-                        let editStarted = Date()
-                        let predictions = try predict(chosenEdit, sentences: test, rankings: rankings, context: context)
-                        let seconds = Date().timeIntervalSince(editStarted)
-                        for scorer in scorers {
-                        let analyser = scorer.analyser
-                        let scored = try scorer.score(predictions, gold: test.gold, rankingNames: rankings.map(\.name),
-                                                      neuronCounts: context.ticks)
-                        let result = InterventionResult(
-                            model: modelURL.standardizedFileURL.lastPathComponent, language: corpus.language, attribute: attribute.rawValue,
-                            layer: layer, edit: chosenEdit, split: DataSplit.test.rawValue, head: head.label,
-                            headHeldOutAccuracy: { if case .fitted(let fitted) = head { return fitted.heldOutAccuracy } else { return nil } }(),
-                            analyser: analyser.name, labels: dataset.labels, sentences: test.sentences.count, words: test.gold.count,
-                            curves: scored.curves, distinctWrongPredictions: scored.distinctWrong, unanalysedPredictions: scored.distinctUnanalysed,
-                            betaSelection: selection,
-                            sentencesPerSecond: Double(test.sentences.count * rankings.count * max(1, scored.curves.first?.neuronCounts.count ?? 1)) / max(seconds, 1e-9),
-                            provenance: InterventionProvenance(
-                                tool: "neuron-workbench \(Workbench.version)", created: ISO8601DateFormatter().string(from: Date()),
-                                seconds: seconds, modelPath: store.manifest.model.path, modelHash: store.manifest.model.contentHash,
-                                activationCache: store.directory.path, readoutHead: headFile?.path, treebanks: dataset.provenance.treebanks,
-                                split: dataset.provenance.split, settings: settings))
-                        log("  \(result.editName): " + result.curves.filter { !$0.ranking.hasSuffix("↑") && $0.ranking != "random" }.map { curve in
-                            curve.saturation.map { String(format: "%@ CLWV %.2f at %d", curve.ranking, $0.clwv, $0.neurons) } ?? "\(curve.ranking) no saturation"
-                        }.joined(separator: ", ") + String(format: " (%.0f s; %@; %@)", seconds, analyser.name, head.label))
-                        results.append(result)
-                        }
-                    }
-                }
+                return index
+            }
+            let (model, tokenizer) = (loaded.model, loaded.tokenizer)
+            let test = interventionSentences(corpus: corpus, dataset: dataset, split: .test, tokenizer: tokenizer,
+                                             maxLength: model.maxSequenceLength, excluding: target)
+            let dev = settings.betaSweep.isEmpty ? nil : interventionSentences(corpus: corpus, dataset: dataset, split: .dev, tokenizer: tokenizer,
+                                                                               maxLength: model.maxSequenceLength, excluding: target)
+            let language = Language(corpus: corpus, dataset: dataset, attribute: attribute, target: target, test: test, dev: dev,
+                                    store: store, head: head, headFile: headFile, analysers: analysers)
+            for layer in layers {
+                results += try run(language, layer: layer, loaded: loaded, log: log)
             }
         }
         return results
+    }
+
+    /// What the layers of one language × attribute share.
+    struct Language {
+        var corpus: LanguageCorpus
+        var dataset: AttributeDataset
+        var attribute: UniMorphAttribute
+        /// The value every edited word is translated to, if one was chosen (its words are left out).
+        var target: Int?
+        var test: SplitSentences
+        /// Dev sentences, when β is chosen on dev.
+        var dev: SplitSentences?
+        var store: ActivationStore
+        var head: PredictionHead
+        var headFile: URL?
+        var analysers: [any MorphologicalAnalyser]
+    }
+
+    /// One config (language × attribute × layer): rankings and class means from the cached
+    /// activations, then each edit swept over the rankings and scored by every analyser.
+    func run(_ language: Language, layer: Int, loaded: LoadedModel, log: (String) -> Void) throws -> [InterventionResult] {
+        let (corpus, dataset, model, tokenizer) = (language.corpus, language.dataset, loaded.model, loaded.tokenizer)
+        let (target, test, dev) = (language.target, language.test, language.dev)
+        let started = Date()
+        let data = try ProbingData.load(store: language.store, dataset: dataset, layers: [layer])
+        let rankings = self.rankings(data)
+        let means = ProbelessRanking.classMeans(features: data.train.features, labels: data.train.labels, classCount: data.classCount)
+            .map { $0.map(Float.init) }
+        let scorers = language.analysers.map { InterventionScorer(analyser: $0, attribute: language.attribute, labels: dataset.labels, tokenizer: tokenizer) }
+        let context = Context(model: model, head: language.head, scorer: scorers[0],
+                              directions: InterventionSweep.directions(means: means, target: target), layer: layer,
+                              ticks: settings.neuronCounts.map { Array(Set($0.filter { $0 <= model.hiddenSize })).sorted() }
+                                  ?? InterventionSweep.Settings.ticks(neuronCount: model.hiddenSize, step: settings.step))
+        log(String(format: "%@ %@ layer %d: q(z) and rankings from %d train words (%.1f s); %d test sentences, %d relevant words",
+                   corpus.language, language.attribute.rawValue, layer, data.train.count, Date().timeIntervalSince(started), test.sentences.count,
+                   test.gold.count))
+        var results: [InterventionResult] = []
+        for edit in settings.edits {
+            var chosenEdit = edit
+            var selection: BetaSelection?
+            if let dev, !settings.betaSweep.isEmpty, edit != .ablate {
+                selection = try selectBeta(edit, dev: dev, rankings: rankings.filter { !$0.reversed && $0.method != .random }, context: context, log: log)
+                chosenEdit = withBeta(edit, selection?.chosen ?? 8)
+            }
+            let editStarted = Date()
+            let predictions = try predict(chosenEdit, sentences: test, rankings: rankings, context: context)
+            let seconds = Date().timeIntervalSince(editStarted)
+            for scorer in scorers {
+                let result = try self.result(scorer: scorer, predictions: predictions, edit: chosenEdit, selection: selection, seconds: seconds,
+                                             test: test, rankings: rankings, context: context, language: language, loaded: loaded)
+                log("  \(result.editName): " + result.curves.filter { !$0.ranking.hasSuffix("↑") && $0.ranking != "random" }.map { curve in
+                    curve.saturation.map { String(format: "%@ CLWV %.2f at %d", curve.ranking, $0.clwv, $0.neurons) } ?? "\(curve.ranking) no saturation"
+                }.joined(separator: ", ") + String(format: " (%.0f s; %@; %@)", seconds, scorer.analyser.name, language.head.label))
+                results.append(result)
+            }
+        }
+        return results
+    }
+
+    /// One sweep's predictions scored by one analyser, with where they came from.
+    func result(scorer: InterventionScorer, predictions: SweepPredictions, edit: NeuronEdit, selection: BetaSelection?, seconds: Double,
+                test: SplitSentences, rankings: [NeuronRanking], context: Context, language: Language, loaded: LoadedModel) throws -> InterventionResult {
+        let scored = try scorer.score(predictions, gold: test.gold, rankingNames: rankings.map(\.name), neuronCounts: context.ticks)
+        let (dataset, store, head) = (language.dataset, language.store, language.head)
+        return InterventionResult(
+            model: loaded.url.standardizedFileURL.lastPathComponent, language: language.corpus.language, attribute: language.attribute.rawValue,
+            layer: context.layer, edit: edit, split: DataSplit.test.rawValue, head: head.label,
+            headHeldOutAccuracy: { if case .fitted(let fitted) = head { return fitted.heldOutAccuracy } else { return nil } }(),
+            analyser: scorer.analyser.name, labels: dataset.labels, sentences: test.sentences.count, words: test.gold.count,
+            curves: scored.curves, distinctWrongPredictions: scored.distinctWrong, unanalysedPredictions: scored.distinctUnanalysed,
+            betaSelection: selection,
+            sentencesPerSecond: Double(test.sentences.count * rankings.count * max(1, scored.curves.first?.neuronCounts.count ?? 1)) / max(seconds, 1e-9),
+            provenance: InterventionProvenance(
+                tool: "neuron-workbench \(Workbench.version)", created: ISO8601DateFormatter().string(from: Date()),
+                seconds: seconds, modelPath: store.manifest.model.path, modelHash: store.manifest.model.contentHash,
+                activationCache: store.directory.path, readoutHead: language.headFile?.path, treebanks: dataset.provenance.treebanks,
+                split: dataset.provenance.split, settings: settings))
     }
 
     /// The model's own masked-LM head, or a readout head fitted on the corpus' training split

@@ -182,8 +182,9 @@ final class StudyData: @unchecked Sendable {
     var imported: ImportedActivations.Opened?
     /// Hashes of the model's files and each language's treebank files (intervention cache keys).
     var sourceHashes: [String: [String]] = [:]
-    /// The causal model and tokenizer the mask configs train on, loaded once per run.
-    var maskModel: (model: any DifferentiableLanguageModel, tokenizer: any Tokenizer)?
+    /// The study's model and tokenizer, loaded once per run by the first config that needs them
+    /// (intervention sweeps, mask configs).
+    var model: (model: any LanguageModel, tokenizer: any Tokenizer)?
 
     init(shared: SharedData) { self.shared = shared }
 

@@ -31,13 +31,17 @@ extension StudyRunner {
 
     /// One planned sweep's results (one per analyser), read from the result cache when the same
     /// inputs and settings were swept before and the checksum holds, else computed and stored
-    /// (``CachedResult``: atomically, once among processes).
+    /// (``CachedResult``: atomically, once among processes) on the model the run loads once.
     func interventionResults(_ planned: PlannedConfig, intervention: StudyIntervention, plan: StudyPlan,
                              log: (String) -> Void) throws -> (results: [InterventionResult], cached: Bool) {
         let settings = interventionSettings(planned, intervention: intervention, study: plan.study)
         let file = try interventionCacheFile(planned, intervention: intervention, plan: plan)
         let (results, cached) = try CachedResult.value(at: file, log: log) {
-            try InterventionStudy(settings: settings, shared: options.shared, activationCache: options.activationCache).run(log: log)
+            let study = InterventionStudy(settings: settings, shared: options.shared, activationCache: options.activationCache)
+            let inputs = try study.inputs()   // what was typed is checked before the model loads
+            let (model, tokenizer) = try studyModel(plan, log: log)
+            guard model.objective == .maskedToken else { throw InterventionError.causalModel(plan.modelFolder.lastPathComponent) }
+            return try study.run(inputs: inputs, model: InterventionStudy.LoadedModel(url: plan.modelFolder, model: model, tokenizer: tokenizer), log: log)
         }
         return (results, cached)
     }

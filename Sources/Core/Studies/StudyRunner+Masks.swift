@@ -59,17 +59,23 @@ extension StudyRunner {
         return (result, cached)
     }
 
-    /// The study's causal model with pullbacks and its tokenizer, loaded on first use.
+    /// The study's causal model with pullbacks and its tokenizer (``studyModel(_:log:)``).
     func maskModel(_ plan: StudyPlan, log: (String) -> Void) throws -> (any DifferentiableLanguageModel, any Tokenizer) {
-        if let loaded = plan.data.maskModel { return loaded }
-        let source = try ModelSource(url: plan.modelFolder)
-        log("loading \(source.name) for the mask configs")
-        let (loaded, tokenizer) = try source.load()
+        let (loaded, tokenizer) = try studyModel(plan, log: log)
         guard let model = loaded as? any DifferentiableLanguageModel, loaded.objective == .nextToken else {
-            throw StudyError.unsupportedModel(name: plan.study.model ?? source.name,
+            throw StudyError.unsupportedModel(name: plan.study.model ?? plan.modelFolder.lastPathComponent,
                                               reason: "\(loaded.summary): Mask needs a causal model with pullbacks (Gemma 3 in this version)")
         }
-        plan.data.maskModel = (model, tokenizer)
         return (model, tokenizer)
+    }
+
+    /// The study's model and tokenizer, loaded on first use and kept for the rest of the run.
+    func studyModel(_ plan: StudyPlan, log: (String) -> Void) throws -> (model: any LanguageModel, tokenizer: any Tokenizer) {
+        if let loaded = plan.data.model { return loaded }
+        let source = try ModelSource(url: plan.modelFolder)
+        log("loading \(source.name) (once for this run)")
+        let loaded = try source.load()
+        plan.data.model = loaded
+        return loaded
     }
 }
