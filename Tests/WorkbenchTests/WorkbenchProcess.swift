@@ -23,13 +23,14 @@ struct WorkbenchProcess {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("CoreTests/Fixtures")
 
+    /// - Parameter quiet: run with `NEURON_QUIET` (no progress bars); false leaves it out.
     static func run(_ arguments: [String], environment extra: [String: String] = [:], directory: URL? = nil,
-                    input: String? = nil) throws -> Result {
+                    input: String? = nil, quiet: Bool = true) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
-        environment["NEURON_QUIET"] = "1"
+        environment["NEURON_QUIET"] = quiet ? "1" : nil
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
         if let directory { process.currentDirectoryURL = directory }
