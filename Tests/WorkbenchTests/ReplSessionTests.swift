@@ -107,9 +107,11 @@ struct ReplSessionTests {
         atGate.wait()
         let job = try #require(session.job)
         #expect(job.passes.prefix(6).map(\.neuronCounts) == Array(repeating: [1, 10, 16], count: 6), "coarse pass over every curve first")
-        // Then each curve on its other k, one curve after another.
+        // Then each curve on its other k, one curve after another, the Gaussian probe's first.
         let rest = Array(job.passes.dropFirst(6))
-        #expect(rest.map(\.index) == rest.map(\.index).sorted())
+        let refined = rest.map(\.index).reduce(into: [Int]()) { if $0.last != $1 { $0.append($1) } }
+        #expect(Set(refined).count == 6 && refined.count == 6, "\(refined)")
+        #expect(refined.map { job.ranked.combinations[$0].classifier } == [.gaussian, .gaussian, .gaussian, .linear, .linear, .linear])
         for index in 0..<6 {
             #expect(rest.filter { $0.index == index }.flatMap(\.neuronCounts) == [2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15])
         }

@@ -2,7 +2,8 @@ import Foundation
 
 /// A ranked config's curves, computed on a thread of their own so that its rankings answer at once
 /// (the REPL's `top` and `overlap`): first every curve on coarse k (the first k, then every tenth:
-/// 1, 10, 20, …), then each curve refined to every k, one after another. Each part is visible in
+/// 1, 10, 20, …), then each curve refined to every k, one after another (the Gaussian probe's,
+/// which take moments, before the linear probe's). Each part is visible in
 /// ``snapshot`` as soon as it is ready; the finished result goes into the result cache, where
 /// ``ConfigProbing/result(for:dataset:store:layers:withDurrani:log:)`` finds it. The curves are
 /// the ones a run makes at once (each k is a fresh probe; ``AccuracyCurve/joined(_:neuronCounts:)``).
@@ -53,16 +54,21 @@ public final class ProbingJob: @unchecked Sendable {
     }
 
     /// The order of the work: every curve (by its index in ``ConfigProbing/RankedConfig/combinations``)
-    /// on the coarse k, then each curve's other k, in chunks, one curve after another.
+    /// on the coarse k, then each curve's other k, in chunks, one curve after another; the Gaussian
+    /// probe's curves before the linear probe's each time.
     public var passes: [(index: Int, neuronCounts: [Int])] {
         let all = ranked.neuronCounts
         let coarse = Self.coarse(all)
         let coarseSet = Set(coarse)
         let rest = all.filter { !coarseSet.contains($0) }
-        var passes = ranked.combinations.indices.map { (index: $0, neuronCounts: coarse) }
+        // The Gaussian probe's curves first: they take moments, a fresh linear probe per k takes most of the time.
+        let order = ranked.combinations.indices.sorted {
+            (ranked.combinations[$0].classifier == .gaussian ? 0 : 1, $0) < (ranked.combinations[$1].classifier == .gaussian ? 0 : 1, $1)
+        }
+        var passes = order.map { (index: $0, neuronCounts: coarse) }
         // Chunks small enough that cancelling waits a moment, large enough to keep every core busy.
         let chunk = max(8, 4 * ProcessorCores.available)
-        for index in ranked.combinations.indices {
+        for index in order {
             for start in stride(from: 0, to: rest.count, by: chunk) {
                 passes.append((index, Array(rest[start..<min(start + chunk, rest.count)])))
             }
