@@ -31,6 +31,33 @@ struct ProbeCommandTests {
         #expect(second.output.contains("Spanish Number L2: cached"), "\(second.output)")
     }
 
+    @Test("progress to a pipe: one line per config's curves, no redraws; the report's place once the first config is done")
+    func progressInPipe() throws {
+        guard FileManager.default.fileExists(atPath: Self.shared.appendingPathComponent("ud/UD_Spanish-GSD").path) else {
+            Issue.record("../shared/ud is missing beside the repository")
+            return
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("probe-pipe-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out")
+        let run = try WorkbenchProcess.run(["probe", "--model", WorkbenchProcess.fixtures.appendingPathComponent("models/bert-cased-tiny").path,
+                                            "--languages", "Spanish", "--attributes", "Number", "--layers", "1,2", "--max-k", "6",
+                                            "--shared", Self.shared.path, "--cache", folder.appendingPathComponent("cache").path,
+                                            "--out", out.path], environment: ["NEURON_PROGRESS_TERMINAL": "0"], quiet: false)
+        #expect(run.status == 0, "\(run.errors)")
+        #expect(!run.errors.contains("\r"), "carriage returns in a pipe: \(run.errors)")
+        for layer in [1, 2] {
+            let bars = run.errors.split(separator: "\n").filter { $0.hasPrefix("  Spanish Number L\(layer) ") && $0.contains(" curves ") }
+            #expect(bars.count == 1 && bars[0].contains("14/14 curves"), "L\(layer): \(run.errors)")
+        }
+        let lines = run.output.split(separator: "\n").map(String.init)
+        let first = lines.firstIndex { $0.hasPrefix("[1/2] Spanish Number L1") }
+        let where_ = lines.firstIndex { $0 == "report so far: \(out.appendingPathComponent("report.md").path) (updated as configs finish)" }
+        let second = lines.firstIndex { $0.hasPrefix("[2/2] Spanish Number L2") }
+        #expect(first != nil && where_ != nil && second != nil && first! < where_! && where_! < second!, "\(run.output)")
+        #expect(try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8).hasPrefix("# Study "))
+    }
+
     @Test("unknown languages and attributes are named")
     func badNames() throws {
         let language = try WorkbenchProcess.run(["probe", "--languages", "Klingon", "--shared", Self.shared.path])

@@ -47,6 +47,79 @@ struct ReplSessionTests {
         #expect(try session.evaluate("quit").quits)
     }
 
+    @Test("early answers: top and overlap answer while the curves are held back; the curves come coarse first, then equal a plain session's")
+    func earlyAnswers() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("repl-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let session = Self.session(root.appendingPathComponent("early"))
+        session.answersEarly = true
+        // The curves' thread stops at the gate before its first curve, and after the coarse pass.
+        let atGate = DispatchSemaphore(value: 0), open = DispatchSemaphore(value: 0)
+        session.beforeCurves = { atGate.signal(); open.wait() }
+        let use = try session.evaluate("use \(Self.tiny) es Number 1")
+        #expect(use.text.hasPrefix("Spanish Number L1: 16 neurons, labels PL SG"), "\(use.text)")
+        #expect(use.text.contains("top and overlap answer now; 14 curves are computing (k = 1, 10, 16"), "\(use.text)")
+        atGate.wait()
+        // The curve phase is provably pending: its thread waits for `open`.
+        let job = try #require(session.job)
+        #expect(!job.hasEnded && job.snapshot.complete == 0 && job.snapshot.coarse == 0)
+        #expect(session.current?.result.curves.isEmpty == true)
+        let top = try session.evaluate("top 5")
+        #expect(top.text.contains("top 5 by linear") && top.text.split(separator: "\n").count == 1 + 2 + 5, "\(top.text)")
+        #expect(try session.evaluate("top 3 gaussian").text.contains("MI (bits) so far"))
+        #expect(try session.evaluate("overlap probeless gaussian 8").text.contains("top-8 of probeless and gaussian share"))
+        let plot = try session.evaluate("plot accuracy")
+        #expect(plot.text.contains("no curve yet — 0 of 14 curves on every k") && plot.figures.isEmpty, "\(plot.text)")
+        #expect(try session.evaluate("probe linear by gaussian").text.contains("the linear curve of gaussian is still computing"))
+        #expect(try session.evaluate("show config").text.contains("curves computing: 0 of 14"))
+        #expect(!job.hasEnded, "every answer above came before the curves")
+        open.signal()
+        let finished = try job.wait()
+        let after = try session.evaluate("plot accuracy")
+        #expect(after.text.hasPrefix("(Spanish Number L1: all 14 curves done in "), "\(after.text)")
+        #expect(!after.text.contains("still computing") && after.figures.count == 1)
+        #expect(session.job == nil && session.current?.result.curves.count == 14)
+        // The same config in a session that waits for its curves (its own caches): the same result.
+        let plain = Self.session(root.appendingPathComponent("plain"))
+        _ = try plain.evaluate("use \(Self.tiny) es Number 1")
+        let expected = try #require(plain.current?.result)
+        #expect(finished.curves == expected.curves)
+        #expect(finished.rankings == expected.rankings && finished.rankingScores == expected.rankingScores)
+        #expect(finished.fullAccuracy == expected.fullAccuracy && finished.gaussianMutualInformation == expected.gaussianMutualInformation)
+        #expect(try JSONEncoder().encode(finished.durrani) == JSONEncoder().encode(expected.durrani))
+        // What the job stored is what a later `use` reads back.
+        let again = Self.session(root.appendingPathComponent("early"))
+        again.answersEarly = true
+        #expect(try again.evaluate("use \(Self.tiny) es Number 1").text.hasSuffix("(cached)"))
+        #expect(again.job == nil && again.current?.result.curves == finished.curves)
+    }
+
+    @Test("early answers: the coarse curves show before the rest, and plot says what is still computing")
+    func coarseCurvesFirst() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("repl-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let session = Self.session(root)
+        session.answersEarly = true
+        let atGate = DispatchSemaphore(value: 0), open = DispatchSemaphore(value: 0)
+        session.beforeCurves = { atGate.signal(); open.wait() }
+        _ = try session.evaluate("Rank(.probeless, .random)")
+        _ = try session.evaluate("use \(Self.tiny) es Number 1")
+        atGate.wait()
+        let job = try #require(session.job)
+        #expect(job.passes.prefix(6).map(\.neuronCounts) == Array(repeating: [1, 10, 16], count: 6), "coarse pass over every curve first")
+        // Then each curve on its other k, one curve after another, the Gaussian probe's first.
+        let rest = Array(job.passes.dropFirst(6))
+        let refined = rest.map(\.index).reduce(into: [Int]()) { if $0.last != $1 { $0.append($1) } }
+        #expect(Set(refined).count == 6 && refined.count == 6, "\(refined)")
+        #expect(refined.map { job.ranked.combinations[$0].classifier } == [.gaussian, .gaussian, .gaussian, .linear, .linear, .linear])
+        for index in 0..<6 {
+            #expect(rest.filter { $0.index == index }.flatMap(\.neuronCounts) == [2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15])
+        }
+        open.signal()
+        _ = try job.wait()
+        #expect(try session.evaluate("probe gaussian by probeless").text.contains("all 6 curves done in "))
+    }
+
     @Test("a rejected line leaves the study and the selected config as they were; export honours quotes")
     func rejectedLinesChangeNothing() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("repl-\(UUID().uuidString)")

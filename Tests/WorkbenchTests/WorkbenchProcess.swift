@@ -28,13 +28,14 @@ struct WorkbenchProcess {
     /// temporary folder: no model file is kept in the repository.
     static let tinyGemma3: String = ((try? TinyGemma3.temporaryFile()) ?? fixtures.appendingPathComponent("gemma3-tiny-not-written.gguf")).path
 
+    /// - Parameter quiet: run with `NEURON_QUIET` (no progress bars); false leaves it out.
     static func run(_ arguments: [String], environment extra: [String: String] = [:], directory: URL? = nil,
-                    input: String? = nil, inputFile: URL? = nil) throws -> Result {
+                    input: String? = nil, inputFile: URL? = nil, quiet: Bool = true) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
-        environment["NEURON_QUIET"] = "1"
+        environment["NEURON_QUIET"] = quiet ? "1" : nil
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
         if let directory { process.currentDirectoryURL = directory }

@@ -55,12 +55,7 @@ public struct ConfigProbing: Sendable {
                        withDurrani: Bool, log: (String) -> Void) throws -> (result: ConfigResult, cached: Bool) {
         let cached = cacheFile(for: config, dataset: dataset, store: store, withDurrani: withDurrani)
         let (result, wasCached) = try CachedResult.value(at: cached, log: log) {
-            let started = Date()
-            let control = dataset.controlTask(settings.control, seed: settings.controlSeed)
-            let data = try ProbingData.load(store: store, dataset: dataset, layers: layers)
-            let controlData = relabel(data, with: control, store: store)
-            return try evaluate(config, data: data, control: controlData, store: store, dataset: dataset,
-                                controlTask: control, withDurrani: withDurrani, started: started, log: log)
+            try evaluate(config, dataset: dataset, store: store, layers: layers, withDurrani: withDurrani, log: log)
         }
         return (result, wasCached)
     }
@@ -75,79 +70,27 @@ public struct ConfigProbing: Sendable {
         return resultCache.appendingPathComponent("\(config.identifier)-\(key).json")
     }
 
-    private func relabel(_ data: ProbingData, with control: AttributeDataset, store: any ActivationRows) -> ProbingData {
+    func relabel(_ data: ProbingData, with control: AttributeDataset, store: any ActivationRows) -> ProbingData {
         let labels = [DataSplit.train, .dev, .test].map { split in
             control.rows(for: split) { store.firstRow(fileName: $0, sentenceID: $1) }.labels
         }
         return data.relabeled(train: labels[0], dev: labels[1], test: labels[2], labelNames: control.labels)
     }
 
-    /// Rankings and curves of one config.
-    func evaluate(_ config: ProbingConfig, data: ProbingData, control: ProbingData, store: any ActivationRows,
-                  dataset: AttributeDataset, controlTask: AttributeDataset, withDurrani: Bool, started: Date,
-                  log: (String) -> Void) throws -> ConfigResult {
-        let d = data.neuronCount
-        let threads = BLAS.threadCount
-        BLAS.setThreadCount(1)   // many small probes: the cores go to parallel k instead
-        defer { BLAS.setThreadCount(threads) }
-        let evaluator = ProbingEvaluator(data: data, control: settings.selectivity ? control : nil, linearSettings: settings.linear,
-                                         neuronCounts: settings.neuronCounts, gaussianPrior: settings.gaussianPrior)
-        let fullLinear = LinearProbe.train(features: data.train.features, labels: data.train.labels,
-                                           classCount: data.classCount, settings: settings.linear)
-        let probeless = ProbelessRanking.rank(features: data.train.features, labels: data.train.labels, classCount: data.classCount)
-        var gaussian = GaussianRankingResult(order: [], mutualInformation: [], accuracy: [])
-        var rankings: [NeuronRanking] = []
-        for method in settings.rankings {
-            switch method {
-            case .linear: rankings.append(LinearRanking.meanAbsoluteWeight(fullLinear))
-            case .linearWeightMass: rankings.append(LinearRanking.weightMass(fullLinear))
-            case .probeless: rankings.append(probeless)
-            case .random: rankings.append(RandomRanking.rank(neuronCount: d, seed: settings.randomSeed))
-            case .gaussian:
-                let selection = settings.gaussianSelection == .train ? data.train : (settings.gaussianSelection == .dev ? data.dev : data.test)
-                gaussian = GaussianRanking.rank(probe: evaluator.gaussianProbe, features: selection.features, labels: selection.labels,
-                                                maxNeurons: min(settings.gaussianNeurons, d))
-                rankings.append(gaussian.completed(by: probeless))
-            }
-        }
-        let evaluated = rankings.flatMap { $0.method == .random ? [$0] : [$0, $0.bottomToTop] }
+    /// Rankings and curves of one config: its phases (``rank(_:dataset:store:layers:)``, every
+    /// curve, ``result(_:curves:withDurrani:log:)``) in a row.
+    func evaluate(_ config: ProbingConfig, dataset: AttributeDataset, store: any ActivationRows, layers: [Int],
+                  withDurrani: Bool, log: (String) -> Void) throws -> ConfigResult {
+        let ranked = try rank(config, dataset: dataset, store: store, layers: layers)
         var curves: [AccuracyCurve] = []
-        let bar = ProgressBar("  \(config.name)", total: evaluated.count * settings.classifiers.count, unit: "curves")
-        for ranking in evaluated {
-            for classifier in settings.classifiers {
-                if Interruption.requested { throw CancellationError() }
-                curves.append(evaluator.curve(ranking, classifier: classifier))
-                bar.advance()
-            }
+        let bar = ProgressBar("  \(config.name)", total: ranked.combinations.count, unit: "curves")
+        for index in ranked.combinations.indices {
+            if Interruption.requested { throw CancellationError() }
+            curves.append(curve(ranked, index))
+            bar.advance()
         }
         bar.finish()
-        let test = data.test
-        let fullGaussian = evaluator.gaussianProbe.evaluate(features: test.features, labels: test.labels, neurons: Array(0..<d)).accuracy
-        var rankingOrders = Dictionary(uniqueKeysWithValues: rankings.map { ($0.method.rawValue, $0.order) })
-        rankingOrders[RankingMethod.linearWeightMass.rawValue] = LinearRanking.weightMass(fullLinear).order
-        rankingOrders[RankingMethod.probeless.rawValue] = probeless.order
-        var scores: [String: [Double]] = [:]
-        for ranking in rankings + [probeless] { if let values = ranking.scores { scores[ranking.method.rawValue] = values } }
-        let durrani = settings.durrani.flatMap { withDurrani ? DurraniAnalysis(settings: $0).summarize(data, control: control) : nil }
-        let seconds = Date().timeIntervalSince(started)
-        log(String(format: "%@: %d neurons, %d/%d/%d examples, linear %.3f, gaussian %.3f (%.0f s)", config.name, d,
-                   data.train.count, data.dev.count, data.test.count,
-                   fullLinear.accuracy(test.features, labels: test.labels), fullGaussian, seconds))
-        var result = ConfigResult(
-            config: config, labels: data.labelNames,
-            examples: ["train": data.train.count, "dev": data.dev.count, "test": data.test.count],
-            neuronCount: d, rankings: rankingOrders, gaussianMutualInformation: gaussian.mutualInformation,
-            curves: curves, durrani: durrani,
-            fullAccuracy: ["linear": fullLinear.accuracy(test.features, labels: test.labels), "gaussian": fullGaussian],
-            provenance: ResultProvenance(
-                tool: "neuron-workbench \(Workbench.version)", created: ISO8601DateFormatter().string(from: Date()),
-                seconds: seconds, modelPath: store.origin.modelPath, modelHash: store.origin.modelHash,
-                activationCache: store.origin.location, treebanks: dataset.provenance.treebanks,
-                files: dataset.provenance.files, split: dataset.provenance.split,
-                controlTask: controlTask.provenance.controlTask.map(String.init(describing:)) ?? "none",
-                settings: settings))
-        result.rankingScores = scores
-        return result
+        return result(ranked, curves: curves, withDurrani: withDurrani, log: log)
     }
 }
 

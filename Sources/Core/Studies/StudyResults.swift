@@ -67,6 +67,25 @@ public enum StudyResults {
         }
     }
 
+    /// What the study covers, one paragraph (the report's first).
+    static func summaryLine(study: StudyDescription, model: String, configCount: Int) -> String {
+        var text = ""
+        if let activations = study.activations {
+            text += "Activations \(activations.arrays.map { "`\($0)`" }.joined(separator: ", ")) (layers "
+                + activations.resolvedLayers.map(String.init).joined(separator: ", ") + "), labelled by "
+                + activations.labels.map { "`\($0)`" }.joined(separator: ", ") + (activations.attribute.map { " (\($0))" } ?? "")
+        } else {
+            text += "Model `\(study.model ?? "")` (\(model)); languages \(study.languages.joined(separator: ", ")); "
+            text += "attributes \(study.attributes.joined(separator: ", ")); layers \(study.layers.map(String.init).joined(separator: ", "))"
+        }
+        text += study.allLayersConcatenated ? " and all concatenated" : ""
+        text += ". Rankings \(study.rankings.map(\.rawValue).joined(separator: ", ")); classifiers \(study.classifiers.map(\.rawValue).joined(separator: ", "))"
+        text += "; k = \(study.neuronCounts.first ?? 0)…\(study.neuronCounts.last ?? 0) (\(study.neuronCounts.count) values)"
+        text += study.control.map { "; control task \($0.rawValue)" } ?? "; no control task"
+        text += ". \(configCount) configs, made by neuron-workbench \(Workbench.version).\n\n"
+        return text
+    }
+
     /// Writes the report of a whole plan: the grid tables and figures, and `report.md`.
     @discardableResult
     static func writeReport(plan: StudyPlan, results: [ConfigResult], interventions: [InterventionResult], masks: [MaskConfigResult] = [],
@@ -102,19 +121,7 @@ public enum StudyResults {
             try Data(text.utf8).write(to: folder.appendingPathComponent("report.md"), options: .atomic)
             return report
         }
-        if let activations = study.activations {
-            text += "Activations \(activations.arrays.map { "`\($0)`" }.joined(separator: ", ")) (layers "
-                + activations.resolvedLayers.map(String.init).joined(separator: ", ") + "), labelled by "
-                + activations.labels.map { "`\($0)`" }.joined(separator: ", ") + (activations.attribute.map { " (\($0))" } ?? "")
-        } else {
-            text += "Model `\(study.model ?? "")` (\(model)); languages \(study.languages.joined(separator: ", ")); "
-            text += "attributes \(study.attributes.joined(separator: ", ")); layers \(study.layers.map(String.init).joined(separator: ", "))"
-        }
-        text += study.allLayersConcatenated ? " and all concatenated" : ""
-        text += ". Rankings \(study.rankings.map(\.rawValue).joined(separator: ", ")); classifiers \(study.classifiers.map(\.rawValue).joined(separator: ", "))"
-        text += "; k = \(study.neuronCounts.first ?? 0)…\(study.neuronCounts.last ?? 0) (\(study.neuronCounts.count) values)"
-        text += study.control.map { "; control task \($0.rawValue)" } ?? "; no control task"
-        text += ". \(configs.count) configs, made by neuron-workbench \(Workbench.version).\n\n"
+        text += summaryLine(study: study, model: model, configCount: configs.count)
         for note in notes { text += "- \(note)\n" }
         text += "\n" + report.summary
         if !interventions.isEmpty && kinds.contains(.interventions) {

@@ -77,6 +77,7 @@ public struct StudyRunner: Sendable {
         try StudyResults.writeRecord(plan: plan, shard: options.shard, to: folder)
         var results: [ConfigResult] = []
         var computed = 0, cached = 0
+        var announced = false
         let probing = mine.filter { $0.work == .probing }
         for (index, planned) in probing.enumerated() {
             if Interruption.requested { throw CancellationError() }
@@ -91,6 +92,14 @@ public struct StudyRunner: Sendable {
             log("[\(index + 1)/\(probing.count)] \(planned.name): " + (wasCached ? "cached" : "done"))
             try StudyResults.write(result, as: planned.identifier, in: folder)
             results.append(result)
+            // A whole run's report grows as computed configs finish (cached ones take no time to wait
+            // for), until the final one replaces it.
+            let workLeft = index + 1 < probing.count || mine.contains { $0.work != .probing }
+            if options.shard == .whole && workLeft && study.probes && !wasCached {
+                try StudyResults.writeProgressReport(plan: plan, results: results, probingCount: probing.count, to: folder)
+                if !announced { log("report so far: \(folder.appendingPathComponent("report.md").path) (updated as configs finish)") }
+                announced = true
+            }
         }
         var interventions: [InterventionResult] = []
         let sweeps = mine.filter { $0.work.intervention != nil }
@@ -158,7 +167,7 @@ public struct StudyRunner: Sendable {
                           layers: Array(Set(plan.study.layers)).sorted())
     }
 
-    private func activations(_ plan: StudyPlan, language: String, log: (String) -> Void) throws -> any ActivationRows {
+    func activations(_ plan: StudyPlan, language: String, log: (String) -> Void) throws -> any ActivationRows {
         if let imported = plan.data.imported { return imported.activations }
         if let store = plan.data.stores[language] { return store }
         let store = try options.activationCache.activations(for: request(plan, language: language), log: log)

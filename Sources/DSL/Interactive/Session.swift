@@ -26,8 +26,23 @@ public final class Session {
     /// Messages while computing (extraction, probing).
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
 
-    /// The selected config's plan entry and result.
-    public private(set) var current: (planned: PlannedConfig, result: ConfigResult, plan: StudyPlan)?
+    /// The selected config's plan entry and result (while its curves are computed, the result
+    /// with the curves so far).
+    public var current: (planned: PlannedConfig, result: ConfigResult, plan: StudyPlan)? {
+        guard let selected else { return nil }
+        guard let job else { return selected }
+        return (selected.planned, job.snapshot.result, selected.plan)
+    }
+    private var selected: (planned: PlannedConfig, result: ConfigResult, plan: StudyPlan)?
+    /// Answer from a new config's rankings at once and compute its curves on another thread (the
+    /// interactive REPL): `top`, `overlap` and `plot overlap` answer from the rankings, `probe` and
+    /// `plot accuracy|selectivity` show the curves so far, and what needs every curve waits for
+    /// them. Off (scripts, `-c`, standard input), `use` returns once the curves are done.
+    public var answersEarly = false
+    /// Runs on the curves' thread before their first curve (a test holds the curves back with it).
+    public var beforeCurves: (@Sendable () -> Void)?
+    /// The selected config's curves while they are computed (with ``answersEarly``).
+    public private(set) var job: ProbingJob?
     private var scores: [String: [Double]] = [:]
     /// The learned masks of the last `run` (or of the folder `units FOLDER` read).
     public private(set) var masks: [MaskConfigResult] = []
@@ -66,8 +81,16 @@ public final class Session {
         return Reply(text: text.joined(separator: "\n"), figures: figures)
     }
 
-    /// Evaluates one command (a line without `;`).
+    /// Evaluates one command (a line without `;`); first says so if the selected config's curves
+    /// have finished since the last command.
     private func evaluateCommand(_ command: String) throws -> Reply {
+        let note = adoptFinishedCurves()
+        var reply = try evaluateVerb(command)
+        if let note { reply.text = reply.text.isEmpty ? note : note + "\n" + reply.text }
+        return reply
+    }
+
+    private func evaluateVerb(_ command: String) throws -> Reply {
         let trimmed = command.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty || trimmed.hasPrefix("//") || trimmed.hasPrefix("#") { return Reply(text: "") }
         if let first = trimmed.first, first.isUppercase { return try component(trimmed) }
@@ -92,6 +115,7 @@ public final class Session {
                 throw LineError("\(verb) takes no arguments", column: words[1].column,
                                 length: words.last!.column + words.last!.length - words[1].column)
             }
+            finishCurves()
             return Reply(text: "", quits: true)
         default:
             throw LineError("unknown command '\(verb)'" + Suggestion.hint(for: verb, among: Self.verbs + ComponentReader.componentNames),
@@ -236,14 +260,15 @@ public final class Session {
         if ["Model", "Layers"].contains(replaced) { try Self.checkModel(of: settings) }
         var text = "study: \(component)"
         // A narrower Rank needs no new work: keep the curves of the chosen rankings.
-        if let rank = component as? Rank, let selected = current {
+        if component is Rank, job != nil { try waitForCurves() }
+        if let rank = component as? Rank, let selected {
             let computed = Set(selected.result.curves.map { $0.ranking.replacingOccurrences(of: "↑", with: "") })
             if rank.methods.allSatisfy({ computed.contains($0.rawValue) }) {
                 var result = selected.result
                 let kept = Set(rank.methods.map(\.rawValue))
                 result.curves = result.curves.filter { kept.contains($0.ranking.replacingOccurrences(of: "↑", with: "")) }
                 components = edited
-                current = (selected.planned, result, selected.plan)
+                self.selected = (selected.planned, result, selected.plan)
                 return Reply(text: text + "\n\(selected.planned.name): curves of \(rank.methods.map(\.rawValue).joined(separator: ", ")) (already computed)")
             }
         }
@@ -273,26 +298,100 @@ public final class Session {
     }
 
     /// Plans the single config `settings` describe and computes (or reads back) its result, which
-    /// becomes the selected one.
+    /// becomes the selected one; with ``answersEarly``, a config not in the cache becomes the
+    /// selected one with its rankings, and its curves follow on another thread.
     private func select(_ settings: StudyDescription) throws -> String {
         var settings = settings
         settings.interventions = []
+        if answersEarly, let text = try selectEarly(settings) { return text }
         let runner = StudyRunner(options: sessionOptions)
         let outcome = try runner.run(settings, log: log)
         guard let planned = outcome.plan.configs.first(where: { $0.work == .probing }), let result = outcome.results.first else {
             return "no config to probe: \(outcome.plan.notes.joined(separator: "; "))"
         }
-        current = (planned, result, outcome.plan)
+        replaceJob(with: nil)
+        selected = (planned, result, outcome.plan)
         scores = result.rankingScores ?? [:]
+        return Self.describe(planned, result) + (outcome.cached > 0 ? " (cached)" : String(format: " (%.0f s)", result.provenance.seconds))
+    }
+
+    /// The first line of `use`: the config, its data and both probes on all neurons.
+    static func describe(_ planned: PlannedConfig, _ result: ConfigResult) -> String {
         let accuracy = result.fullAccuracy.sorted { $0.key > $1.key }.map { "\($0.key) \(String(format: "%.1f%%", $0.value * 100))" }
         return "\(planned.name): \(result.neuronCount) neurons, labels \(result.labels.joined(separator: " ")), "
             + "train/dev/test \(result.examples["train"] ?? 0)/\(result.examples["dev"] ?? 0)/\(result.examples["test"] ?? 0); "
             + "all neurons: " + accuracy.joined(separator: ", ")
-            + (outcome.cached > 0 ? " (cached)" : String(format: " (%.0f s)", result.provenance.seconds))
+    }
+
+    /// ``select(_:)`` with early answers: the cached result, or the rankings now and a ``ProbingJob``
+    /// for the curves; nil when the study has no probing config (``select(_:)`` then says why).
+    private func selectEarly(_ settings: StudyDescription) throws -> String? {
+        let began = Date()
+        guard let prepared = try StudyRunner(options: sessionOptions).prepareFirstConfig(settings, log: log) else { return nil }
+        if let cached = prepared.cached {
+            replaceJob(with: nil)
+            selected = (prepared.planned, cached, prepared.plan)
+            scores = cached.rankingScores ?? [:]
+            return Self.describe(prepared.planned, cached) + " (cached)"
+        }
+        let ranked = try prepared.rank()
+        let job = ProbingJob(probing: prepared.probing, ranked: ranked, cacheFile: prepared.cacheFile, withDurrani: prepared.withDurrani,
+                             beforeCurves: beforeCurves)
+        replaceJob(with: job)
+        job.start()
+        selected = (prepared.planned, ranked.partial, prepared.plan)
+        scores = ranked.partial.rankingScores ?? [:]
+        let coarse = ProbingJob.coarse(ranked.neuronCounts)
+        let order = coarse.count < ranked.neuronCounts.count
+            ? "k = " + coarse.prefix(3).map(String.init).joined(separator: ", ") + ", … first, then every k" : "every k"
+        return Self.describe(prepared.planned, ranked.partial) + String(format: " (rankings in %.0f s)", Date().timeIntervalSince(began))
+            + "\ntop and overlap answer now; \(ranked.combinations.count) curves are computing (\(order)) — plot accuracy shows them as they come"
+    }
+
+    /// Makes `job` the selected config's (nil: none), cancelling the one before.
+    private func replaceJob(with job: ProbingJob?) {
+        self.job?.cancel()
+        self.job = job
+    }
+
+    /// When the selected config's curves have ended, takes their result and says so.
+    private func adoptFinishedCurves() -> String? {
+        guard let job, job.hasEnded, let selected else { return nil }
+        let snapshot = job.snapshot
+        self.selected = (selected.planned, snapshot.result, selected.plan)
+        self.job = nil
+        if let failure = snapshot.failure {
+            return "(\(selected.planned.name): the curves stopped — \(failure); \(snapshot.complete) of \(snapshot.total) done)"
+        }
+        return "(\(selected.planned.name): all \(snapshot.total) curves done" + String(format: " in %.0f s", snapshot.elapsed) + ", cached)"
+    }
+
+    /// How far the selected config's curves are.
+    private var curvesProgress: String {
+        guard let snapshot = job?.snapshot else { return "all curves done" }
+        return "\(snapshot.complete) of \(snapshot.total) curves on every k, \(snapshot.coarse) more on coarse k"
+            + String(format: ", %.0f s so far", snapshot.elapsed)
+    }
+
+    /// Waits for the selected config's curves, for what needs all of them (Ctrl-C stops waiting; they go on).
+    private func waitForCurves() throws {
+        guard let job, let selected else { return }
+        if !job.hasEnded { log("waiting for the curves of \(selected.planned.name): \(curvesProgress) (Ctrl-C stops waiting)") }
+        do { _ = try job.wait(interrupted: { Interruption.requested }) } catch where !job.hasEnded { throw CancellationError() } catch {}
+        if let note = adoptFinishedCurves() { log(note) }
+    }
+
+    /// Before the session ends: lets the selected config's curves finish so that they are cached
+    /// (Ctrl-C drops them).
+    public func finishCurves() {
+        guard let job, !job.hasEnded else { return }
+        Interruption.reset()
+        do { try waitForCurves() } catch { job.cancel() }
     }
 
     /// The selected config's intervention sweeps (computed once, then from the cache).
     private func interventionResults() throws -> [InterventionResult] {
+        try waitForCurves()
         let outcome = try StudyRunner(options: sessionOptions).run(study.settings, log: log)
         return outcome.interventions
     }
@@ -468,7 +567,9 @@ public final class Session {
                             column: Self.column(of: 1, in: line), length: words[0].count)
         }
         let (name, _) = try ranking(words[2], in: result, line: line, wordIndex: 3)
+        let computing = job?.ranked.combinations.contains { $0.ranking.name == name && $0.classifier == classifier } == true
         guard let curve = result.curve(classifier, name) else {
+            if computing { return Reply(text: "\(planned.name): the \(classifier.rawValue) curve of \(name) is still computing (\(curvesProgress))") }
             let present = result.curves.filter { $0.classifier == classifier }.map(\.ranking)
             throw LineError("no \(classifier.rawValue) curve for \(name) in this config (have: \(present.joined(separator: ", "))) — add it with Rank(…) / Probe(…)",
                             column: Self.column(of: 3, in: line), length: words[2].count)
@@ -486,7 +587,9 @@ public final class Session {
                          curve.controlAccuracy.map { String(format: "%.1f", $0[index] * 100) } ?? "—",
                          curve.selectivity.map { String(format: "%+.1f", $0[index] * 100) } ?? "—"])
         }
-        return Reply(text: chart.terminal(width: chartWidth, height: chartHeight, color: color) + "\n" + TextTable.render(rows))
+        let partial = computing && curve.neuronCounts != job?.ranked.neuronCounts
+        return Reply(text: chart.terminal(width: chartWidth, height: chartHeight, color: color) + "\n" + TextTable.render(rows)
+                     + (partial ? "\ncoarse k so far (k = \(curve.neuronCounts.map(String.init).joined(separator: ", "))); refining — \(curvesProgress)" : ""))
     }
 
     /// `overlap A B [N]`: shared neurons among the top N (default 100) of two rankings.
@@ -517,9 +620,15 @@ public final class Session {
 
     /// `plot accuracy|selectivity|overlap|clwv`: a terminal chart, and the same figure as SVG.
     private func plot(_ words: [String], line: String) throws -> Reply {
-        let (_, result, _) = try requireConfig(line)
+        let (planned, result, _) = try requireConfig(line)
         let kinds = ["accuracy", "selectivity", "overlap", "clwv", "mask"]
         guard let kind = words.first else { throw LineError("plot what? " + kinds.joined(separator: ", "), column: 0, length: line.count) }
+        // While the curves are computed, the curve figures show those so far and say what is left.
+        let curvesKind = kind == "accuracy" || kind == "selectivity"
+        if curvesKind, job != nil, result.curves.isEmpty {
+            return Reply(text: "\(planned.name): no curve yet — \(curvesProgress); top and overlap answer now")
+        }
+        let computing = curvesKind && job != nil ? "\nstill computing: \(curvesProgress) — plot again for more" : ""
         let figures = folder.appendingPathComponent("figures", isDirectory: true)
         try FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
         let figure: any Figure
@@ -558,8 +667,8 @@ public final class Session {
         }
         let url = figures.appendingPathComponent("\(kind)-\(result.config.fileStem).svg")
         try figure.write(to: url)
-        return Reply(text: figure.terminal(width: chartWidth, height: chartHeight * (kind == "accuracy" || kind == "selectivity" ? 2 : 1), color: color)
-                     + "\nwrote \(url.path)", figures: [url])
+        return Reply(text: figure.terminal(width: chartWidth, height: chartHeight * (curvesKind ? 2 : 1), color: color)
+                     + "\nwrote \(url.path)" + computing, figures: [url])
     }
 
     /// `show config|study|plan`.
@@ -570,7 +679,8 @@ public final class Session {
             let result = current.result
             return Reply(text: "\(current.planned.name) — model \(current.plan.modelFolder.path)\n"
                          + "labels \(result.labels.joined(separator: " ")); examples \(result.examples.sorted { $0.key > $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))\n"
-                         + "rankings \(result.rankings.keys.sorted().joined(separator: ", ")); curves \(result.curves.count)\n"
+                         + "rankings \(result.rankings.keys.sorted().joined(separator: ", ")); curves "
+                         + (job == nil ? "\(result.curves.count)" : "computing: \(curvesProgress)") + "\n"
                          + "split \(result.provenance.split)\n" + study.description)
         case "study": return Reply(text: study.description)
         case "plan":
@@ -584,6 +694,7 @@ public final class Session {
 
     /// `run`: the session's whole study (all its configs), with its report.
     private func runStudy(_ words: [String]) throws -> Reply {
+        try waitForCurves()
         var options = sessionOptions
         options.dryRun = words.first == "--dry-run"
         var lines: [String] = []
@@ -640,6 +751,7 @@ public final class Session {
 
     /// `export [DIR]`: the selected config's report folder (tables, figures, JSON).
     private func export(_ words: [String]) throws -> Reply {
+        try waitForCurves()
         guard let current else { return Reply(text: "nothing to export — use a config first") }
         let target = words.first.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? folder.appendingPathComponent("export", isDirectory: true)
         let report = GridReport(results: [current.result])
@@ -653,6 +765,7 @@ public final class Session {
     public static func help(_ topic: String?) -> String {
         switch topic {
         case "use": return "use MODEL LANGUAGE ATTRIBUTE LAYER — select one config and compute (or read back) its rankings and curves\n  use minilm en Number 4\n  use /path/to/hf-folder French Gender 7\n"
+            + "  (at the prompt, a new config's rankings answer top and overlap at once; its curves follow, coarse k first — plot shows those so far)\n"
             + "use npy ARRAY LABELS — the same for activations you extracted yourself ([words, neurons] .npy, float32/float16)\n"
             + "  use npy acts.npy labels.tsv          (label[<TAB>split[<TAB>word]] per row)\n"
             + "  use npy acts.npy en_ewt-ud-dev.conllu Number   (the files' words are the rows)"

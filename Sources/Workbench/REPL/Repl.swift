@@ -88,6 +88,7 @@ enum Repl {
         Interruption.install()
         Interruption.secondPressExits = false
         let session = makeSession()
+        session.answersEarly = true   // a new config's rankings answer while its curves are computed
         self.session = session
         print("Neuron Workbench \(Workbench.version) — type help, or: use minilm en Number 4 (Tab completes, Ctrl-D quits)")
         guard let input = fdopen(0, "r"), let output = fdopen(1, "w"), let errors = fdopen(2, "w"),
@@ -121,7 +122,8 @@ enum Repl {
             var count: Int32 = 0
             guard let raw = el_gets(editor, &count) else {
                 print("")
-                break   // Ctrl-D
+                session.finishCurves()   // Ctrl-D: the curves being computed are finished and cached
+                break
             }
             let line = String(cString: raw).trimmingCharacters(in: .newlines)
             if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }

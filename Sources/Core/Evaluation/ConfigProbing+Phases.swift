@@ -1,0 +1,148 @@
+import Foundation
+
+/// One config's probing in three phases, so that a caller can answer from the rankings while the
+/// curves are computed (the REPL, through ``ProbingJob``):
+///
+/// 1. ``ConfigProbing/rank(_:dataset:store:layers:)``: the rows, the rankings and both probes on all
+///    neurons (seconds);
+/// 2. ``ConfigProbing/curve(_:_:neuronCounts:)``: one ranking × classifier curve, on every k of the
+///    settings or on some of them (each k is a fresh probe, so a curve computed in parts is the
+///    same curve: ``AccuracyCurve/joined(_:neuronCounts:)``);
+/// 3. ``ConfigProbing/result(_:curves:withDurrani:log:)``: Durrani et al.'s analyses and the result.
+///
+/// ``ConfigProbing/result(for:dataset:store:layers:withDurrani:log:)`` runs them in a row, so a
+/// result made in phases is the one a study caches.
+extension ConfigProbing {
+    /// A config whose rankings are known: what `top` and `overlap` read, and where the curves start.
+    public struct RankedConfig: @unchecked Sendable {
+        public let config: ProbingConfig
+        /// The result without curves and without Durrani's analyses (those come with ``ConfigProbing/result(_:curves:withDurrani:log:)``).
+        public let partial: ConfigResult
+        /// The curves to draw, in the result's order: each ranking (and, but for Random, its
+        /// bottom-to-top) × each classifier.
+        public let combinations: [(ranking: NeuronRanking, classifier: ProbeKind)]
+        /// The k of every curve.
+        public var neuronCounts: [Int] { evaluator.neuronCounts }
+
+        let data: ProbingData
+        let control: ProbingData
+        let evaluator: ProbingEvaluator
+        let testLinearAccuracy: Double
+        let started: Date
+    }
+
+    /// Phase 1: the config's rows and control task, its rankings, and both probes on all neurons.
+    public func rank(_ config: ProbingConfig, dataset: AttributeDataset, store: any ActivationRows, layers: [Int]) throws -> RankedConfig {
+        let started = Date()
+        let controlTask = dataset.controlTask(settings.control, seed: settings.controlSeed)
+        let data = try ProbingData.load(store: store, dataset: dataset, layers: layers)
+        let control = relabel(data, with: controlTask, store: store)
+        let d = data.neuronCount
+        let threads = BLAS.threadCount
+        BLAS.setThreadCount(1)   // many small probes: the cores go to parallel k instead
+        defer { BLAS.setThreadCount(threads) }
+        let evaluator = ProbingEvaluator(data: data, control: settings.selectivity ? control : nil, linearSettings: settings.linear,
+                                         neuronCounts: settings.neuronCounts, gaussianPrior: settings.gaussianPrior)
+        let fullLinear = LinearProbe.train(features: data.train.features, labels: data.train.labels,
+                                           classCount: data.classCount, settings: settings.linear)
+        let probeless = ProbelessRanking.rank(features: data.train.features, labels: data.train.labels, classCount: data.classCount)
+        var gaussian = GaussianRankingResult(order: [], mutualInformation: [], accuracy: [])
+        var rankings: [NeuronRanking] = []
+        for method in settings.rankings {
+            switch method {
+            case .linear: rankings.append(LinearRanking.meanAbsoluteWeight(fullLinear))
+            case .linearWeightMass: rankings.append(LinearRanking.weightMass(fullLinear))
+            case .probeless: rankings.append(probeless)
+            case .random: rankings.append(RandomRanking.rank(neuronCount: d, seed: settings.randomSeed))
+            case .gaussian:
+                let selection = settings.gaussianSelection == .train ? data.train : (settings.gaussianSelection == .dev ? data.dev : data.test)
+                gaussian = GaussianRanking.rank(probe: evaluator.gaussianProbe, features: selection.features, labels: selection.labels,
+                                                maxNeurons: min(settings.gaussianNeurons, d))
+                rankings.append(gaussian.completed(by: probeless))
+            }
+        }
+        let evaluated = rankings.flatMap { $0.method == .random ? [$0] : [$0, $0.bottomToTop] }
+        let combinations = evaluated.flatMap { ranking in settings.classifiers.map { (ranking: ranking, classifier: $0) } }
+        let test = data.test
+        let fullGaussian = evaluator.gaussianProbe.evaluate(features: test.features, labels: test.labels, neurons: Array(0..<d)).accuracy
+        let testLinear = fullLinear.accuracy(test.features, labels: test.labels)
+        var rankingOrders = Dictionary(uniqueKeysWithValues: rankings.map { ($0.method.rawValue, $0.order) })
+        rankingOrders[RankingMethod.linearWeightMass.rawValue] = LinearRanking.weightMass(fullLinear).order
+        rankingOrders[RankingMethod.probeless.rawValue] = probeless.order
+        var scores: [String: [Double]] = [:]
+        for ranking in rankings + [probeless] { if let values = ranking.scores { scores[ranking.method.rawValue] = values } }
+        var partial = ConfigResult(
+            config: config, labels: data.labelNames,
+            examples: ["train": data.train.count, "dev": data.dev.count, "test": data.test.count],
+            neuronCount: d, rankings: rankingOrders, gaussianMutualInformation: gaussian.mutualInformation,
+            curves: [], durrani: nil,
+            fullAccuracy: ["linear": testLinear, "gaussian": fullGaussian],
+            provenance: ResultProvenance(
+                tool: "neuron-workbench \(Workbench.version)", created: "", seconds: 0,
+                modelPath: store.origin.modelPath, modelHash: store.origin.modelHash,
+                activationCache: store.origin.location, treebanks: dataset.provenance.treebanks,
+                files: dataset.provenance.files, split: dataset.provenance.split,
+                controlTask: controlTask.provenance.controlTask.map(String.init(describing:)) ?? "none",
+                settings: settings))
+        partial.rankingScores = scores
+        return RankedConfig(config: config, partial: partial, combinations: combinations, data: data, control: control,
+                            evaluator: evaluator, testLinearAccuracy: testLinear, started: started)
+    }
+
+    /// Phase 2: the curve of combination `index` of a ranked config, on `neuronCounts` (a subset of
+    /// ``RankedConfig/neuronCounts``, in its order) or on all of them.
+    public func curve(_ ranked: RankedConfig, _ index: Int, neuronCounts: [Int]? = nil) -> AccuracyCurve {
+        var evaluator = ranked.evaluator
+        if let neuronCounts {
+            precondition(Set(neuronCounts).isSubset(of: evaluator.neuronCounts), "k \(neuronCounts) beyond the config's \(evaluator.neuronCounts)")
+            evaluator.neuronCounts = neuronCounts
+        }
+        let threads = BLAS.threadCount
+        BLAS.setThreadCount(1)
+        defer { BLAS.setThreadCount(threads) }
+        let combination = ranked.combinations[index]
+        return evaluator.curve(combination.ranking, classifier: combination.classifier)
+    }
+
+    /// Phase 3: the config's result, with its curves (in the order of ``RankedConfig/combinations``).
+    public func result(_ ranked: RankedConfig, curves: [AccuracyCurve], withDurrani: Bool, log: (String) -> Void) -> ConfigResult {
+        precondition(curves.count == ranked.combinations.count, "\(curves.count) curves for \(ranked.combinations.count) combinations")
+        let threads = BLAS.threadCount
+        BLAS.setThreadCount(1)
+        defer { BLAS.setThreadCount(threads) }
+        let data = ranked.data
+        let durrani = settings.durrani.flatMap { withDurrani ? DurraniAnalysis(settings: $0).summarize(data, control: ranked.control) : nil }
+        let seconds = Date().timeIntervalSince(ranked.started)
+        log(String(format: "%@: %d neurons, %d/%d/%d examples, linear %.3f, gaussian %.3f (%.0f s)", ranked.config.name, data.neuronCount,
+                   data.train.count, data.dev.count, data.test.count,
+                   ranked.testLinearAccuracy, ranked.partial.fullAccuracy["gaussian"] ?? .nan, seconds))
+        var result = ranked.partial
+        result.curves = curves
+        result.durrani = durrani
+        result.provenance.created = ISO8601DateFormatter().string(from: Date())
+        result.provenance.seconds = seconds
+        return result
+    }
+}
+
+extension AccuracyCurve {
+    /// One curve from parts computed on different k (coarse first, then the rest), in the order of
+    /// `neuronCounts`: nil while some k is in no part, or, when `partial`, the curve on the k
+    /// computed so far (nil before any).
+    public static func joined(_ parts: [AccuracyCurve], neuronCounts: [Int], partial: Bool = false) -> AccuracyCurve? {
+        guard let first = parts.first else { return nil }
+        var accuracy: [Int: Double] = [:], control: [Int: Double] = [:]
+        for part in parts {
+            precondition(part.combination == first.combination, "parts of \(first.combination) and \(part.combination)")
+            for (i, k) in part.neuronCounts.enumerated() {
+                accuracy[k] = part.accuracy[i]
+                if let values = part.controlAccuracy { control[k] = values[i] }
+            }
+        }
+        let counts = neuronCounts.filter { accuracy[$0] != nil }
+        guard partial ? !counts.isEmpty : counts.count == neuronCounts.count else { return nil }
+        return AccuracyCurve(classifier: first.classifier, ranking: first.ranking, neuronCounts: counts,
+                             accuracy: counts.map { accuracy[$0]! },
+                             controlAccuracy: first.controlAccuracy == nil ? nil : counts.map { control[$0]! })
+    }
+}
