@@ -136,6 +136,9 @@ public struct MaskConfigResult: Sendable, Codable {
     /// Gaussian, Probeless and Random rankings of the site (nil for the other configs, and in
     /// results cached before the comparison existed).
     public var rankings: [UnitRankingComparison]? = nil
+    /// De Cao et al.'s Fig. 1–2 for each direction: its first mask with units (seed order) on the
+    /// direction's first held-out sentence (nil in results cached before the figures existed).
+    public var activations: [MaskActivationTraces]? = nil
     public var seconds: Double
     public var tool: String
 }
