@@ -2,7 +2,7 @@ import Foundation
 
 /// Settings shared by the methods that learn a mask: the constraint, the objective, the budget.
 public struct MaskTrainingSettings: Sendable, Codable, Hashable {
-    /// Training steps (one batch each): 200 keeps `Study.decao2022` (12 configs) near 2.6 h on 2 cores.
+    /// Training steps (one batch each): 200 keeps `Study.decao2022` (12 configs) near 2.2 h on 2 cores (its dry run).
     public var steps: Int = 200
     public var batchSize: Int = 16
     /// C0 = Σ P(m_i ≠ 0) ≤ α·D (D: the site's width).
