@@ -103,6 +103,7 @@ public struct Study: Sendable, CustomStringConvertible {
         let outcome = try StudyRunner(options: options).run(settings, log: log)
         if !options.dryRun, options.slurm == nil {
             if outcome.report != nil {
+                if !outcome.masks.isEmpty { log("\n" + MaskReport.terminalSummary(outcome.masks)) }
                 log("\n\(name): \(outcome.computed) configs computed, \(outcome.cached) from the cache; report \(outcome.folder.path)/report.md")
             } else {
                 log("\n\(name) shard \(options.shard): \(outcome.computed + outcome.cached) configs in \(outcome.folder.path) — join the shards with `workbench merge`")

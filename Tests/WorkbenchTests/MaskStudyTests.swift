@@ -116,8 +116,11 @@ struct MaskStudyTests {
             Mask(.hardConcrete, .integratedGradients, task: .number, trainSteps: 4, batch: 4, heldOut: 8)
         }
         func options(_ shard: Shard, _ folder: String) -> StudyRunner.Options { Self.options(shard, root: root, folder: folder, shared: shared) }
-        let whole = try study.run(options: options(.whole, "whole"), log: { _ in })
+        var printed: [String] = []
+        let whole = try study.run(options: options(.whole, "whole"), log: { printed.append($0) })
         #expect(whole.computed == 2 && whole.cached == 0)
+        let summary = printed.joined(separator: "\n")
+        #expect(summary.contains("per method (Table 6 form)") && summary.contains("per direction (Table 4 form)") && summary.contains("Integrated Gradients"), "\(summary)")
         #expect(whole.masks.map(\.work.method) == [.hardConcrete, .integratedGradients])
         let (hardConcrete, integrated) = (whole.masks[0], whole.masks[1])
         #expect(hardConcrete.work.site == .residual(1), "no site: a quarter of the way up 7 blocks")
@@ -143,11 +146,23 @@ struct MaskStudyTests {
         let folder = root.appendingPathComponent("whole")
         let report = try String(contentsOf: folder.appendingPathComponent("report.md"), encoding: .utf8)
         #expect(report.contains("### Do the rankings find the units the model uses?") == !compared.isEmpty)
+        #expect(summary.contains("do the rankings find the units?") == !compared.isEmpty)
         for part in ["## Sparse interventions (De Cao et al. 2022)", "### Per direction (Table 4 form)", "### Per method (Table 6 form)",
                      "### Units and their baselines", "| number | single | residual 1 | Integrated Gradients |"] {
             #expect(report.contains(part), "\(part)")
         }
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("figures/mask-training-number-single-residual1.svg").path))
+        // Fig. 1–2: each direction whose mask opened a unit, its units along the first held-out sentence, drawn into the report.
+        let drawn = hardConcrete.activations ?? []
+        #expect(Set(drawn.map(\.direction)) == withUnits)
+        #expect(report.contains("### The units along a sentence (Fig. 1–2 form)") == !drawn.isEmpty)
+        for traces in drawn {
+            #expect(traces.unedited.count == traces.units.count && traces.edited.count == traces.units.count)
+            #expect((traces.unedited + traces.edited).allSatisfy { $0.count == traces.tokens.count })
+            #expect(traces.unedited != traces.edited, "the edit moves the units at the subject")
+            let file = "figures/mask-activations-number-single-residual1-hard-concrete-\(traces.direction).svg"
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path) && report.contains(file), "\(file)")
+        }
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("grid.json").path), "no probing: no grid")
 
         let again = try study.run(options: options(.whole, "again"), log: { _ in })

@@ -1,8 +1,11 @@
 // De Cao et al. 2022 on Gemma 3 270M (installed by scripts/setup): learned sparse interventions
 // (Hard Concrete masks) against REINFORCE and Integrated Gradients, number agreement and gender,
 // single-step and every-step edits at the residual stream of block 4 (a quarter of the way up), one seed each, the
-// default training budget (MaskTrainingSettings: steps × batch). 12 configs; they shard
-// (`--shard i/n`, then `workbench merge`) and resume like every other config.
+// default training budget (MaskTrainingSettings: 200 steps × 16 examples per direction, α = 0.02).
+// 12 configs; the dry run plans them at about 2.2 h on 2 cores (README: how that compares with a
+// measured config); they shard (`--shard i/n`, then `workbench merge`) and resume like every other
+// config. The report (results/decao2022/report.md) has the Table 4 and Table 6 forms, the units
+// with their prevalence over seeds, the rankings comparison and Fig. 1–2 for each mask.
 //   workbench run scripts/studies/decao2022.swift --dry-run
 //
 // The paper's full protocol asks for more: several seeds (each unit's prevalence over seeds,

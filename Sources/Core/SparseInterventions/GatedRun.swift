@@ -30,6 +30,8 @@ struct GatedRun {
         var baselineGradient: [Float]
         /// The edited rows before the edit and ∂ℓ/∂ĥ at them, in edit order, [rows × width].
         var editedRowsBefore: [Float] = [], editedRowGradient: [Float] = []
+        /// Where the call's time went.
+        var seconds = GatedRunTimings()
     }
 
     static let ratioExponentCap: Float = 10
@@ -51,6 +53,12 @@ struct GatedRun {
     ///   - baseline: [width].
     func callAsFunction(_ examples: [InterventionExample], gates: [Float], baseline: [Float], gradients: Bool) -> Result {
         let width = self.width, count = examples.count
+        var clock = Date(), seconds = GatedRunTimings()
+        func lap(_ phase: WritableKeyPath<GatedRunTimings, Double>) {
+            let now = Date()
+            seconds[keyPath: phase] += now.timeIntervalSince(clock)
+            clock = now
+        }
         precondition(gates.count == count * width && baseline.count == width, "GatedRun: gates \(gates.count), baseline \(baseline.count), width \(width)")
         let batch = PackedBatch(sequences: examples.map(\.ids))
         let editRows: [[Int]] = examples.indices.map { s in examples[s].editRows(steps).map { batch.starts[s] + $0 } }
@@ -69,12 +77,14 @@ struct GatedRun {
         let recurrent = isRecurrent
         // A recurrent block is run whole (its edit acts inside it); the others split at the site.
         let start: (layer: Int, state: Tensor)? = recurrent ? nil : (startLayer, model.run(batch, upTo: startLayer))
+        lap(\.lower)
         var original: [[Float]] = []
         if useKL {
             let last = model.run(batch, from: start)
             let logits = model.logits(last, rows: rows, vocabulary: nil)!
             original = (0..<rows.count).map { logSoftmax(logits, row: $0) }
         }
+        lap(\.reference)
         let recorder = PreEditRows()
         // The recurrent block calls the edit once per time step, 0, 1, …, for the longest sequence's length.
         let longest = examples.map(\.ids.count).max() ?? 1
@@ -109,6 +119,8 @@ struct GatedRun {
         var losses = [Float](repeating: 0, count: count)
         let weight = klWeight, sumsLogRatios = objective == .logRatioSum
         let loss: LogitLoss = { logits in
+            lap(\.forward)
+            defer { lap(\.loss) }
             let entries = logits.columns
             var gradient = Tensor(zeros: logits.shape)
             var total: Float = 0
@@ -153,10 +165,11 @@ struct GatedRun {
             // Forward only: the edited run and the loss, no pullbacks.
             let last = model.run(batch, from: start, edits: [site: edit])
             _ = loss(model.logits(last, rows: rows, vocabulary: vocabulary)!)
-            return Result(logRatios: logRatios, divergences: divergences, losses: losses, gateGradient: [], baselineGradient: [])
+            return Result(logRatios: logRatios, divergences: divergences, losses: losses, gateGradient: [], baselineGradient: [], seconds: seconds)
         }
         let result = model.gradient(batch, at: site, from: start, edits: [site: edit],
                                     editPullbacks: recurrent ? [site: editPullback] : [:], rows: rows, vocabulary: vocabulary, loss: loss)
+        lap(\.pullback)
         var gateGradient = [Float](repeating: 0, count: count * width), baselineGradient = [Float](repeating: 0, count: width)
         var editedRowGradient: [Float] = [], editedRowsBefore: [Float] = []
         let editedValues = editRows.joined().count * width
@@ -176,9 +189,31 @@ struct GatedRun {
                 }
             }
         }
+        lap(\.assembly)
         return Result(logRatios: logRatios, divergences: divergences, losses: losses, gateGradient: gateGradient, baselineGradient: baselineGradient,
-                      editedRowsBefore: editedRowsBefore, editedRowGradient: editedRowGradient)
+                      editedRowsBefore: editedRowsBefore, editedRowGradient: editedRowGradient, seconds: seconds)
     }
+}
+
+/// Where a `GatedRun` call's time goes (seconds). The loss is computed between the forward run
+/// and the pullbacks, so its start and end split the model's `gradient` call into its two halves.
+public struct GatedRunTimings: Sendable, Hashable {
+    /// The blocks below the site (both runs start from their output; an LSTM runs whole in `forward`).
+    public var lower: Double = 0
+    /// The unedited run above the site and its full-vocabulary log-softmax, for KL.
+    public var reference: Double = 0
+    /// The edited (traced) run above the site and the head's logits.
+    public var forward: Double = 0
+    /// L_ratio, KL and their gradient in the logits.
+    public var loss: Double = 0
+    /// The head's and the blocks' pullbacks down to the site.
+    public var pullback: Double = 0
+    /// ∂ℓ/∂m and ∂ℓ/∂b from ∂ℓ/∂ĥ.
+    public var assembly: Double = 0
+
+    public init() {}
+
+    public var total: Double { lower + reference + forward + loss + pullback + assembly }
 }
 
 /// The state's edited rows as they were before the edit, by row (∂ℓ/∂m needs h − b), and the

@@ -2,7 +2,7 @@ import Foundation
 
 /// Settings shared by the methods that learn a mask: the constraint, the objective, the budget.
 public struct MaskTrainingSettings: Sendable, Codable, Hashable {
-    /// Training steps (one batch each): 200 keeps `Study.decao2022` (12 configs) near 2.6 h on 2 cores.
+    /// Training steps (one batch each): 200 keeps `Study.decao2022` (12 configs) near 2.2 h on 2 cores (its dry run).
     public var steps: Int = 200
     public var batchSize: Int = 16
     /// C0 = Σ P(m_i ≠ 0) ≤ α·D (D: the site's width).
@@ -95,22 +95,60 @@ public struct HardConcreteTraining: Sendable {
     public func train(_ examples: [InterventionExample], direction: String,
                       progress: (LearnedIntervention.Step) -> Void = { _ in }) -> LearnedIntervention {
         precondition(!examples.isEmpty, "HardConcreteTraining: no examples")
-        let run = GatedRun(model: model, site: site, steps: steps, klWeight: Float(settings.klWeight))
-        let width = run.width, gate = settings.gate
-        var location = [Float](repeating: Float(settings.initialLocation), count: width)
-        var baseline = [Float](repeating: 0, count: width)
-        var locationOptimizer = Adam(count: width, learningRate: Float(settings.gateLearningRate))
-        var baselineOptimizer = Adam(count: width, learningRate: Float(settings.baselineLearningRate))
-        var unitsMultiplier = LagrangeMultiplier(value: settings.initialMultiplier, learningRate: settings.multiplierLearningRate, maximum: settings.maxMultiplier)
-        var insideMultiplier = unitsMultiplier
-        if gate.upper <= 1 { insideMultiplier = LagrangeMultiplier(value: 0, learningRate: 0, maximum: 0) }
+        var trainer = Trainer(self)
         var generator = SplitMix64(seed: settings.seed ^ 0xDECA_0_2022)
         var batches = TrainingBatches(examples, size: settings.batchSize, generator: &generator)
-        var history: [LearnedIntervention.Step] = []
+        for _ in 1...max(1, settings.steps) {
+            let chunk = batches.next(using: &generator)
+            progress(trainer.step(chunk, using: &generator).record)
+        }
+        return trainer.finish(direction: direction)
+    }
+
+    /// The training's state between steps — gate locations, b, the optimisers and multipliers — and
+    /// one step on a given batch (what `train` loops over; `workbench bench mask` times it).
+    public struct Trainer {
+        public let training: HardConcreteTraining
+        let run: GatedRun
+        public private(set) var location: [Float], baseline: [Float]
+        var locationOptimizer: Adam, baselineOptimizer: Adam
+        var unitsMultiplier: LagrangeMultiplier, insideMultiplier: LagrangeMultiplier
+        public private(set) var history: [LearnedIntervention.Step] = []
         var lastUnits: [Int] = [], unitsSince = 0
         let started = Date()
-        for step in 1...max(1, settings.steps) {
-            let chunk = batches.next(using: &generator)
+
+        /// Where one step's time went (seconds).
+        public struct Timings: Sendable, Hashable {
+            /// Drawing the gates from the Hard Concrete distribution.
+            public var sampling: Double = 0
+            /// The objective's run, phase by phase.
+            public var run = GatedRunTimings()
+            /// ∂/∂γ, both Adam steps, the multipliers, the open units.
+            public var optimizer: Double = 0
+            public var total: Double { sampling + run.total + optimizer }
+        }
+
+        public init(_ training: HardConcreteTraining) {
+            self.training = training
+            let settings = training.settings
+            run = GatedRun(model: training.model, site: training.site, steps: training.steps, klWeight: Float(settings.klWeight))
+            let width = run.width
+            location = [Float](repeating: Float(settings.initialLocation), count: width)
+            baseline = [Float](repeating: 0, count: width)
+            locationOptimizer = Adam(count: width, learningRate: Float(settings.gateLearningRate))
+            baselineOptimizer = Adam(count: width, learningRate: Float(settings.baselineLearningRate))
+            unitsMultiplier = LagrangeMultiplier(value: settings.initialMultiplier, learningRate: settings.multiplierLearningRate, maximum: settings.maxMultiplier)
+            insideMultiplier = unitsMultiplier
+            if settings.gate.upper <= 1 { insideMultiplier = LagrangeMultiplier(value: 0, learningRate: 0, maximum: 0) }
+        }
+
+        /// The site's width.
+        public var width: Int { run.width }
+
+        /// One step on `chunk`: gates drawn with `generator`, the objective and its gradients, the updates.
+        public mutating func step(_ chunk: [InterventionExample], using generator: inout SplitMix64) -> (record: LearnedIntervention.Step, seconds: Timings) {
+            let settings = training.settings, gate = settings.gate, width = run.width
+            var seconds = Timings(), clock = Date()
             var gates = [Float](repeating: 0, count: chunk.count * width), derivatives = gates
             for s in 0..<chunk.count {
                 for i in 0..<width {
@@ -119,7 +157,10 @@ public struct HardConcreteTraining: Sendable {
                     derivatives[s * width + i] = Float(dz)
                 }
             }
+            seconds.sampling = Date().timeIntervalSince(clock)
             let result = run(chunk, gates: gates, baseline: baseline, gradients: true)
+            seconds.run = result.seconds
+            clock = Date()
             // ∂/∂γ: the task loss through the samples, and the constraints' expected values.
             var locationGradient = [Float](repeating: 0, count: width)
             var expectedUnits = 0.0, expectedInside = 0.0
@@ -137,15 +178,33 @@ public struct HardConcreteTraining: Sendable {
             baselineOptimizer.step(&baseline, gradient: result.baselineGradient)
             unitsMultiplier.ascend(violation: expectedUnits - settings.unitShare * Double(width))
             if gate.upper > 1 { insideMultiplier.ascend(violation: expectedInside - settings.insideShare * Double(width)) }
-            let record = LearnedIntervention.Step(step: step, batch: result, expectedUnits: expectedUnits, multiplier: unitsMultiplier.value)
+            let record = LearnedIntervention.Step(step: history.count + 1, batch: result, expectedUnits: expectedUnits, multiplier: unitsMultiplier.value)
             history.append(record)
-            progress(record)
             let units = (0..<width).filter { gate.probabilityNonZero(location: Double(location[$0])).value > 0.5 }
-            if units != lastUnits { lastUnits = units; unitsSince = step }
+            if units != lastUnits { lastUnits = units; unitsSince = record.step }
+            seconds.optimizer = Date().timeIntervalSince(clock)
+            return (record, seconds)
         }
-        let open = location.map { Float(gate.probabilityNonZero(location: Double($0)).value) }
-        return LearnedIntervention(method: .hardConcrete, site: site, steps: steps, direction: direction, units: lastUnits, baseline: baseline,
-                                   openProbability: open, history: history, convergedAtStep: unitsSince,
-                                   trainingSeconds: Date().timeIntervalSince(started), settings: settings.described)
+
+        /// The step since which the open units have not changed.
+        public var convergedAtStep: Int { unitsSince }
+
+        /// The mask learned so far.
+        public func finish(direction: String) -> LearnedIntervention {
+            let gate = training.settings.gate
+            let open = location.map { Float(gate.probabilityNonZero(location: Double($0)).value) }
+            return LearnedIntervention(method: .hardConcrete, site: training.site, steps: training.steps, direction: direction, units: lastUnits,
+                                       baseline: baseline, openProbability: open, history: history, convergedAtStep: unitsSince,
+                                       trainingSeconds: Date().timeIntervalSince(started), settings: training.settings.described)
+        }
+    }
+
+    /// The objective on one batch with given gates ([examples × width]) and b: the mean loss and
+    /// its gradients in the gates and in b (for checks against another implementation).
+    public func objective(_ examples: [InterventionExample], gates: [Float], baseline: [Float])
+        -> (loss: Float, gateGradient: [Float], baselineGradient: [Float]) {
+        let run = GatedRun(model: model, site: site, steps: steps, klWeight: Float(settings.klWeight))
+        let result = run(examples, gates: gates, baseline: baseline, gradients: true)
+        return (result.losses.reduce(0, +) / Float(max(1, examples.count)), result.gateGradient, result.baselineGradient)
     }
 }

@@ -90,6 +90,19 @@ public enum MaskReport {
             written.append("figures/\(group.file).svg")
         }
         if !written.isEmpty { text += "\nTraining curves (L_ratio and expected open gates per step): " + written.joined(separator: ", ") + ".\n" }
+        let activations = activationFigures(masks)
+        if !activations.isEmpty {
+            try FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
+            text += "\n### The units along a sentence (Fig. 1–2 form)\n\n"
+            text += "Each direction's first mask with open units on its first held-out sentence, at the mask's site: solid as the model "
+                + "computes the units, dashed with the intervention.\n\n"
+            for (file, traces, figure) in activations {
+                try figure.write(to: figures.appendingPathComponent(file))
+                text += "- \(SparseInterventionReport.name(traces.method)) → \(traces.direction) (seed \(traces.seed), \(traces.site), units "
+                    + traces.units.map(String.init).joined(separator: ", ") + ", subject at token \(traces.subjectRow)): "
+                    + "![\(traces.direction)](figures/\(file)) `\(traces.tokens.joined(separator: " "))`\n"
+            }
+        }
         return text
     }
 }
@@ -109,6 +122,29 @@ extension MaskReport {
     public static func trainingFigures(_ masks: [MaskConfigResult]) -> [(file: String, figure: FigureGrid)] {
         groups(masks).filter { $0.runs.contains { !$0.intervention.history.isEmpty } }
             .map { ($0.file, SparseInterventionReport.trainingFigure($0.runs, title: $0.name)) }
+    }
+
+    /// What a finished run prints: the Table 6 form (per config and method), the Table 4 form (per
+    /// direction) and, for the configs that compared them, where the rankings put the mask's units.
+    public static func terminalSummary(_ masks: [MaskConfigResult]) -> String {
+        guard !masks.isEmpty else { return "" }
+        var text = "Sparse interventions, per method (Table 6 form):\n" + TextTable.render(methodRows(masks))
+        text += "\n\nper direction (Table 4 form):\n" + TextTable.render(directionRows(masks))
+        for mask in masks where !(mask.rankings ?? []).isEmpty {
+            text += "\n\ndo the rankings find the units? \(mask.work.name):\n" + TextTable.render(UnitRankingComparison.tableRows(mask.rankings ?? []))
+        }
+        return text
+    }
+
+    /// De Cao et al.'s Fig. 1–2 of every config that recorded them, with their SVG file names.
+    public static func activationFigures(_ masks: [MaskConfigResult]) -> [(file: String, traces: MaskActivationTraces, figure: LineChart)] {
+        masks.flatMap { mask in
+            (mask.activations ?? []).map { traces in
+                let file = "mask-activations-\(mask.work.task.rawValue)-\(mask.work.steps.rawValue)-"
+                    + mask.work.site.description.replacingOccurrences(of: " ", with: "") + "-\(traces.method.rawValue)-\(traces.direction).svg"
+                return (file, traces, MaskActivationFigure.figure(traces))
+            }
+        }
     }
 
     /// P(open) per unit after training, for the `limit` units most likely open in any run of each

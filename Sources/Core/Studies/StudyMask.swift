@@ -136,6 +136,9 @@ public struct MaskConfigResult: Sendable, Codable {
     /// Gaussian, Probeless and Random rankings of the site (nil for the other configs, and in
     /// results cached before the comparison existed).
     public var rankings: [UnitRankingComparison]? = nil
+    /// De Cao et al.'s Fig. 1–2 for each direction: its first mask with units (seed order) on the
+    /// direction's first held-out sentence (nil in results cached before the figures existed).
+    public var activations: [MaskActivationTraces]? = nil
     public var seconds: Double
     public var tool: String
 }
@@ -192,9 +195,12 @@ extension StudyPlanner {
     /// backward (≈ 3 forwards) and the held-out set forward twice; a forward of a ~12-token prefix
     /// costs ≈ 2 × 12·L·D² × 12 flops, at ≈ 30 Gflop/s per core — fitted on `workbench mask` on
     /// Gemma 3 270M, single-step number, 2 cores: 1.8 s per step of 16 examples (0.11 s an example).
+    /// Integrated Gradients evaluates the same number of batches without KL (no unedited run, the head
+    /// on d and t only): 70 s against Hard Concrete's 251 s for → plural on Gemma 3 270M, so 0.3 of it.
     static func maskEstimate(_ work: MaskWork, shape: ModelSource.Shape, heldOut: Int, items: Int, cores: Double) -> Double {
         let forward = 2 * 12 * Double(shape.layerCount) * 12 * Double(shape.hiddenSize * shape.hiddenSize) / (3e10 * cores)
-        let trained = Double(work.training.steps * work.training.batchSize) * 3 * forward
+        let share = work.method == .integratedGradients ? 0.3 : 1
+        let trained = share * Double(work.training.steps * work.training.batchSize) * 3 * forward
         let perRun = trained + 2 * forward * Double(heldOut)
         return 2 + Double(MaskData.directions(work.task).count * work.seeds) * perRun + rankingsEstimate(work, shape: shape, heldOut: heldOut, items: items, forward: forward)
     }

@@ -51,9 +51,17 @@ extension StudyRunner {
                 rankings = try UnitRankingComparison.compare(runs: runs, task: task, model: model, site: work.site, steps: work.steps,
                                                              seed: work.training.seed) { log("  \(planned.name): \($0)") }
             }
+            // Fig. 1–2: each direction's first mask with units on its first held-out sentence.
+            let activations: [MaskActivationTraces] = task.directions.compactMap { direction in
+                guard let run = runs.first(where: { $0.intervention.direction == direction.name && !$0.intervention.units.isEmpty }),
+                      let example = direction.heldOut.first else { return nil }
+                return MaskActivationFigure.record(run.intervention, seed: run.seed, example: example, model: model,
+                                                   tokens: example.ids.map { tokenizer.token(of: $0) ?? "#\($0)" })
+            }
             return MaskConfigResult(work: work, model: "\(plan.modelFolder.deletingPathExtension().lastPathComponent) (\(model.summary))",
                                     directions: task.directions.map { .init(name: $0.name, training: $0.training.count, heldOut: $0.heldOut.count) },
-                                    skipped: task.skipped.count, runs: runs, rankings: rankings, seconds: Date().timeIntervalSince(started),
+                                    skipped: task.skipped.count, runs: runs, rankings: rankings, activations: activations,
+                                    seconds: Date().timeIntervalSince(started),
                                     tool: "neuron-workbench \(Workbench.version)")
         }
         return (result, cached)

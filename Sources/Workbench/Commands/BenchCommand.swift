@@ -4,7 +4,7 @@ import Foundation
 /// `workbench bench NAME`: speed benchmarks that print a ratio against their anchor, measured in the same run.
 enum BenchCommand: Command {
     static let name = "bench"
-    static let summary = "benchmarks with their anchors (extract, probe, intervene, decoder, train-lm, gradient)"
+    static let summary = "benchmarks with their anchors (extract, probe, intervene, decoder, train-lm, gradient, mask)"
     static let usage = """
         usage: workbench bench extract [options]
                workbench bench probe [--layer N] [--max-k K] [--naive-k K] [--synthetic] [--python PATH] [--no-anchor]
@@ -12,6 +12,7 @@ enum BenchCommand: Command {
                workbench bench decoder [--model gemma3] [--lengths 128,512] [--prompts N] [--llama-bench PATH] [--no-llama] [--python PATH] [--no-anchor]
                workbench bench train-lm [--width N] [--layers N] [--vocab N] [--batch N] [--bptt N] [--segments N] [--corpus FILE …] [--python PATH] [--no-anchor]
                workbench bench gradient [--models gemma3,lstm] [--sentences N] [--steps N] [--repeats N] [--python PATH] [--no-anchor]
+               workbench bench mask [--models gemma3,lstm] [--steps N] [--repeats N] [--train-steps N] [--no-whole-run] [--python PATH] [--no-anchor]
 
         Times word-activation extraction (every hidden state, mean over subwords, written to
         .npy files as the cache does) over the same treebank sentences for MiniLM and for a
@@ -67,6 +68,17 @@ enum BenchCommand: Command {
         same --sentences (default 16) treebank sentences of 8–12 tokens, gate and baseline; checks
         that both give the same loss and gradient; best of --repeats rounds (default 3) of --steps
         steps (default 5), the rounds alternating (the anchor stays loaded); then our step's phases.
+
+        mask: one Hard Concrete training step of `workbench mask` (number, single-step, → plural, the
+        model's default site and settings; a batch of 16 training examples; L_ratio + KL over the changed
+        rows and the full vocabulary; gates drawn, pullbacks, Adam, λ) on gemma3 and on the LSTM that
+        `workbench train-lm` caches (models: gemma3, lstm or an LSTM folder), beside the same step in
+        PyTorch autograd on the same batch (scripts/bench_mask_pytorch.py; Gemma through transformers'
+        GGUF loading, which needs `accelerate`); first checks both give the same objective and gradients
+        in every gate and in b; best of --repeats alternating rounds (default 3) of --steps steps (default
+        5), each side's phases; then the whole single-step number run with `workbench mask`'s defaults
+        (every direction, --train-steps, default the training's 200, and the held-out measure), with the
+        step since which the units have not changed and the time to it (--no-whole-run skips it).
         """
 
     static func run(_ arguments: inout ArgumentList) throws {
@@ -122,7 +134,16 @@ enum BenchCommand: Command {
         let corpus = try arguments.options("corpus")
         let sentenceCount = try arguments.intOption("sentences", default: 16)
         let steps = try arguments.intOption("steps", default: 5)
+        let trainSteps = try arguments.intOption("train-steps", default: MaskTrainingSettings().steps)
+        let noWholeRun = arguments.flag("no-whole-run")
         let names = try arguments.positionals()
+        if names == ["mask"] {
+            guard steps >= 1, trainSteps >= 1 else { throw UsageError("--steps and --train-steps expect at least 1") }
+            try MaskBenchmark(models: models.isEmpty ? ["gemma3", "lstm"] : models, shared: SharedData(),
+                              python: noAnchor ? nil : (python ?? ProcessInfo.processInfo.environment["NEURON_PYTHON"] ?? ".venv/bin/python"),
+                              threads: threads, repeats: repeats, steps: steps, trainSteps: noWholeRun ? nil : trainSteps).run()
+            return
+        }
         if names == ["train-lm"] {
             guard segments >= 1 else { throw UsageError("--segments expects at least 1, got \(segments)") }
             var settings = LSTMTrainingSettings()
@@ -173,7 +194,7 @@ enum BenchCommand: Command {
             try ProbeBenchmark(layer: layer, maxK: maxK, naiveK: naiveK, python: anchorPython, synthetic: synthetic).run()
             return
         }
-        guard names == ["extract"] else { throw UsageError("usage: workbench bench extract|probe|intervene|decoder|train-lm|gradient [options] (see workbench help bench)") }
+        guard names == ["extract"] else { throw UsageError("usage: workbench bench extract|probe|intervene|decoder|train-lm|gradient|mask [options] (see workbench help bench)") }
         try ExtractionBenchmark(
             treebank: treebank.map { URL(fileURLWithPath: $0) }
                 ?? SharedData().udRoot().appendingPathComponent("UD_English-EWT/en_ewt-ud-dev.conllu"),
