@@ -1,6 +1,12 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// Core's modules share `Sources/Core`; each takes its rooms (folders) by name, so a file's folder says
+// which module it is in, and an import that runs against the arrows in ARCHITECTURE.md does not compile.
+// Internals that another module of the package needs are `package`, not `public`.
+let core = "Sources/Core"
+let unchecked: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "NeuronWorkbench",
     platforms: [.macOS(.v13)],
@@ -12,12 +18,48 @@ let package = Package(
         .executable(name: "workbench", targets: ["Workbench"]),
     ],
     targets: [
-        // MARK: - Public API
+        // MARK: - Core: leaves (no other module of the engine)
+        .target(name: "Kernels", dependencies: ["COpenBLAS"], path: core, sources: ["Tensor"], swiftSettings: unchecked),
+        .target(name: "Support", path: core, sources: ["Support"], swiftSettings: unchecked),
+        .target(name: "Plotting", path: core, sources: ["Plotting"], swiftSettings: unchecked),
+
+        // MARK: - Core: models and corpora
+        .target(
+            name: "Models",
+            dependencies: ["Kernels", "Support"],
+            path: core,
+            sources: ["Checkpoint", "Models", "Tokenizers"],
+            swiftSettings: unchecked
+        ),
+        .target(name: "Corpora", dependencies: ["Support"], path: core, sources: ["Data"], swiftSettings: unchecked),
+
+        // MARK: - Core: analysis and studies
+        .target(
+            name: "Analysis",
+            dependencies: ["Kernels", "Support", "Plotting", "Models", "Corpora"],
+            path: core,
+            sources: [
+                "Activations", "Attribution", "Behaviour", "Cache", "Evaluation", "Imported", "Interventions",
+                "Probes", "Rankings", "SparseInterventions", "Statistics", "Training",
+            ],
+            swiftSettings: unchecked
+        ),
+        .target(
+            name: "Studies",
+            dependencies: ["Kernels", "Support", "Plotting", "Models", "Corpora", "Analysis"],
+            path: core,
+            sources: ["Studies"],
+            swiftSettings: unchecked
+        ),
+        // The umbrella: re-exports the modules above, imported by none of them.
         .target(
             name: "Core",
-            dependencies: ["COpenBLAS"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            dependencies: ["Kernels", "Support", "Plotting", "Models", "Corpora", "Analysis", "Studies"],
+            path: core,
+            sources: ["Core.swift"]
         ),
+
+        // MARK: - Public API
         .target(name: "DSL", dependencies: ["Core"]),
         .executableTarget(name: "Workbench", dependencies: ["Core", "DSL", "CEditLine"]),
 

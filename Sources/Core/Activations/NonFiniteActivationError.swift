@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// A word vector holding a NaN or an infinity (or a value its storage type cannot hold).
 ///

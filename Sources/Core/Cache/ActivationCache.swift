@@ -1,4 +1,7 @@
 import Foundation
+import Corpora
+import Models
+import Support
 
 /// What to extract: a model (a Hugging Face folder or a GGUF file), treebank files, hidden states,
 /// aggregation and storage type.

@@ -1,4 +1,6 @@
 import Foundation
+import Corpora
+import Models
 
 /// The JSON manifest of one cached extraction: what was run on what, and where every row is.
 ///

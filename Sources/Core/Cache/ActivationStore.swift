@@ -1,4 +1,6 @@
 import Foundation
+import Kernels
+import Support
 
 /// A verified, memory-mapped cached extraction: word vectors by layer and row.
 public final class ActivationStore: @unchecked Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// Word vectors by layer and row: what ``ProbingData`` gathers a config's matrices from.
 ///

@@ -1,4 +1,7 @@
 import Foundation
+import Corpora
+import Kernels
+import Support
 
 /// Probes one config (a language's attribute at a layer) as Antverg & Belinkov 2022 §3 do: the
 /// rankings, each evaluated by two classifiers on its top-k neurons for every k, selectivity against a
@@ -153,5 +156,5 @@ public struct ConfigProbing: Sendable {
 
 extension ConfigProbing.Settings {
     /// The settings that shape one config's result, as text for its cache key.
-    var configDigest: String { String(describing: self) }
+    package var configDigest: String { String(describing: self) }
 }

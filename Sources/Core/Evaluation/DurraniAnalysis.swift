@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The analyses of Durrani et al. 2020 ("Analyzing Individual Neurons in Pre-trained Language
 /// Models"), on one probing config: elastic-net λ search, ablation, minimal neuron sets, and where

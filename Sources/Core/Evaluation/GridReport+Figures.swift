@@ -1,4 +1,5 @@
 import Foundation
+import Plotting
 
 /// The figures of a probing grid, drawn with the Plotting module (Antverg Fig. 1 and 3; Durrani Fig. 1–2).
 extension GridReport {

@@ -1,4 +1,7 @@
 import Foundation
+import Kernels
+import Models
+import Support
 
 extension ReadoutHead {
     /// The training material of a head: final hidden states of the words' tokens (special tokens

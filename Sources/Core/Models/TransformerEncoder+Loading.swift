@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 extension TransformerEncoder {
     /// Loads a model folder (config.json + safetensors), checking every weight's presence and shape.

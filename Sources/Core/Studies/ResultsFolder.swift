@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The one rule for every command that writes a results folder (`run`, `probe`, `intervene`,
 /// `merge`, a study script's `--out`): a folder is written only by the study that owns it.

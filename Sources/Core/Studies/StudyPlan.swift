@@ -1,4 +1,8 @@
 import Foundation
+import Analysis
+import Corpora
+import Models
+import Support
 
 /// One unit of a study's work: a config and what is done with it.
 public struct PlannedConfig: Sendable, Codable, Hashable {

@@ -1,4 +1,6 @@
 import Foundation
+import Analysis
+import Support
 
 /// A study's results folder: `study.json` (the study, its plan and shard), `configs/<id>.json`
 /// (one record per config, with provenance), the report (`report.md`, CSV tables, `figures/`), and

@@ -1,4 +1,6 @@
 import Foundation
+import Analysis
+import Support
 
 extension StudyRunner {
     /// The intervention study settings of one planned sweep (one language, attribute, layer, edit).

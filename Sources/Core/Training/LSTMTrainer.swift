@@ -1,4 +1,7 @@
 import Foundation
+import Kernels
+import Models
+import Support
 
 /// The knobs of Gulordava et al. (2018)'s training recipe (PyTorch's `word_language_model`
 /// `main.py`: SGD, gradient clipping, learning rate divided on a held-out plateau).

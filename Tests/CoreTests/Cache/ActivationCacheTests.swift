@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Support
+@testable import Models
+@testable import Corpora
+@testable import Analysis
 
 @Suite("Activation cache")
 struct ActivationCacheTests {

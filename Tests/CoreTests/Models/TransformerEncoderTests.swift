@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Models
+@testable import Analysis
 
 @Suite("TransformerEncoder against transformers")
 struct TransformerEncoderTests {

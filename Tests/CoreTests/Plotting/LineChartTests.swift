@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Plotting
+@testable import Analysis
 
 @Suite("Line charts")
 struct LineChartTests {

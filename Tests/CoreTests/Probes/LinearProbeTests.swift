@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Support
+@testable import Analysis
 
 @Suite("Linear probe")
 struct LinearProbeTests {

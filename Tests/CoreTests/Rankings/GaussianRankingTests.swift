@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Analysis
 
 @Suite("Gaussian greedy ranking")
 struct GaussianRankingTests {

@@ -1,5 +1,5 @@
 import Testing
-@testable import Core
+@testable import Analysis
 
 @Suite("Curve statistics")
 struct CurveStatisticsTests {

@@ -1,5 +1,6 @@
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Analysis
 
 @Suite("K-means")
 struct KMeansTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Support
+@testable import Analysis
 
 @Suite("Error messages")
 struct ErrorMessageTests {

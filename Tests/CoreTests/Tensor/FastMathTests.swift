@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Support
+@testable import Models
 
 @Suite("FastMath and tensor layers")
 struct FastMathTests {
