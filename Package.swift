@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "Support", path: core, sources: ["Support"], swiftSettings: unchecked),
         .target(name: "Plotting", path: core, sources: ["Plotting"], swiftSettings: unchecked),
 
-        // MARK: - Core: models and corpora
+        // MARK: - Core: models, corpora, storage, statistics
         .target(
             name: "Models",
             dependencies: ["Kernels", "Support"],
@@ -32,21 +32,37 @@ let package = Package(
             swiftSettings: unchecked
         ),
         .target(name: "Corpora", dependencies: ["Support"], path: core, sources: ["Data"], swiftSettings: unchecked),
+        // The activation cache's entries, manifests and .npy files; not the pipeline that fills them.
+        .target(name: "Storage", dependencies: ["Kernels", "Support", "Models"], path: core, sources: ["Cache"], swiftSettings: unchecked),
+        .target(
+            name: "Statistics",
+            dependencies: ["Kernels", "Support", "Plotting"],
+            path: core,
+            sources: ["Statistics"],
+            swiftSettings: unchecked
+        ),
+        .target(
+            name: "Probing",
+            dependencies: ["Kernels", "Support", "Statistics"],
+            path: core,
+            sources: ["Probes", "Rankings"],
+            swiftSettings: unchecked
+        ),
 
         // MARK: - Core: analysis and studies
         .target(
             name: "Analysis",
-            dependencies: ["Kernels", "Support", "Plotting", "Models", "Corpora"],
+            dependencies: ["Kernels", "Support", "Plotting", "Models", "Corpora", "Storage", "Statistics", "Probing"],
             path: core,
             sources: [
-                "Activations", "Attribution", "Behaviour", "Cache", "Evaluation", "Imported", "Interventions",
-                "Probes", "Rankings", "SparseInterventions", "Statistics", "Training",
+                "Activations", "Attribution", "Behaviour", "Evaluation", "Imported", "Interventions",
+                "SparseInterventions", "Training",
             ],
             swiftSettings: unchecked
         ),
         .target(
             name: "Studies",
-            dependencies: ["Kernels", "Support", "Plotting", "Models", "Corpora", "Analysis"],
+            dependencies: ["Kernels", "Support", "Plotting", "Models", "Corpora", "Storage", "Statistics", "Probing", "Analysis"],
             path: core,
             sources: ["Studies"],
             swiftSettings: unchecked
@@ -54,7 +70,7 @@ let package = Package(
         // The umbrella: re-exports the modules above, imported by none of them.
         .target(
             name: "Core",
-            dependencies: ["Kernels", "Support", "Plotting", "Models", "Corpora", "Analysis", "Studies"],
+            dependencies: ["Kernels", "Support", "Plotting", "Models", "Corpora", "Storage", "Statistics", "Probing", "Analysis", "Studies"],
             path: core,
             sources: ["Core.swift"]
         ),

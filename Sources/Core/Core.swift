@@ -5,5 +5,8 @@
 @_exported import Plotting
 @_exported import Models
 @_exported import Corpora
+@_exported import Storage
+@_exported import Statistics
+@_exported import Probing
 @_exported import Analysis
 @_exported import Studies

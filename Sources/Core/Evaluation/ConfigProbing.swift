@@ -2,6 +2,8 @@ import Foundation
 import Corpora
 import Kernels
 import Support
+import Probing
+import Storage
 
 /// Probes one config (a language's attribute at a layer) as Antverg & Belinkov 2022 §3 do: the
 /// rankings, each evaluated by two classifiers on its top-k neurons for every k, selectivity against a

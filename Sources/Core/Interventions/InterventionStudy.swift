@@ -2,6 +2,8 @@ import Foundation
 import Corpora
 import Models
 import Support
+import Probing
+import Storage
 
 /// The intervention study of Antverg & Belinkov 2022 §4 over a grid of configs (language ×
 /// attribute × layer): rankings from cached activations (Linear, Gaussian, Probeless, each also

@@ -1,6 +1,7 @@
 import Foundation
 import Analysis
 import Corpora
+import Probing
 
 /// Everything a study asks for, as plain values: what the DSL (`Study { … }`) and the REPL build
 /// and what ``StudyPlanner`` and ``StudyRunner`` execute. Codable, so it is recorded beside the results.

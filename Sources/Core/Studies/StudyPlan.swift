@@ -3,6 +3,7 @@ import Analysis
 import Corpora
 import Models
 import Support
+import Storage
 
 /// One unit of a study's work: a config and what is done with it.
 public struct PlannedConfig: Sendable, Codable, Hashable {

@@ -1,6 +1,8 @@
 import Foundation
 import Analysis
 import Support
+import Probing
+import Storage
 
 extension StudyRunner {
     /// The intervention study settings of one planned sweep (one language, attribute, layer, edit).

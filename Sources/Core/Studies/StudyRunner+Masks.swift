@@ -2,6 +2,7 @@ import Foundation
 import Analysis
 import Models
 import Support
+import Storage
 
 extension StudyRunner {
     /// Where a mask config's result is cached: named by the hash of the model's and the task's

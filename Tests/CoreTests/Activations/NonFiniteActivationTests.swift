@@ -3,6 +3,7 @@ import Testing
 @testable import Kernels
 @testable import Models
 @testable import Corpora
+@testable import Storage
 @testable import Analysis
 
 /// A NaN weight, infinite embeddings or a negative layer_norm_eps make activations non-finite:

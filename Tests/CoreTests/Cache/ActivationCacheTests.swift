@@ -4,6 +4,7 @@ import Testing
 @testable import Support
 @testable import Models
 @testable import Corpora
+@testable import Storage
 @testable import Analysis
 
 @Suite("Activation cache")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Kernels
+@testable import Storage
 @testable import Analysis
 
 @Suite("NumPy .npy files")

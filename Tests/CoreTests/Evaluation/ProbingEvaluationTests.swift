@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Kernels
 @testable import Support
+@testable import Probing
 @testable import Analysis
 @testable import Studies
 

@@ -3,6 +3,7 @@ import Testing
 
 @testable import Support
 @testable import Corpora
+@testable import Storage
 @testable import Analysis
 
 /// A user's `.npy` activations go through the same pipeline as the cache: same matrices, same

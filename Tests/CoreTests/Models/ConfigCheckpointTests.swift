@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Models
+@testable import Storage
 @testable import Analysis
 
 /// Config sizes that cannot match the checkpoint are refused before anything is allocated, naming

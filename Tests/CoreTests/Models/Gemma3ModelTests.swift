@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Kernels
 @testable import Models
+@testable import Storage
 @testable import Analysis
 
 /// What transformers' Gemma 3 computed for a GGUF (scripts/make-decoder-fixtures).

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Kernels
 @testable import Models
+@testable import Storage
 @testable import Analysis
 
 /// A tokenizer whose ids reach past the model's embedding rows is refused at load, naming both

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Plotting
+@testable import Statistics
 @testable import Analysis
 
 @Suite("Line charts")

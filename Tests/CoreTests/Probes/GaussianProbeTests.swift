@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Kernels
 @testable import Support
+@testable import Probing
 @testable import Analysis
 
 /// Expected numbers come from a numpy transcription of `Gaussian.py`'s formulas (per-label prior)

@@ -1,6 +1,7 @@
 import Foundation
 @testable import Kernels
 @testable import Support
+@testable import Probing
 @testable import Analysis
 
 /// Seeded data for the Gaussian probe and ranking tests: class-conditional Gaussians with

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Probing
 @testable import Analysis
 
 @Suite("Gaussian ranking benchmark")

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import Kernels
 @testable import Support
+@testable import Statistics
+@testable import Probing
 @testable import Analysis
 
 /// NaN or infinite rows into every ranking and probe trainer end promptly (NaN in, NaN or a

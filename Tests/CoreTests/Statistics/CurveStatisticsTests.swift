@@ -1,4 +1,5 @@
 import Testing
+@testable import Statistics
 @testable import Analysis
 
 @Suite("Curve statistics")

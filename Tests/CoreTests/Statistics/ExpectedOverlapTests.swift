@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Statistics
 @testable import Analysis
 
 @Suite("Expected overlap of random rankings")

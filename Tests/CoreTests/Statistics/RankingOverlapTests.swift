@@ -1,4 +1,6 @@
 import Testing
+@testable import Statistics
+@testable import Probing
 @testable import Analysis
 
 @Suite("Ranking overlap")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Statistics
 @testable import Analysis
 
 /// Reference values from `scipy.stats.wilcoxon` (scipy 1.17.1, defaults unless stated:

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Support
+@testable import Storage
 @testable import Analysis
 
 @Suite("Error messages")

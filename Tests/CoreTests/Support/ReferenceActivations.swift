@@ -1,6 +1,7 @@
 import Foundation
 @testable import Kernels
 @testable import Models
+@testable import Storage
 @testable import Analysis
 
 /// Hidden states and MLM logits that HF transformers computed for the fixture sentences
