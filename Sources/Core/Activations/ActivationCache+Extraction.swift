@@ -170,7 +170,7 @@ extension ActivationCache {
             sentences: entries, skipped: skipped, substitutedWords: substituted, arrays: arrays,
             wordsFile: .init(layer: -1, file: "words.tsv", byteCount: wordsData.count,
                              contentHash: wordsData.withUnsafeBytes { ContentHash.hex(ContentHash.xxh64($0)) }),
-            provenance: .init(created: ISO8601DateFormatter().string(from: Date()), tool: "neuron-workbench \(Workbench.version)",
+            provenance: .init(created: ISO8601DateFormatter().string(from: Date()), tool: BuildInfo.tool,
                               seconds: seconds, tokenCount: totalTokens, tokensPerSecond: Double(totalTokens) / max(seconds, 1e-9)),
             allowsNonFinite: request.allowNonFinite ? true : nil)
         let encoderJSON = JSONEncoder()

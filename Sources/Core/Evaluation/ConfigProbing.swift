@@ -75,7 +75,7 @@ public struct ConfigProbing: Sendable {
         // The activations by what makes them (model, corpus, word vectors), not by which cache folder
         // holds them: a wider extraction with the same layer gives the same key.
         let key = ContentHash.combine(store.contentKey + [String(describing: dataset.provenance),
-                                       settings.configDigest, config.identifier, Workbench.version,
+                                       settings.configDigest, config.identifier, BuildInfo.version,
                                        "durrani:\(withDurrani)"])
         return resultCache.appendingPathComponent("\(config.identifier)-\(key).json")
     }
@@ -145,7 +145,7 @@ public struct ConfigProbing: Sendable {
             curves: curves, durrani: durrani,
             fullAccuracy: ["linear": fullLinear.accuracy(test.features, labels: test.labels), "gaussian": fullGaussian],
             provenance: ResultProvenance(
-                tool: "neuron-workbench \(Workbench.version)", created: ISO8601DateFormatter().string(from: Date()),
+                tool: BuildInfo.tool, created: ISO8601DateFormatter().string(from: Date()),
                 seconds: seconds, modelPath: store.origin.modelPath, modelHash: store.origin.modelHash,
                 activationCache: store.origin.location, treebanks: dataset.provenance.treebanks,
                 files: dataset.provenance.files, split: dataset.provenance.split,

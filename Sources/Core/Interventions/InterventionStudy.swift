@@ -154,7 +154,7 @@ public struct InterventionStudy: Sendable {
                             betaSelection: selection,
                             sentencesPerSecond: Double(test.sentences.count * rankings.count * max(1, scored.curves.first?.neuronCounts.count ?? 1)) / max(seconds, 1e-9),
                             provenance: InterventionProvenance(
-                                tool: "neuron-workbench \(Workbench.version)", created: ISO8601DateFormatter().string(from: Date()),
+                                tool: BuildInfo.tool, created: ISO8601DateFormatter().string(from: Date()),
                                 seconds: seconds, modelPath: store.manifest.model.path, modelHash: store.manifest.model.contentHash,
                                 activationCache: store.directory.path, readoutHead: headFile?.path, treebanks: dataset.provenance.treebanks,
                                 split: dataset.provenance.split, settings: settings))

@@ -27,7 +27,7 @@ public enum ResultsFolder {
         public init(study: String, identity: String) {
             self.study = study
             self.identity = identity
-            tool = "neuron-workbench \(Workbench.version)"
+            tool = BuildInfo.tool
         }
     }
 
