@@ -5,7 +5,6 @@ import PackageDescription
 // which module it is in, and an import that runs against the arrows in ARCHITECTURE.md does not compile.
 // Internals that another module of the package needs are `package`, not `public`.
 let core = "Sources/Core"
-let unchecked: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 
 let package = Package(
     name: "NeuronWorkbench",
@@ -19,34 +18,31 @@ let package = Package(
     ],
     targets: [
         // MARK: - Core: leaves (no other module of the engine)
-        .target(name: "Kernels", dependencies: ["COpenBLAS"], path: core, sources: ["Tensor"], swiftSettings: unchecked),
-        .target(name: "Support", path: core, sources: ["Support"], swiftSettings: unchecked),
-        .target(name: "Plotting", path: core, sources: ["Plotting"], swiftSettings: unchecked),
+        .target(name: "Kernels", dependencies: ["COpenBLAS"], path: core, sources: ["Tensor"]),
+        .target(name: "Support", path: core, sources: ["Support"]),
+        .target(name: "Plotting", path: core, sources: ["Plotting"]),
 
         // MARK: - Core: models, corpora, storage, statistics
         .target(
             name: "Models",
             dependencies: ["Kernels", "Support"],
             path: core,
-            sources: ["Checkpoint", "Models", "Tokenizers"],
-            swiftSettings: unchecked
+            sources: ["Checkpoint", "Models", "Tokenizers"]
         ),
-        .target(name: "Corpora", dependencies: ["Support"], path: core, sources: ["Data"], swiftSettings: unchecked),
+        .target(name: "Corpora", dependencies: ["Support"], path: core, sources: ["Data"]),
         // The activation cache's entries, manifests and .npy files; not the pipeline that fills them.
-        .target(name: "Storage", dependencies: ["Kernels", "Support", "Models"], path: core, sources: ["Cache"], swiftSettings: unchecked),
+        .target(name: "Storage", dependencies: ["Kernels", "Support", "Models"], path: core, sources: ["Cache"]),
         .target(
             name: "Statistics",
             dependencies: ["Kernels", "Support", "Plotting"],
             path: core,
-            sources: ["Statistics"],
-            swiftSettings: unchecked
+            sources: ["Statistics"]
         ),
         .target(
             name: "Probing",
             dependencies: ["Kernels", "Support", "Statistics"],
             path: core,
-            sources: ["Probes", "Rankings"],
-            swiftSettings: unchecked
+            sources: ["Probes", "Rankings"]
         ),
 
         // MARK: - Core: analysis and studies
@@ -57,15 +53,13 @@ let package = Package(
             sources: [
                 "Activations", "Attribution", "Behaviour", "Evaluation", "Imported", "Interventions",
                 "SparseInterventions", "Training",
-            ],
-            swiftSettings: unchecked
+            ]
         ),
         .target(
             name: "Studies",
             dependencies: ["Kernels", "Support", "Plotting", "Models", "Corpora", "Storage", "Statistics", "Probing", "Analysis"],
             path: core,
-            sources: ["Studies"],
-            swiftSettings: unchecked
+            sources: ["Studies"]
         ),
         // The umbrella: re-exports the modules above, imported by none of them.
         .target(
