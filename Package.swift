@@ -4,7 +4,26 @@ import PackageDescription
 // Core's modules share `Sources/Core`; each takes its rooms (folders) by name, so a file's folder says
 // which module it is in, and an import that runs against the arrows in ARCHITECTURE.md does not compile.
 // Internals that another module of the package needs are `package`, not `public`.
-let core = "Sources/Core"
+let coreRooms: [String: [String]] = [
+    "Kernels": ["Tensor"],
+    "Support": ["Support"],
+    "Plotting": ["Plotting"],
+    "Models": ["Checkpoint", "Models", "Tokenizers"],
+    "Corpora": ["Data"],
+    "Storage": ["Cache"],
+    "Statistics": ["Statistics"],
+    "Probing": ["Probes", "Rankings"],
+    "Analysis": ["Activations", "Attribution", "Behaviour", "Evaluation", "Imported", "Interventions", "SparseInterventions", "Training"],
+    "Studies": ["Studies"],
+    "Core": ["Core.swift"],
+]
+
+/// A module of Core: its rooms, every other room excluded (so SwiftPM does not report them as unhandled files).
+func core(_ name: String, _ dependencies: [Target.Dependency] = []) -> Target {
+    let own = coreRooms[name]!
+    let others = coreRooms.values.flatMap { $0 }.filter { !own.contains($0) }.sorted()
+    return .target(name: name, dependencies: dependencies, path: "Sources/Core", exclude: others, sources: own)
+}
 
 let package = Package(
     name: "NeuronWorkbench",
@@ -18,56 +37,23 @@ let package = Package(
     ],
     targets: [
         // MARK: - Core: leaves (no other module of the engine)
-        .target(name: "Kernels", dependencies: ["COpenBLAS"], path: core, sources: ["Tensor"]),
-        .target(name: "Support", path: core, sources: ["Support"]),
-        .target(name: "Plotting", path: core, sources: ["Plotting"]),
+        core("Kernels", ["COpenBLAS"]),
+        core("Support"),
+        core("Plotting"),
 
         // MARK: - Core: models, corpora, storage, statistics
-        .target(
-            name: "Models",
-            dependencies: ["Kernels", "Support"],
-            path: core,
-            sources: ["Checkpoint", "Models", "Tokenizers"]
-        ),
-        .target(name: "Corpora", dependencies: ["Support"], path: core, sources: ["Data"]),
+        core("Models", ["Kernels", "Support"]),
+        core("Corpora", ["Support"]),
         // The activation cache's entries, manifests and .npy files; not the pipeline that fills them.
-        .target(name: "Storage", dependencies: ["Kernels", "Support", "Models"], path: core, sources: ["Cache"]),
-        .target(
-            name: "Statistics",
-            dependencies: ["Kernels", "Support", "Plotting"],
-            path: core,
-            sources: ["Statistics"]
-        ),
-        .target(
-            name: "Probing",
-            dependencies: ["Kernels", "Support", "Statistics"],
-            path: core,
-            sources: ["Probes", "Rankings"]
-        ),
+        core("Storage", ["Kernels", "Support", "Models"]),
+        core("Statistics", ["Kernels", "Support", "Plotting"]),
+        core("Probing", ["Kernels", "Support", "Statistics"]),
 
         // MARK: - Core: analysis and studies
-        .target(
-            name: "Analysis",
-            dependencies: ["Kernels", "Support", "Plotting", "Models", "Corpora", "Storage", "Statistics", "Probing"],
-            path: core,
-            sources: [
-                "Activations", "Attribution", "Behaviour", "Evaluation", "Imported", "Interventions",
-                "SparseInterventions", "Training",
-            ]
-        ),
-        .target(
-            name: "Studies",
-            dependencies: ["Kernels", "Support", "Plotting", "Models", "Corpora", "Storage", "Statistics", "Probing", "Analysis"],
-            path: core,
-            sources: ["Studies"]
-        ),
+        core("Analysis", ["Kernels", "Support", "Plotting", "Models", "Corpora", "Storage", "Statistics", "Probing"]),
+        core("Studies", ["Kernels", "Support", "Plotting", "Models", "Corpora", "Storage", "Statistics", "Probing", "Analysis"]),
         // The umbrella: re-exports the modules above, imported by none of them.
-        .target(
-            name: "Core",
-            dependencies: ["Kernels", "Support", "Plotting", "Models", "Corpora", "Storage", "Statistics", "Probing", "Analysis", "Studies"],
-            path: core,
-            sources: ["Core.swift"]
-        ),
+        core("Core", ["Kernels", "Support", "Plotting", "Models", "Corpora", "Storage", "Statistics", "Probing", "Analysis", "Studies"]),
 
         // MARK: - Public API
         .target(name: "DSL", dependencies: ["Core"]),
