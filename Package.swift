@@ -1,6 +1,30 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// Core's modules share `Sources/Core`; each takes its rooms (folders) by name, so a file's folder says
+// which module it is in, and an import that runs against the arrows in ARCHITECTURE.md does not compile.
+// Internals that another module of the package needs are `package`, not `public`.
+let coreRooms: [String: [String]] = [
+    "Kernels": ["Tensor"],
+    "Support": ["Support"],
+    "Plotting": ["Plotting"],
+    "Models": ["Checkpoint", "Models", "Tokenizers"],
+    "Corpora": ["Data"],
+    "Storage": ["Cache"],
+    "Statistics": ["Statistics"],
+    "Probing": ["Probes", "Rankings"],
+    "Analysis": ["Activations", "Attribution", "Behaviour", "Evaluation", "Imported", "Interventions", "SparseInterventions", "Training"],
+    "Studies": ["Studies"],
+    "Core": ["Core.swift"],
+]
+
+/// A module of Core: its rooms, every other room excluded (so SwiftPM does not report them as unhandled files).
+func core(_ name: String, _ dependencies: [Target.Dependency] = []) -> Target {
+    let own = coreRooms[name]!
+    let others = coreRooms.values.flatMap { $0 }.filter { !own.contains($0) }.sorted()
+    return .target(name: name, dependencies: dependencies, path: "Sources/Core", exclude: others, sources: own)
+}
+
 let package = Package(
     name: "NeuronWorkbench",
     platforms: [.macOS(.v13)],
@@ -12,12 +36,26 @@ let package = Package(
         .executable(name: "workbench", targets: ["Workbench"]),
     ],
     targets: [
+        // MARK: - Core: leaves (no other module of the engine)
+        core("Kernels", ["COpenBLAS"]),
+        core("Support"),
+        core("Plotting"),
+
+        // MARK: - Core: models, corpora, storage, statistics
+        core("Models", ["Kernels", "Support"]),
+        core("Corpora", ["Support"]),
+        // The activation cache's entries, manifests and .npy files; not the pipeline that fills them.
+        core("Storage", ["Kernels", "Support", "Models"]),
+        core("Statistics", ["Kernels", "Support", "Plotting"]),
+        core("Probing", ["Kernels", "Support", "Statistics"]),
+
+        // MARK: - Core: analysis and studies
+        core("Analysis", ["Kernels", "Support", "Plotting", "Models", "Corpora", "Storage", "Statistics", "Probing"]),
+        core("Studies", ["Kernels", "Support", "Plotting", "Models", "Corpora", "Storage", "Statistics", "Probing", "Analysis"]),
+        // The umbrella: re-exports the modules above, imported by none of them.
+        core("Core", ["Kernels", "Support", "Plotting", "Models", "Corpora", "Storage", "Statistics", "Probing", "Analysis", "Studies"]),
+
         // MARK: - Public API
-        .target(
-            name: "Core",
-            dependencies: ["COpenBLAS"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
-        ),
         .target(name: "DSL", dependencies: ["Core"]),
         .executableTarget(name: "Workbench", dependencies: ["Core", "DSL", "CEditLine"]),
 

@@ -1,7 +1,8 @@
 import DSL
 import Foundation
 import Testing
-@testable import Core
+@testable import Support
+@testable import Studies
 
 /// Shards balanced by the planner's estimates, the flags a study script takes, and the Slurm job
 /// files `--slurm` writes.

@@ -1,3 +1,4 @@
+import Models
 extension TokenizedSentence {
     /// Tokenizes pre-split words; a word without any token gets the unknown token so that every
     /// word has a vector (transformers would give it none).

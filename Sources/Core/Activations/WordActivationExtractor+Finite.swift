@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 
 extension WordActivationExtractor {
     /// The first word vector of a batch with a value outside ``largestMagnitude`` (NaN, infinite, or

@@ -1,4 +1,7 @@
 import Foundation
+import Kernels
+import Models
+import Support
 
 /// Receives word vectors as the extractor produces them (in batch order, not corpus order).
 public protocol WordActivationSink: SendableMetatype {

@@ -1,4 +1,6 @@
 import Foundation
+import Kernels
+import Models
 
 /// Which units at a site drive a model's preference between two continuations: for the log-ratio
 /// `log p(a) − log p(b)` of their first tokens at the predicted position (which is

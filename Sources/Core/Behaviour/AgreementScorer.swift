@@ -1,4 +1,5 @@
 import Foundation
+import Plotting
 
 /// Scores a causal model on agreement pairs: accuracy per condition is the share of pairs whose
 /// agreeing verb gets the higher probability after the prefix (Linzen et al. 2016; Lakretz et al. 2019).

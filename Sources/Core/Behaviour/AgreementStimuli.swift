@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// One number-agreement item: a prefix and two verb forms, the one that agrees and the one that does not.
 public struct AgreementPair: Sendable, Equatable {

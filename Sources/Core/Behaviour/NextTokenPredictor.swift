@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// What a causal model expects next: the behavioural check every agreement study starts with
 /// ("The keys to the cabinet" → are, not is).

@@ -1,4 +1,6 @@
 import Foundation
+import Kernels
+import Support
 
 /// A verified, memory-mapped cached extraction: word vectors by layer and row.
 public final class ActivationStore: @unchecked Sendable {
@@ -39,7 +41,7 @@ public final class ActivationStore: @unchecked Sendable {
         rowOfSentence = rows
     }
 
-    static func sentenceKey(_ fileName: String, _ sentenceID: String) -> String { fileName + "\u{1F}" + sentenceID }
+    package static func sentenceKey(_ fileName: String, _ sentenceID: String) -> String { fileName + "\u{1F}" + sentenceID }
 
     public var rowCount: Int { manifest.rowCount }
     public var width: Int { manifest.rowWidth ?? manifest.model.hiddenSize }

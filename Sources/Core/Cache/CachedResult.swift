@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A computed result kept as JSON in a cache folder (a config's curves, an intervention sweep), with
 /// its xxHash64 beside it in `<file>.xxh64`, as the activation cache keeps each array's hash.

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// NumPy `.npy` files (format 1.0, little-endian `<f4` or `<f2`, C order): the binary arrays of
 /// the activation cache and of `--export`, readable by `numpy.load` without conversion.

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Writes a [rows, width] `.npy` array a row or a block of consecutive rows at a time, in any order,
 /// without holding it in memory.

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// A local Hugging Face model folder: `config.json` plus weights in `model.safetensors`
 /// or shards listed by `model.safetensors.index.json`.

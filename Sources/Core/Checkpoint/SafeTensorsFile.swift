@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// One `.safetensors` file: an 8-byte little-endian header length, a JSON header
 /// `{name: {dtype, shape, data_offsets: [begin, end]}}`, then the raw tensor bytes.

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// Writes float32 tensors as a `.safetensors` file (header JSON padded to 8 bytes, then data).
 public enum SafeTensorsWriter {

@@ -1,4 +1,6 @@
 import Foundation
+import Kernels
+import Storage
 
 /// Word vectors by layer and row: what ``ProbingData`` gathers a config's matrices from.
 ///

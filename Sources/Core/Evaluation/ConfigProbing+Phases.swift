@@ -1,4 +1,10 @@
 import Foundation
+import Corpora
+import Kernels
+import Support
+import Probing
+import Storage
+import Statistics
 
 /// One config's probing in three phases, so that a caller can answer from the rankings while the
 /// curves are computed (the REPL, through ``ProbingJob``):
@@ -78,7 +84,7 @@ extension ConfigProbing {
             curves: [], durrani: nil,
             fullAccuracy: ["linear": testLinear, "gaussian": fullGaussian],
             provenance: ResultProvenance(
-                tool: "neuron-workbench \(Workbench.version)", created: "", seconds: 0,
+                tool: BuildInfo.tool, created: "", seconds: 0,
                 modelPath: store.origin.modelPath, modelHash: store.origin.modelHash,
                 activationCache: store.origin.location, treebanks: dataset.provenance.treebanks,
                 files: dataset.provenance.files, split: dataset.provenance.split,

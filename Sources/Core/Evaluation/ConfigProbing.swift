@@ -1,4 +1,9 @@
 import Foundation
+import Corpora
+import Kernels
+import Support
+import Probing
+import Storage
 
 /// Probes one config (a language's attribute at a layer) as Antverg & Belinkov 2022 §3 do: the
 /// rankings, each evaluated by two classifiers on its top-k neurons for every k, selectivity against a
@@ -65,7 +70,7 @@ public struct ConfigProbing: Sendable {
         // The activations by what makes them (model, corpus, word vectors), not by which cache folder
         // holds them: a wider extraction with the same layer gives the same key.
         let key = ContentHash.combine(store.contentKey + [String(describing: dataset.provenance),
-                                       settings.configDigest, config.identifier, Workbench.version,
+                                       settings.configDigest, config.identifier, BuildInfo.version,
                                        "durrani:\(withDurrani)"])
         return resultCache.appendingPathComponent("\(config.identifier)-\(key).json")
     }
@@ -96,5 +101,5 @@ public struct ConfigProbing: Sendable {
 
 extension ConfigProbing.Settings {
     /// The settings that shape one config's result, as text for its cache key.
-    var configDigest: String { String(describing: self) }
+    package var configDigest: String { String(describing: self) }
 }

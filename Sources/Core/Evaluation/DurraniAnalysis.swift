@@ -1,4 +1,6 @@
 import Foundation
+import Support
+import Probing
 
 /// The analyses of Durrani et al. 2020 ("Analyzing Individual Neurons in Pre-trained Language
 /// Models"), on one probing config: elastic-net λ search, ablation, minimal neuron sets, and where

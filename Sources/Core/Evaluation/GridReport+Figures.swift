@@ -1,4 +1,6 @@
 import Foundation
+import Plotting
+import Statistics
 
 /// The figures of a probing grid, drawn with the Plotting module (Antverg Fig. 1 and 3; Durrani Fig. 1–2).
 extension GridReport {

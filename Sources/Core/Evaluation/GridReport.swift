@@ -1,4 +1,6 @@
 import Foundation
+import Kernels
+import Statistics
 
 /// The cross-config analyses of a probing grid (Antverg & Belinkov §3, App. A.3, A.6–A.7;
 /// Durrani et al. tables) and their files: JSON, CSV and a markdown summary.

@@ -1,4 +1,6 @@
 import Foundation
+import Corpora
+import Kernels
 
 /// One split's word vectors and labels.
 public struct LabeledFeatures: Sendable {

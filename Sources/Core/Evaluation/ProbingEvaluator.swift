@@ -1,4 +1,6 @@
 import Foundation
+import Support
+import Probing
 
 /// Evaluates rankings by the test accuracy of a classifier on their top-k neurons (Antverg §3):
 /// a fresh linear probe retrained on the k neurons, or the Gaussian probe's marginal on them.

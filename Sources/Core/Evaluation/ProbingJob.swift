@@ -1,4 +1,10 @@
 import Foundation
+import Corpora
+import Kernels
+import Support
+import Probing
+import Storage
+import Statistics
 
 /// A ranked config's curves, computed on a thread of their own so that its rankings answer at once
 /// (the REPL's `top` and `overlap`): first every curve on coarse k (the first k, then every tenth:

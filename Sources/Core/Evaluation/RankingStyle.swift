@@ -1,3 +1,4 @@
+import Plotting
 /// How every figure draws a ranking: one colour per ranking method, and the line style for its
 /// direction — solid top-to-bottom, dotted bottom-to-top, dashed random (Antverg & Belinkov Fig. 3–4).
 public enum RankingStyle {

@@ -70,30 +70,31 @@ public struct ActivationImport: Sendable, Codable, Hashable, CustomStringConvert
         return cleaned.isEmpty ? "npy" : String(cleaned)
     }
 
-    /// Problems that need no file to find.
-    public func problems() -> [StudyError] {
-        var problems: [StudyError] = []
-        if arrays.isEmpty { problems.append(.invalidValue(component: "Activations", problem: "no .npy array")) }
+    /// Problems that need no file to find (studies report them as ``StudyError/invalidValue(component:problem:)``
+    /// of `Activations`).
+    public func problems() -> [ActivationImportError] {
+        var problems: [ActivationImportError] = []
+        if arrays.isEmpty { problems.append(.invalidSpecification("no .npy array")) }
         if let bad = arrays.first(where: { !$0.lowercased().hasSuffix(".npy") }) {
-            problems.append(.invalidValue(component: "Activations", problem: "'\(bad)' is not a .npy file (numpy.save writes one)"))
+            problems.append(.invalidSpecification("'\(bad)' is not a .npy file (numpy.save writes one)"))
         }
-        if labels.isEmpty { problems.append(.invalidValue(component: "Activations", problem: "no labels file")) }
+        if labels.isEmpty { problems.append(.invalidSpecification("no labels file")) }
         if labels.count > 1 && !labelsAreCoNLLU {
-            problems.append(.invalidValue(component: "Activations", problem: "several labels files must all be CoNLL-U; a table is one .tsv or .txt"))
+            problems.append(.invalidSpecification("several labels files must all be CoNLL-U; a table is one .tsv or .txt"))
         }
         if labelsAreCoNLLU && (attribute ?? "").isEmpty {
-            problems.append(.invalidValue(component: "Activations", problem: "CoNLL-U labels need an attribute, e.g. attribute: .number"))
+            problems.append(.invalidSpecification("CoNLL-U labels need an attribute, e.g. attribute: .number"))
         }
         if !labelsAreCoNLLU, let attribute, !attribute.isEmpty {
-            problems.append(.invalidValue(component: "Activations", problem: "attribute '\(attribute)' applies to CoNLL-U labels; a table holds its labels itself"))
+            problems.append(.invalidSpecification("attribute '\(attribute)' applies to CoNLL-U labels; a table holds its labels itself"))
         }
         if let layers {
             if layers.count != arrays.count {
-                problems.append(.invalidValue(component: "Activations", problem: "\(layers.count) layer numbers for \(arrays.count) arrays"))
+                problems.append(.invalidSpecification("\(layers.count) layer numbers for \(arrays.count) arrays"))
             } else if Set(layers).count != layers.count {
-                problems.append(.invalidValue(component: "Activations", problem: "layer numbers repeat: \(layers)"))
+                problems.append(.invalidSpecification("layer numbers repeat: \(layers)"))
             } else if let negative = layers.first(where: { $0 < 0 }) {
-                problems.append(.invalidValue(component: "Activations", problem: "layer \(negative) is negative"))
+                problems.append(.invalidSpecification("layer \(negative) is negative"))
             }
         }
         return problems

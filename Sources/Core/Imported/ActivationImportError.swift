@@ -1,4 +1,5 @@
 import Foundation
+import Corpora
 
 /// What is wrong with activations or labels a user brings (``ImportedActivations``), in one line that
 /// names the file (and line or row) and says what to do.
@@ -25,6 +26,9 @@ public enum ActivationImportError: Error, CustomStringConvertible, Equatable {
     case missingAttribute(labels: URL)
     /// A CoNLL-U attribute with fewer than two values surviving the type filter.
     case attributeNotATask(labels: URL, attribute: String, values: [String], minTypes: Int)
+    /// An import that cannot be opened as written (no array, layer numbers that repeat, …): found
+    /// without reading a file.
+    case invalidSpecification(String)
     /// Labels in a form the workbench does not read.
     case unsupportedLabels(URL, reason: String)
 
@@ -60,6 +64,8 @@ public enum ActivationImportError: Error, CustomStringConvertible, Equatable {
             return "\(labels.path): \(attribute) has fewer than two values with \(minTypes)+ word types per split"
                 + (values.isEmpty ? " (no word carries it)" : " (values: \(values.joined(separator: ", ")))")
                 + " — lower --min-types or choose another attribute"
+        case .invalidSpecification(let problem):
+            return "Activations: \(problem)"
         case .unsupportedLabels(let url, let reason):
             return "\(url.path): \(reason)"
         }

@@ -1,4 +1,6 @@
 import Foundation
+import Corpora
+import Support
 
 extension ImportedActivations {
     /// A user's activations opened with their labels: the source of rows, the dataset aligned with

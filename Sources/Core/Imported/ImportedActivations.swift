@@ -1,4 +1,7 @@
 import Foundation
+import Kernels
+import Support
+import Storage
 
 /// A user's `.npy` arrays (one per layer, [words, neurons], float32 or float16), memory-mapped and
 /// checked, as a source of rows for ``ProbingData`` — the same pipeline as the workbench's own cache.

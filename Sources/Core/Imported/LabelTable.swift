@@ -1,4 +1,5 @@
 import Foundation
+import Corpora
 
 /// Labels for a user's activations, one per row of the array, from a `.tsv` or `.txt` file.
 ///

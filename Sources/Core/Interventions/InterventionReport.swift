@@ -1,4 +1,6 @@
 import Foundation
+import Plotting
+import Support
 
 /// The outputs of an intervention study: Table 1/3-style summaries (CLWV and neuron count at the
 /// saturation point per ranking and layer), Fig. 4-style curves, as JSON, CSV, markdown and SVG.

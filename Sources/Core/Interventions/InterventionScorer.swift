@@ -1,4 +1,6 @@
 import Foundation
+import Corpora
+import Models
 
 /// Where a curve saturates (footnote 5): the tick, its neuron count, CLWV and error rate there.
 public struct SaturationSummary: Sendable, Codable, Hashable {

@@ -1,4 +1,9 @@
 import Foundation
+import Corpora
+import Models
+import Support
+import Probing
+import Storage
 
 /// The intervention study of Antverg & Belinkov 2022 §4 over a grid of configs (language ×
 /// attribute × layer): rankings from cached activations (Linear, Gaussian, Probeless, each also
@@ -240,7 +245,7 @@ public struct InterventionStudy: Sendable {
             betaSelection: selection,
             sentencesPerSecond: Double(test.sentences.count * rankings.count * max(1, scored.curves.first?.neuronCounts.count ?? 1)) / max(seconds, 1e-9),
             provenance: InterventionProvenance(
-                tool: "neuron-workbench \(Workbench.version)", created: ISO8601DateFormatter().string(from: Date()),
+                tool: BuildInfo.tool, created: ISO8601DateFormatter().string(from: Date()),
                 seconds: seconds, modelPath: store.manifest.model.path, modelHash: store.manifest.model.contentHash,
                 activationCache: store.directory.path, readoutHead: language.headFile?.path, treebanks: dataset.provenance.treebanks,
                 split: dataset.provenance.split, settings: settings))

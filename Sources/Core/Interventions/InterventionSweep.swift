@@ -1,4 +1,7 @@
 import Foundation
+import Kernels
+import Models
+import Support
 
 /// One relevant word of a sentence: its position among the sentence's words and its label.
 public struct InterventionWord: Sendable, Hashable, Codable {

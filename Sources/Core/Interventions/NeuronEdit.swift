@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// How the top-k neurons of a ranking are changed inside the model (Antverg & Belinkov §4, App. A.9).
 public enum NeuronEdit: Sendable, Hashable, Codable {

@@ -1,4 +1,8 @@
 import Foundation
+import Kernels
+import Models
+import Support
+import Storage
 
 extension ReadoutHead {
     /// The training material of a head: final hidden states of the words' tokens (special tokens

@@ -1,4 +1,6 @@
 import Foundation
+import Kernels
+import Support
 
 /// A readout head fitted on an encoder without a masked-LM head (MiniLM): LayerNorm, then a linear
 /// map to the vocabulary, trained to reproduce each input token from the final hidden state.

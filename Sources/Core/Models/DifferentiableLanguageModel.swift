@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// A block's pullback with its weights frozen: from the gradient of the block's output to the
 /// gradient of its input, or to the gradient of its MLP inner activation (after any edit there).

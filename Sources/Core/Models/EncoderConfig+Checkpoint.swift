@@ -18,7 +18,7 @@ extension EncoderConfig {
         var shapes: [String: [Int]] = [:]
         var layerIndices = Set<Int>()
         for name in folder.tensorNames {
-            guard case .weight(let own)? = CheckpointKeys.meaning(of: name) else { continue }
+            guard case .weight(let own)? = BertCheckpointKeys.meaning(of: name) else { continue }
             if shapes[own] == nil { shapes[own] = folder.shape(of: name) }
             if own.hasPrefix("encoder.layer."), let index = Int(own.dropFirst("encoder.layer.".count).prefix { $0 != "." }) {
                 layerIndices.insert(index)

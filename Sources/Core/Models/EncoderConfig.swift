@@ -62,8 +62,8 @@ public struct EncoderConfig: Decodable, Sendable, Equatable {
     static let integerKeys: [String] = [CodingKeys.vocabSize, .hiddenSize, .layerCount, .headCount, .intermediateSize,
                                         .maxPositionEmbeddings, .typeVocabularySize, .padTokenID].map(\.rawValue)
 
-    /// Model types this encoder implementation runs.
-    public static let supportedModelTypes = ["bert", "roberta", "xlm-roberta", "camembert"]
+    /// Model types this encoder implementation runs: the BERT family.
+    public static let bertFamilyModelTypes = ["bert", "roberta", "xlm-roberta", "camembert"]
 
     /// Reads and validates `config.json`; errors name the file and the key.
     public static func load(from url: URL) throws -> EncoderConfig {
@@ -77,8 +77,8 @@ public struct EncoderConfig: Decodable, Sendable, Equatable {
         // The architecture first: a GPT-2 or Gemma config lacks BERT's keys, and "missing key
         // hidden_size" would hide the real problem.
         if let kind = try? JSONDecoder().decode(ModelKind.self, from: data), let modelType = kind.modelType,
-           !supportedModelTypes.contains(modelType) {
-            throw CheckpointError.unsupportedArchitecture(url, modelType: modelType, supported: supportedModelTypes)
+           !bertFamilyModelTypes.contains(modelType) {
+            throw CheckpointError.unsupportedArchitecture(url, modelType: modelType, supported: bertFamilyModelTypes)
         }
         // JSONDecoder calls 16.5 for an Int "not valid JSON"; say which key and what it holds.
         for key in integerKeys {
@@ -121,8 +121,8 @@ public struct EncoderConfig: Decodable, Sendable, Equatable {
     }
 
     func validate(_ url: URL) throws {
-        guard Self.supportedModelTypes.contains(modelType) else {
-            throw CheckpointError.unsupportedArchitecture(url, modelType: modelType, supported: Self.supportedModelTypes)
+        guard Self.bertFamilyModelTypes.contains(modelType) else {
+            throw CheckpointError.unsupportedArchitecture(url, modelType: modelType, supported: Self.bertFamilyModelTypes)
         }
         guard ["gelu", "gelu_new", "gelu_pytorch_tanh"].contains(hiddenActivation) else {
             throw CheckpointError.unsupportedSetting(url, key: "hidden_act", value: hiddenActivation)

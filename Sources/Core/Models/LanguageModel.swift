@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// What a model is trained to predict: it decides which rows a readout or an edit uses.
 public enum PredictionObjective: String, Sendable, Codable, Hashable {

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Where a model comes from, and everything that depends only on that: what a cache key hashes,
 /// a one-line summary, the number of hidden states, loading the model and its tokenizer.

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 extension TransformerEncoder {
     /// Loads a model folder (config.json + safetensors), checking every weight's presence and shape.
@@ -14,7 +15,7 @@ extension TransformerEncoder {
         var checkpointKey: [String: String] = [:]
         var unexpected: [String] = []
         for name in folder.tensorNames.sorted() {
-            switch CheckpointKeys.meaning(of: name) {
+            switch BertCheckpointKeys.meaning(of: name) {
             case .weight(let own)?: checkpointKey[own] = checkpointKey[own] ?? name
             case .ignored?: continue
             case nil: unexpected.append(name)
@@ -22,7 +23,7 @@ extension TransformerEncoder {
         }
         if !unexpected.isEmpty { throw CheckpointError.unexpectedWeights(folder.url, keys: unexpected) }
         let withHead = checkpointKey.keys.contains { $0.hasPrefix("head.") }
-        let expected = CheckpointKeys.expectedNames(layerCount: config.layerCount, withHead: withHead)
+        let expected = BertCheckpointKeys.expectedNames(layerCount: config.layerCount, withHead: withHead)
         let missing = expected.filter { checkpointKey[$0] == nil }
         if !missing.isEmpty {
             // Name missing weights as this checkpoint spells its keys ("bert.encoder…", "roberta.encoder…").

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// What an encoder block's pullback needs from its forward pass (filled by the forward pass itself).
 final class EncoderLayerTrace {

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// Token, position and segment embeddings followed by LayerNorm.
 struct Embeddings: Sendable {

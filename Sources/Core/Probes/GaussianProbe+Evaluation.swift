@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// Evaluating any subset of neurons with the marginal Gaussians N(μ[F], Σ[F,F])
 /// (Torroba Hennigen et al. 2020 §3: a marginal of a Gaussian is the sub-vector and sub-matrix).

@@ -1,3 +1,4 @@
+import Kernels
 /// The statistics behind ``GaussianProbe/fit(features:labels:classCount:prior:)``: label means,
 /// scatter matrices (through `dsyrk`) and the positive-definiteness repair of `Gaussian.py`.
 extension GaussianProbe {

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// A generative probe: one multivariate Gaussian per label, MAP under a Normal-inverse-Wishart prior
 /// (Torroba Hennigen et al. 2020 §3–4; Antverg & Belinkov 2022 §2.1, `Gaussian.py`).

@@ -1,4 +1,6 @@
 import Foundation
+import Kernels
+import Support
 
 /// Softmax regression with an elastic-net penalty, trained with Adam on minibatches
 /// (Durrani et al. 2020 §2; NeuroX `train_logistic_regression_probe`; Antverg & Belinkov App. A.5).

@@ -1,3 +1,4 @@
+import Kernels
 /// The greedy ranking as the reference code runs it (`Gaussian.py` `greedy_selection`): every
 /// candidate of every step is evaluated from scratch with a fresh Cholesky factor of Σ[F∪{d}].
 extension GaussianRanking {

@@ -1,4 +1,6 @@
 import Foundation
+import Kernels
+import Support
 
 /// The incremental greedy search: one Cholesky row per label per step (Torroba Hennigen et al. 2020
 /// §4 made incremental; see ``GaussianRanking``).

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// Greedy forward selection of neurons by the Gaussian probe's mutual information
 /// (Torroba Hennigen et al. 2020 §4; Antverg & Belinkov 2022 §2.1, `Gaussian.py` `greedy_selection`).

@@ -1,4 +1,6 @@
 import Foundation
+import Kernels
+import Support
 
 /// Times the incremental greedy Gaussian ranking against the naive search that refits every
 /// candidate (`Gaussian.py`), on seeded synthetic class-conditional Gaussian data with correlated

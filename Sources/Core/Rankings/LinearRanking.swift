@@ -1,3 +1,4 @@
+import Kernels
 /// Rankings read off a trained linear probe's weights.
 public enum LinearRanking {
     /// Antverg & Belinkov App. A.1: score_d = mean over labels of |W[label, d]|, descending.

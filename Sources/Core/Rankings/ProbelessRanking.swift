@@ -1,3 +1,4 @@
+import Kernels
 /// Antverg & Belinkov 2022 eq. 1: no probe, only the mean vector of each attribute value.
 public enum ProbelessRanking {
     /// q(z) = mean training vector of the words with value z; r = Σ over unordered value pairs

@@ -1,3 +1,4 @@
+import Support
 /// A seeded random permutation of the neurons: the baseline every ranking must beat.
 public enum RandomRanking {
     public static func rank(neuronCount: Int, seed: UInt64) -> NeuronRanking {

@@ -1,4 +1,7 @@
 import Foundation
+import Kernels
+import Models
+import Support
 
 /// The objective every sparse-intervention method shares, on one batch: the model run with
 /// ĥ = (1 − m) ⊙ h + m ⊙ b at the edit rows of each example (m per example, b shared), the loss

@@ -1,4 +1,6 @@
 import Foundation
+import Models
+import Support
 
 /// Settings shared by the methods that learn a mask: the constraint, the objective, the budget.
 public struct MaskTrainingSettings: Sendable, Codable, Hashable {

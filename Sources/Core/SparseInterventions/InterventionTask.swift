@@ -1,4 +1,6 @@
 import Foundation
+import Models
+import Support
 
 /// Where a sparse intervention edits a sentence (De Cao et al. 2022 §3): at the subject's position
 /// only, or at every position before the target with the same mask and baseline.

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// A sparse intervention found by one of the methods: which units of a site are replaced, and by
 /// what. Applied as ĥ = (1 − m) ⊙ h + m ⊙ b with m the binary mask of `units`, through the model's

@@ -1,4 +1,7 @@
 import Foundation
+import Kernels
+import Models
+import Plotting
 
 /// De Cao et al.'s Fig. 1–2: a learned mask's units along one sentence, as the model computes them
 /// (solid) and with the intervention (dashed), at the mask's site — on a recurrent model the edit at

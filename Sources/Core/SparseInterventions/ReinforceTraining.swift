@@ -1,4 +1,6 @@
 import Foundation
+import Models
+import Support
 
 /// The score-function baseline of De Cao et al.'s Table 6: Bernoulli gates m_i ~ Bern(σ(θ_i)),
 /// θ clamped to ±10, trained with REINFORCE — ∂/∂θ_i ≈ (ℓ − b̄)·(m_i − σ(θ_i)) per example, b̄ a

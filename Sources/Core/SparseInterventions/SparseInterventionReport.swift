@@ -1,10 +1,11 @@
 import Foundation
+import Plotting
 
 /// Tables and figures of a sparse-intervention study: De Cao et al.'s Table 4 form (per direction:
 /// units, accuracy, KL), Table 6 form (per method: accuracy, units, wall time), the units with their
 /// baseline values and their prevalence over seeds, and the training curves.
 public enum SparseInterventionReport {
-    static func name(_ method: LearnedIntervention.Method) -> String {
+    package static func name(_ method: LearnedIntervention.Method) -> String {
         switch method {
         case .hardConcrete: return "Hard Concrete"
         case .reinforce: return "REINFORCE"
@@ -98,7 +99,7 @@ public enum SparseInterventionReport {
         return text
     }
 
-    static func markdownTable(_ rows: [[String]]) -> String {
+    package static func markdownTable(_ rows: [[String]]) -> String {
         guard let header = rows.first else { return "" }
         var lines = ["| " + header.joined(separator: " | ") + " |", "|" + header.map { _ in " --- |" }.joined()]
         for row in rows.dropFirst() { lines.append("| " + row.joined(separator: " | ") + " |") }

@@ -1,4 +1,6 @@
 import Foundation
+import Corpora
+import Models
 
 /// De Cao et al.'s experiment on one model: a task's directions, one site, single- or every-step
 /// edits, each method trained on the direction's training examples for every seed and measured on

@@ -1,4 +1,8 @@
 import Foundation
+import Kernels
+import Models
+import Support
+import Probing
 
 /// Beyond De Cao et al.: do the rankings of Antverg & Belinkov and Durrani et al. — built from
 /// what the activations *encode* — find the units a learned mask shows the model *uses*?

@@ -1,4 +1,6 @@
 import Foundation
+import Kernels
+import Support
 
 /// K-means clustering of the rows of a matrix: Lloyd's algorithm (Lloyd 1982) from k-means++
 /// starts (Arthur & Vassilvitskii 2007), restarted several times, keeping the lowest inertia.

@@ -1,7 +1,7 @@
 /// Overlap of the top-n neurons of several rankings: how many neurons all of them put first
 /// (Antverg & Belinkov 2022, §2.3, Figs. 1–2: top-100 overlaps between rankings and languages).
 ///
-/// A ranking is a list of neuron indices, best first (`NeuronRanking.order`); only its first n
+/// A ranking is a list of neuron indices, best first (Probing's `NeuronRanking.order`); only its first n
 /// entries matter and they must be distinct. Compare the sizes with `ExpectedOverlap`.
 ///
 /// ```swift
@@ -33,11 +33,6 @@ public struct RankingOverlap: Sendable, Equatable {
         self.top = top
         matrix = sets.map { a in sets.map { b in a.count <= b.count ? a.intersection(b).count : b.intersection(a).count } }
         common = sets.isEmpty ? [] : sets.dropFirst().reduce(sets[0]) { $0.intersection($1) }.sorted()
-    }
-
-    /// Compares the top `top` neurons of each `NeuronRanking` (in their own order, reversed or not).
-    public init(_ rankings: [NeuronRanking], top: Int) {
-        self.init(rankings.map(\.order), top: top)
     }
 
     /// The neurons in the top `top` of every ranking, ascending.

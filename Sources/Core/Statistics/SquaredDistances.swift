@@ -1,3 +1,4 @@
+import Kernels
 /// Squared Euclidean distances between the rows of matrices, through one GEMM:
 /// ‖x − y‖² = ‖x‖² + ‖y‖² − 2 x·y.
 ///

@@ -1,4 +1,6 @@
 import Foundation
+import Kernels
+import Support
 
 /// Exact t-SNE (van der Maaten & Hinton 2008) of a few hundred points into two dimensions, with
 /// the optimiser settings of the paper and scikit-learn's exact method.

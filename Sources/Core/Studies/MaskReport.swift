@@ -1,4 +1,7 @@
 import Foundation
+import Analysis
+import Plotting
+import Support
 
 /// The mask configs' part of a study's report: De Cao et al.'s Table 4 form (per config, method and
 /// direction), Table 6 form (per config and method over directions and seeds), the units with their

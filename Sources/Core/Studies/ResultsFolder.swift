@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The one rule for every command that writes a results folder (`run`, `probe`, `intervene`,
 /// `merge`, a study script's `--out`): a folder is written only by the study that owns it.
@@ -26,7 +27,7 @@ public enum ResultsFolder {
         public init(study: String, identity: String) {
             self.study = study
             self.identity = identity
-            tool = "neuron-workbench \(Workbench.version)"
+            tool = BuildInfo.tool
         }
     }
 

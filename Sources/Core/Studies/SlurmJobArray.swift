@@ -1,4 +1,5 @@
 import Foundation
+import Corpora
 
 /// A study as a Slurm job array: `job.sbatch` runs shard `$SLURM_ARRAY_TASK_ID` of n (shards
 /// balanced by the planner's estimates), `merge.sbatch` joins the shards once every one has

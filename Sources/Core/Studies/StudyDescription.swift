@@ -1,4 +1,7 @@
 import Foundation
+import Analysis
+import Corpora
+import Probing
 
 /// Everything a study asks for, as plain values: what the DSL (`Study { … }`) and the REPL build
 /// and what ``StudyPlanner`` and ``StudyRunner`` execute. Codable, so it is recorded beside the results.
@@ -86,22 +89,4 @@ public struct StudyIntervention: Sendable, Codable, Hashable, CustomStringConver
             : "k = " + neuronCounts.map(String.init).joined(separator: ", ")
         return "\(edit.name), \(ks)"
     }
-}
-
-/// A table or figure of a study's report.
-public enum ReportKind: String, Sendable, Codable, Hashable, CaseIterable {
-    /// Accuracy against k per ranking (Antverg Fig. 3).
-    case accuracyCurves
-    /// Task minus control accuracy against k.
-    case selectivity
-    /// Top-100 overlaps between rankings and languages (Antverg Fig. 1).
-    case overlaps
-    /// K-means of the curves with t-SNE (Antverg App. A.6).
-    case clusters
-    /// Wilcoxon signed-rank tests across configs (Antverg App. A.7).
-    case wilcoxon
-    /// Durrani et al.'s tables and their layer and label figures.
-    case durrani
-    /// Error rate and CLWV against k, and the saturation table (Antverg Fig. 4, Tables 1/3).
-    case interventions
 }

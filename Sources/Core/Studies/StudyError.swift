@@ -1,4 +1,5 @@
 import Foundation
+import Analysis
 
 /// What is wrong with a study, found before any work starts.
 public enum StudyError: Error, CustomStringConvertible, Equatable {
@@ -52,6 +53,17 @@ public enum StudyError: Error, CustomStringConvertible, Equatable {
             return "\(option) \"\" names no folder (the results would land in the working directory) — give one, e.g. \(option) results/study"
         case .foreignOutput(let path, let holds):
             return "\(path) already holds \(holds): nothing was written — choose another --out, or pass --force to write there anyway"
+        }
+    }
+}
+
+extension StudyError {
+    /// An activation import's problem as the study's: `Activations: …`.
+    public init(_ problem: ActivationImportError) {
+        if case .invalidSpecification(let text) = problem {
+            self = .invalidValue(component: "Activations", problem: text)
+        } else {
+            self = .invalidValue(component: "Activations", problem: problem.description)
         }
     }
 }

@@ -1,4 +1,8 @@
 import Foundation
+import Analysis
+import Corpora
+import Models
+import Support
 
 /// Learned sparse interventions in a study (De Cao et al. 2022): every method × task × steps ×
 /// site becomes one config, trained on each of the task's directions for every seed. Plain values,

@@ -1,4 +1,9 @@
 import Foundation
+import Analysis
+import Corpora
+import Models
+import Support
+import Storage
 
 /// One unit of a study's work: a config and what is done with it.
 public struct PlannedConfig: Sendable, Codable, Hashable {

@@ -1,10 +1,13 @@
 import Foundation
+import Analysis
+import Corpora
+import Models
 
 extension StudyDescription {
     /// The problems that need no data to find: missing components and values out of range.
     public func problems() -> [StudyError] {
         var problems: [StudyError] = []
-        if let activations { return problems + activations.problems() + importProblems() + settingProblems() }
+        if let activations { return problems + activations.problems().map(StudyError.init) + importProblems() + settingProblems() }
         if model == nil { problems.append(.missingComponent("Model", example: "Model(.minilm)")) }
         if probes {
             if languages.isEmpty { problems.append(.missingComponent("Languages", example: "Languages(.english, .spanish)")) }

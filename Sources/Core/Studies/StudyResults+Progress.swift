@@ -1,4 +1,10 @@
 import Foundation
+import Analysis
+import Support
+import Plotting
+import Statistics
+import Corpora
+import Probing
 
 /// The report while a whole run goes on: after each probing config it computes, `report.md` says
 /// how many are done and shows their tables, and that config's figures are written, so the first

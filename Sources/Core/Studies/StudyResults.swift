@@ -1,4 +1,6 @@
 import Foundation
+import Analysis
+import Support
 
 /// A study's results folder: `study.json` (the study, its plan and shard), `configs/<id>.json`
 /// (one record per config, with provenance), the report (`report.md`, CSV tables, `figures/`), and
@@ -23,7 +25,7 @@ public enum StudyResults {
     }
 
     static func writeRecord(plan: StudyPlan, shard: Shard, to folder: URL) throws {
-        let record = Record(tool: "neuron-workbench \(Workbench.version)", study: plan.study, digest: plan.digest,
+        let record = Record(tool: BuildInfo.tool, study: plan.study, digest: plan.digest,
                             shard: shard.description, model: plan.modelFolder.path, configs: plan.configs, notes: plan.notes)
         try encoder().encode(record).write(to: folder.appendingPathComponent("study.json"), options: .atomic)
     }
@@ -82,7 +84,7 @@ public enum StudyResults {
         text += ". Rankings \(study.rankings.map(\.rawValue).joined(separator: ", ")); classifiers \(study.classifiers.map(\.rawValue).joined(separator: ", "))"
         text += "; k = \(study.neuronCounts.first ?? 0)…\(study.neuronCounts.last ?? 0) (\(study.neuronCounts.count) values)"
         text += study.control.map { "; control task \($0.rawValue)" } ?? "; no control task"
-        text += ". \(configCount) configs, made by neuron-workbench \(Workbench.version).\n\n"
+        text += ". \(configCount) configs, made by neuron-workbench \(BuildInfo.version).\n\n"
         return text
     }
 
@@ -115,7 +117,7 @@ public enum StudyResults {
         if study.probes { try report.write(to: folder) }
         var text = "# Study \(study.name)\n\n"
         guard study.probes else {
-            text += "Model `\(study.model ?? "")` (\(model)). \(configs.count) configs, made by neuron-workbench \(Workbench.version).\n\n"
+            text += "Model `\(study.model ?? "")` (\(model)). \(configs.count) configs, made by neuron-workbench \(BuildInfo.version).\n\n"
             for note in notes { text += "- \(note)\n" }
             text += try MaskReport.section(masks, folder: folder)
             try Data(text.utf8).write(to: folder.appendingPathComponent("report.md"), options: .atomic)

@@ -1,4 +1,10 @@
 import Foundation
+import Analysis
+import Support
+import Corpora
+import Models
+import Storage
+import Probing
 
 /// A study's first probing config, ready to be probed in phases (``ConfigProbing/rank(_:dataset:store:layers:)``,
 /// curves, result) instead of at once: the REPL answers from its rankings while a ``ProbingJob``

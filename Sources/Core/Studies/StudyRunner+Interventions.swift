@@ -1,4 +1,8 @@
 import Foundation
+import Analysis
+import Support
+import Probing
+import Storage
 
 extension StudyRunner {
     /// The intervention study settings of one planned sweep (one language, attribute, layer, edit).
@@ -25,7 +29,7 @@ extension StudyRunner {
                                                                                       layers: [planned.config.layer ?? 1]))
             plan.data.sourceHashes[language] = [sources.modelHash] + sources.corpusHashes   // hashed once per run
         }
-        let key = ContentHash.combine(plan.data.sourceHashes[language]! + [String(describing: settings), Workbench.version])
+        let key = ContentHash.combine(plan.data.sourceHashes[language]! + [String(describing: settings), BuildInfo.version])
         return resultCache.appendingPathComponent("interventions/\(planned.identifier)-\(key).json")
     }
 

@@ -1,4 +1,8 @@
 import Foundation
+import Analysis
+import Models
+import Support
+import Storage
 
 extension StudyRunner {
     /// Where a mask config's result is cached: named by the hash of the model's and the task's
@@ -9,7 +13,7 @@ extension StudyRunner {
         }
         let taskKey = "mask \(work.task.rawValue)"
         if plan.data.sourceHashes[taskKey] == nil { plan.data.sourceHashes[taskKey] = [try MaskData.contentHash(work.task, shared: options.shared)] }
-        var parts = plan.data.sourceHashes["mask model"]! + plan.data.sourceHashes[taskKey]! + [String(describing: work.settings), Workbench.version]
+        var parts = plan.data.sourceHashes["mask model"]! + plan.data.sourceHashes[taskKey]! + [String(describing: work.settings), BuildInfo.version]
         if let companion = hardConcreteCompanion(of: planned, in: plan) {
             parts.append(try maskCacheFile(companion, work: companion.work.mask!, plan: plan).lastPathComponent)
         }
@@ -62,7 +66,7 @@ extension StudyRunner {
                                     directions: task.directions.map { .init(name: $0.name, training: $0.training.count, heldOut: $0.heldOut.count) },
                                     skipped: task.skipped.count, runs: runs, rankings: rankings, activations: activations,
                                     seconds: Date().timeIntervalSince(started),
-                                    tool: "neuron-workbench \(Workbench.version)")
+                                    tool: BuildInfo.tool)
         }
         return (result, cached)
     }

@@ -1,4 +1,9 @@
 import Foundation
+import Analysis
+import Corpora
+import Support
+import Probing
+import Storage
 
 /// Runs a study: plans it, runs the configs (this shard's share), reusing every cached artefact
 /// (activations, config results), and writes the results folder with its report.

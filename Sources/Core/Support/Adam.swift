@@ -1,19 +1,19 @@
 import Foundation
 
 /// Adam (Kingma & Ba 2015) with PyTorch's defaults β = (0.9, 0.999), ε = 1e-8.
-struct Adam: Sendable {
-    var learningRate: Float
+package struct Adam: Sendable {
+    package var learningRate: Float
     var beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8
     private var m: [Float], v: [Float]
     private var t = 0
 
-    init(count: Int, learningRate: Float) {
+    package init(count: Int, learningRate: Float) {
         self.learningRate = learningRate
         m = [Float](repeating: 0, count: count)
         v = [Float](repeating: 0, count: count)
     }
 
-    mutating func step(_ parameters: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>) {
+    package mutating func step(_ parameters: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>) {
         t += 1
         let correction1 = 1 - Float(Foundation.pow(Double(beta1), Double(t)))
         let correction2 = 1 - Float(Foundation.pow(Double(beta2), Double(t)))
@@ -35,7 +35,7 @@ struct Adam: Sendable {
 
 extension Adam {
     /// One step on a parameter array.
-    mutating func step(_ parameters: inout [Float], gradient: [Float]) {
+    package mutating func step(_ parameters: inout [Float], gradient: [Float]) {
         precondition(parameters.count == gradient.count, "Adam: \(parameters.count) parameters, \(gradient.count) gradients")
         parameters.withUnsafeMutableBufferPointer { p in gradient.withUnsafeBufferPointer { g in step(p, gradient: g) } }
     }

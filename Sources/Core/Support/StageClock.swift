@@ -35,7 +35,7 @@ public enum StageClock {
 
     /// Runs `body`, counting its time under `stage` while the clock runs.
     @inline(__always)
-    static func measure<T>(_ stage: Stage, _ body: () -> T) -> T {
+    package static func measure<T>(_ stage: Stage, _ body: () -> T) -> T {
         guard enabled else { return body() }
         let begin = DispatchTime.now().uptimeNanoseconds
         let result = body()

@@ -121,12 +121,12 @@ extension Tensor {
 }
 
 /// An element-wise function on eight lanes; a row's last few values go through one lane of it.
-protocol ElementwiseActivation {
+package protocol ElementwiseActivation {
     static func lanes(_ x: SIMD8<Float>) -> SIMD8<Float>
 }
 
 extension ElementwiseActivation {
-    @inline(__always) static func scalar(_ x: Float) -> Float { lanes(SIMD8(repeating: x))[0] }
+    @inlinable @inline(__always) package static func scalar(_ x: Float) -> Float { lanes(SIMD8(repeating: x))[0] }
 }
 
 /// `0.5 x (1 + erf(x / √2))`.
@@ -135,8 +135,8 @@ enum ExactGELU: ElementwiseActivation {
 }
 
 /// `0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))`, with tanh(u) = 1 − 2 / (e^{2u} + 1).
-enum TanhGELU: ElementwiseActivation {
-    @inline(__always) static func lanes(_ x: SIMD8<Float>) -> SIMD8<Float> {
+package enum TanhGELU: ElementwiseActivation {
+    @inlinable @inline(__always) package static func lanes(_ x: SIMD8<Float>) -> SIMD8<Float> {
         let inner = 0.797_884_560_802_865_4 * (x + 0.044_715 * x * x * x)
         return 0.5 * x * (1 + (1 - 2 / (FastMath.exp(2 * inner) + 1)))
     }
@@ -147,7 +147,7 @@ enum TanhGELU: ElementwiseActivation {
 /// Written with SIMD8 because the compiler may not vectorise a float sum or maximum by itself
 /// (it would reorder the additions); the lanes are combined at the end.
 @inlinable
-func softmaxInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
+package func softmaxInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
     let lanes = count / 8 * 8
     let raw = UnsafeMutableRawPointer(x)
     var largest8 = SIMD8<Float>(repeating: -.greatestFiniteMagnitude)

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A word-level tokenizer over a one-word-per-line `vocab.txt` (Gulordava et al.'s `Dictionary`:
 /// line n is id n − 1): text splits on whitespace, each word is one token, a word outside the
@@ -29,7 +30,7 @@ public struct WordVocabularyTokenizer: Tokenizer {
     }
 
     /// A vocabulary from the text of a vocab.txt (`file` names it in errors).
-    init(lines text: String, file: URL) throws {
+    package init(lines text: String, file: URL) throws {
         // "\r\n" is one Character in Swift, and a newline like "\n".
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         if lines.last?.isEmpty == true { lines.removeLast() }

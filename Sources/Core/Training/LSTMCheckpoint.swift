@@ -1,4 +1,7 @@
 import Foundation
+import Kernels
+import Models
+import Support
 
 /// The folder a training run writes: the layout ``LSTMModel/load(from:)`` and ``ModelSource`` read
 /// (`config.json`, `vocab.txt`, `model.safetensors` — the best weights so far), so the trained

@@ -1,4 +1,7 @@
 import Foundation
+import Kernels
+import Models
+import Support
 
 /// The knobs of Gulordava et al. (2018)'s training recipe (PyTorch's `word_language_model`
 /// `main.py`: SGD, gradient clipping, learning rate divided on a held-out plateau).
@@ -81,7 +84,7 @@ public struct LSTMTrainingState: Codable, Equatable, Sendable {
     /// What the run was trained on: a hash of the vocabulary and both id streams.
     public var corpusDigest: String
     public var history: [LSTMEpochRecord] = []
-    public var tool = "neuron-workbench \(Workbench.version)"
+    public var tool = BuildInfo.tool
 }
 
 /// Trains a word-level LSTM language model (``LSTMModel``) with Gulordava et al.'s recipe:

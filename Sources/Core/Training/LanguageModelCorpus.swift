@@ -1,4 +1,7 @@
 import Foundation
+import Corpora
+import Models
+import Support
 
 /// The text a word-level language model is trained on: sentences of whitespace-separated words,
 /// split into a training part and a held-out part (every `heldOutEvery`-th sentence) for perplexity.

@@ -49,7 +49,7 @@ public struct Activations: StudyComponent {
         study.activations = source
         study.allLayersConcatenated = concatenated
     }
-    public func problems() -> [StudyError] { source.problems() }
+    public func problems() -> [StudyError] { source.problems().map(StudyError.init) }
 
     public var description: String {
         func quoted(_ values: [String]) -> String {

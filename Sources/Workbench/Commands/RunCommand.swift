@@ -91,7 +91,7 @@ enum StudyScript {
         guard let root = packageRoot(from: build) else { throw UsageError("cannot find the package sources above \(build.path)") }
         let source = try Data(contentsOf: script)
         let libraryStamp = try ContentHash.ofFile(library)
-        let key = ContentHash.combine([String(decoding: source, as: UTF8.self), libraryStamp, Workbench.version, compilerFlags.joined(separator: " ")])
+        let key = ContentHash.combine([String(decoding: source, as: UTF8.self), libraryStamp, BuildInfo.version, compilerFlags.joined(separator: " ")])
         let folder = Self.folder
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let program = folder.appendingPathComponent(script.deletingPathExtension().lastPathComponent + "-" + key)

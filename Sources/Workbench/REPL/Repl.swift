@@ -90,7 +90,7 @@ enum Repl {
         let session = makeSession()
         session.answersEarly = true   // a new config's rankings answer while its curves are computed
         self.session = session
-        print("Neuron Workbench \(Workbench.version) — type help, or: use minilm en Number 4 (Tab completes, Ctrl-D quits)")
+        print("Neuron Workbench \(BuildInfo.version) — type help, or: use minilm en Number 4 (Tab completes, Ctrl-D quits)")
         guard let input = fdopen(0, "r"), let output = fdopen(1, "w"), let errors = fdopen(2, "w"),
               let editor = el_init("workbench", input, output, errors) else {
             var lines: [String] = []

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Models
+@testable import Corpora
+@testable import Storage
+@testable import Analysis
 
 /// A NaN weight, infinite embeddings or a negative layer_norm_eps make activations non-finite:
 /// extraction names the site, file, sentence and word and caches nothing (issue 19, case 2).

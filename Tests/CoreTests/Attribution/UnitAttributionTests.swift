@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import Core
+@testable import Models
+@testable import Analysis
 
 /// Attribution on a masked LM: the mask is the predicted position, the fillers are compared there,
 /// and Integrated Gradients add up to the log-ratio's change (the encoders' blocks are not recurrent,

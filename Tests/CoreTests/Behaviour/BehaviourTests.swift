@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Models
+@testable import Analysis
 
 @Suite("Next-token predictions and agreement scoring")
 struct BehaviourTests {

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Support
+@testable import Models
+@testable import Corpora
+@testable import Storage
+@testable import Analysis
 
 @Suite("Activation cache")
 struct ActivationCacheTests {

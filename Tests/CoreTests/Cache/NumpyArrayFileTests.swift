@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Storage
+@testable import Analysis
 
 @Suite("NumPy .npy files")
 struct NumpyArrayFileTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Models
 
 /// Bad model folders give one clear error naming the file and key, never a crash.
 @Suite("Checkpoint loading errors")

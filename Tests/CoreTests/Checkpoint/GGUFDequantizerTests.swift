@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Models
 
 /// Every block format against `gguf.quants.dequantize` (gguf 0.19.0) on seeded random blocks.
 ///

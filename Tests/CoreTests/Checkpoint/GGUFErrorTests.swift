@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Support
+@testable import Models
 
 /// Damaged GGUF files, made from the good `tiny.gguf`, give one exact line naming the file and
 /// the key or tensor, and never a crash.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Models
 
 /// The reader on GGUF files written by `gguf.GGUFWriter`, against what `gguf.GGUFReader` reads.
 @Suite("GGUF file reading")

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Models
 
 /// The real Gemma 3 270M Q4_K_M file, where it is on this machine, against facts the `gguf`
 /// package read from it (`Fixtures/gguf/gemma3-270m-q4_k_m.json`; no weights are stored).

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Models
 
 /// Fixtures of `Fixtures/gguf` (written by scripts/make-gguf-fixtures) and helpers to damage a file.
 enum GGUFFixtures {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Models
 
 /// Hostile safetensors headers give a sentence naming the file, never a trap (issue 19, case 5).
 @Suite("Hostile safetensors headers")

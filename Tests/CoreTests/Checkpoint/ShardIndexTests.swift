@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Models
+@testable import Studies
 
 /// A shard index may only name files inside the model folder (issue 19, case 4).
 @Suite("Shard index paths")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Core
+@testable import Corpora
 
 @Suite("Attribute datasets and value filtering")
 struct AttributeDatasetTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Core
+@testable import Corpora
 
 /// Writes `text` to a fresh temporary `.conllu` file and returns its URL.
 func writeTemporaryCoNLLU(_ text: String, name: String = "sample.conllu") throws -> URL {

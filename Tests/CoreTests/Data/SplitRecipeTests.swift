@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import Core
+@testable import Support
+@testable import Corpora
 
 @Suite("Re-splitting by stable hash")
 struct SplitRecipeTests {

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Support
+@testable import Probing
+@testable import Analysis
+@testable import Studies
 
 /// Synthetic probing data: 3 classes, neurons 0 and 1 informative, the rest noise.
 func syntheticProbingData(examples: Int = 600, neurons: Int = 12, seed: UInt64 = 5) -> ProbingData {

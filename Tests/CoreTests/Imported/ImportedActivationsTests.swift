@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import Core
+@testable import Support
+@testable import Corpora
+@testable import Storage
+@testable import Analysis
 
 /// A user's `.npy` activations go through the same pipeline as the cache: same matrices, same
 /// rankings, same curves; and every bad input is refused in one line.

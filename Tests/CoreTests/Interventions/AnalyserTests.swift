@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import Core
+@testable import Corpora
+@testable import Analysis
 
 /// The analysers behind CLWV: Apertium (`lt-proc`, a real process) and the treebank lexicon.
 @Suite("Morphological analysers")

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Models
+@testable import Analysis
 
 @Suite("Intervention rules")
 struct InterventionRuleTests {

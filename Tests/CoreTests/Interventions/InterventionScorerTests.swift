@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import Core
+@testable import Models
+@testable import Analysis
 
 /// An analyser from a table (tests).
 struct TableAnalyser: MorphologicalAnalyser {

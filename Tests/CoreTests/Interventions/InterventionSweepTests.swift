@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import Core
+@testable import Kernels
+@testable import Support
+@testable import Models
+@testable import Analysis
 
 /// The split-forward sweep on a tiny fixture masked LM (16 wide, 2 layers, with its MLM head).
 @Suite("Intervention sweep")

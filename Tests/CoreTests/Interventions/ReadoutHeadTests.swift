@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import Core
+@testable import Kernels
+@testable import Support
+@testable import Models
+@testable import Analysis
 
 @Suite("Fitted readout head")
 struct ReadoutHeadTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Models
+@testable import Storage
+@testable import Analysis
 
 /// Config sizes that cannot match the checkpoint are refused before anything is allocated, naming
 /// the file and the key (issue 19, case 3).

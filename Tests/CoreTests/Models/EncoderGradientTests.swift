@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import Core
+@testable import Kernels
+@testable import Support
+@testable import Models
 
 /// The encoders' pullbacks against central finite differences on the tiny BERT and XLM-R
 /// fixtures (several packed sequences, attention over each sequence's own tokens), and the forward

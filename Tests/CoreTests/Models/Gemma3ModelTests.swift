@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Models
+@testable import Storage
+@testable import Analysis
 
 /// What transformers' Gemma 3 computed for a GGUF (scripts/make-decoder-fixtures).
 struct DecoderReference: Decodable {

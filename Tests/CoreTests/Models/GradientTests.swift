@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import Core
+@testable import Kernels
+@testable import Support
+@testable import Models
 
 /// Pullbacks against central finite differences on the tiny Gemma-3-shaped GGUF (sliding window,
 /// GQA, both RoPE bases, several packed sequences), and the forward half against the forward pass.

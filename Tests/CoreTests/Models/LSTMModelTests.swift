@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Models
+@testable import Analysis
 
 /// torch's outputs for the tiny converted LSTM (scripts/convert-gulordava-lstm.py --make-fixture).
 struct LSTMReference: Decodable {

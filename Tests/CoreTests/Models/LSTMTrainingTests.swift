@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Support
+@testable import Models
+@testable import Analysis
 
 /// A tiny LSTM and a segment of two streams from a carried (non-zero) state.
 enum TinyLSTM {

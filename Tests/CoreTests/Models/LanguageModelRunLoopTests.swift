@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import Core
+@testable import Kernels
+@testable import Support
+@testable import Models
+@testable import Analysis
 
 /// The one run loop, exercised the same way on an encoder and on the decoder: visiting, split runs,
 /// edits at residual and MLP sites, and the intervention edit values.

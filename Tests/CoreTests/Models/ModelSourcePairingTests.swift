@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Models
+@testable import Storage
+@testable import Analysis
 
 /// A tokenizer whose ids reach past the model's embedding rows is refused at load, naming both
 /// files, on every model path (issue 19, case 1).

@@ -1,5 +1,5 @@
 import Testing
-@testable import Core
+@testable import Models
 
 @Suite("Packed batch grouping")
 struct PackedBatchGroupingTests {

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Models
+@testable import Storage
+@testable import Analysis
 
 @Suite("TransformerEncoder against transformers")
 struct TransformerEncoderTests {

@@ -1,5 +1,5 @@
 import Testing
-@testable import Core
+@testable import Plotting
 
 @Suite("Bar charts")
 struct BarChartTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Plotting
+@testable import Statistics
+@testable import Analysis
 
 @Suite("Line charts")
 struct LineChartTests {

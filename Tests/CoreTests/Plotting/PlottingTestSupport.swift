@@ -2,7 +2,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-@testable import Core
+import Core
 
 /// What an SVG document holds, read back with Foundation's `XMLParser`.
 struct SVGSummary {

@@ -1,5 +1,6 @@
 import Testing
-@testable import Core
+@testable import Support
+@testable import Plotting
 
 @Suite("Scatter plots")
 struct ScatterPlotTests {

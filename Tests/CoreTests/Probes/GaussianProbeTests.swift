@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Support
+@testable import Probing
+@testable import Analysis
 
 /// Expected numbers come from a numpy transcription of `Gaussian.py`'s formulas (per-label prior)
 /// and of our pooled prior; the 1-D pooled case is also easy by hand:

@@ -1,5 +1,8 @@
 import Foundation
-@testable import Core
+@testable import Kernels
+@testable import Support
+@testable import Probing
+@testable import Analysis
 
 /// Seeded data for the Gaussian probe and ranking tests: class-conditional Gaussians with
 /// correlated neurons (shared factors), label frequencies ∝ 1/(1 + y/2).

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Support
+@testable import Probing
+@testable import Analysis
 
 @Suite("Linear probe")
 struct LinearProbeTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Probing
+@testable import Analysis
 
 @Suite("Gaussian ranking benchmark")
 struct GaussianRankingBenchmarkTests {

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Support
+@testable import Statistics
+@testable import Probing
+@testable import Analysis
 
 /// NaN or infinite rows into every ranking and probe trainer end promptly (NaN in, NaN or a
 /// partial result out) instead of spinning (issue 19, case 2). The pipeline itself refuses such

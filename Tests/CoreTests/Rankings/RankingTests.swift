@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Probing
+@testable import Analysis
 
 @Suite("Rankings")
 struct RankingTests {

@@ -1,6 +1,9 @@
 import Foundation
 
-@testable import Core
+@testable import Kernels
+@testable import Support
+@testable import Models
+@testable import Analysis
 
 /// A model whose number decision is carried by two known units, so that a method's answer can be
 /// checked exactly. Tokens: 0 the singular verb, 1 the plural verb, 2…5 singular nouns, 6…9 plural

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import Core
+@testable import Support
+@testable import Models
+@testable import Analysis
 
 @Suite("Sparse interventions (De Cao et al. 2022)")
 struct SparseInterventionTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Core
+@testable import Analysis
 
 /// The rankings comparison on a model whose number units are known: the units that encode number
 /// most strongly (2 and 5, ±1.2…1.8 against noise of ±0.5) are also the ones its decision uses.

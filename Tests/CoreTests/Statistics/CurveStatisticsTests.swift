@@ -1,5 +1,6 @@
 import Testing
-@testable import Core
+@testable import Statistics
+@testable import Analysis
 
 @Suite("Curve statistics")
 struct CurveStatisticsTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Statistics
+@testable import Analysis
 
 @Suite("Expected overlap of random rankings")
 struct ExpectedOverlapTests {

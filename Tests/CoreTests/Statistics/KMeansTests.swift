@@ -1,5 +1,7 @@
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Statistics
+@testable import Analysis
 
 @Suite("K-means")
 struct KMeansTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Statistics
+@testable import Analysis
 
 @Suite("Perplexity calibration")
 struct PerplexityCalibrationTests {

@@ -1,5 +1,7 @@
 import Testing
-@testable import Core
+@testable import Statistics
+@testable import Probing
+@testable import Analysis
 
 @Suite("Ranking overlap")
 struct RankingOverlapTests {

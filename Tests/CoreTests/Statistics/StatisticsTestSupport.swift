@@ -1,5 +1,6 @@
 import Foundation
-@testable import Core
+@testable import Kernels
+@testable import Support
 
 /// Whether `value` is within `absolute` of `expected`, or within `relative` of it in proportion.
 func isClose(_ value: Double, _ expected: Double, absolute: Double = 1e-12, relative: Double = 1e-9) -> Bool {

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Support
+@testable import Statistics
+@testable import Analysis
 
 @Suite("t-SNE")
 struct TSNETests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Statistics
+@testable import Analysis
 
 /// Reference values from `scipy.stats.wilcoxon` (scipy 1.17.1, defaults unless stated:
 /// zero_method="wilcox", correction=False, method="auto"), e.g.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Support
 
 @Suite("Entry lock")
 struct EntryLockTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Support
+@testable import Storage
+@testable import Analysis
 
 @Suite("Error messages")
 struct ErrorMessageTests {

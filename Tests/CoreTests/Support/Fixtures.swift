@@ -1,5 +1,5 @@
 import Foundation
-@testable import Core
+import Models
 
 /// Locates committed test fixtures and shared reference data.
 enum Fixtures {

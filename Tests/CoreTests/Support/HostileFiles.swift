@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Kernels
+@testable import Models
 
 /// Scratch copies of the fixture models that a test may damage (issue 19, hostile model files).
 enum HostileFiles {

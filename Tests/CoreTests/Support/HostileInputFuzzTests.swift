@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Support
+@testable import Models
+@testable import Corpora
+@testable import Analysis
 
 /// Seeded mutations of the tiny fixtures — safetensors headers, config.json, tokenizer.json and
 /// CoNLL-U lines — fed to the readers (issue 19): each case loads or throws an `Error`, never

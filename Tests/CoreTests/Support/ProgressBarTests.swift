@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Support
 
 /// What a progress bar writes to a terminal and to a log (a file or a pipe).
 @Suite("progress bar")

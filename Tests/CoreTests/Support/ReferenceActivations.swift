@@ -1,5 +1,8 @@
 import Foundation
-@testable import Core
+@testable import Kernels
+@testable import Models
+@testable import Storage
+@testable import Analysis
 
 /// Hidden states and MLM logits that HF transformers computed for the fixture sentences
 /// (`Fixtures/expected/<model>.json` plus `<model>/sNN.hidden.npy` and `sNN.logits.npy`).

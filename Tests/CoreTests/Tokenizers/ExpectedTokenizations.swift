@@ -1,5 +1,5 @@
 import Foundation
-@testable import Core
+@testable import Models
 
 /// Reference tokenizations written by HF transformers (`Fixtures/expected/<name>.json`) and the
 /// comparison of a tokenizer against them.

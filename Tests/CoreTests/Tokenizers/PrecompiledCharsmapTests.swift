@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Models
 
 @Suite("Precompiled charsmap normalizer")
 struct PrecompiledCharsmapTests {

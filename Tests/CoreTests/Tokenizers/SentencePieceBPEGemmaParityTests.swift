@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Models
 
 /// The real Gemma 3 tokenizer, read from the GGUF file, against what transformers makes of the same
 /// file (`expected/gemma3-tokens.json`, from `scripts/make-gemma-fixtures`).

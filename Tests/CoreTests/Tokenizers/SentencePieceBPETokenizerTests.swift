@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Models
 
 /// SentencePiece BPE on tiny hand-made vocabularies.
 @Suite("SentencePiece BPE tokenizer")

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Models
 
 /// Compares any tokenizer folder with any reference file named by environment variables
 /// (`TOKENIZER_FOLDER`, `TOKENIZER_EXPECTED`); skipped when they are unset. Handy while

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Models
 
 /// Tokenizer files with hostile values give one error naming the file and key (issue 19).
 @Suite("Hostile tokenizer files")

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Models
 
 /// The `tokenizer.json` fixtures of `Fixtures/tokenizer-json/` (one or a few per normalizer,
 /// pre-tokenizer, post-processor, decoder and model type of HF `tokenizers`) against the ids

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Models
 
 /// Throughput of `encode(words:)` on UD English-EWT dev, printed (meaningful in a release
 /// build: `swift test -c release -Xswiftc -enable-testing --filter TokenizerSpeed`).

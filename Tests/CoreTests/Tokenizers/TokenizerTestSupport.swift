@@ -1,5 +1,5 @@
 import Foundation
-@testable import Core
+import Core
 
 /// Helpers shared by the tokenizer tests.
 enum TokenizerTestSupport {

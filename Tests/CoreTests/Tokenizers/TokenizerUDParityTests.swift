@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Models
 
 /// Every sentence of whole UD files, tokenized word by word, against the SHA-1 of the ids
 /// transformers produced (`expected/*-ud-tokens.json`).

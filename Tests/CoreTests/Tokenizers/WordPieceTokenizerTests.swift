@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Models
 
 @Suite("WordPiece tokenizer")
 struct WordPieceTokenizerTests {

@@ -1,3 +1,4 @@
+import Kernels
 /// Tensors of a GGUF file dequantised to Float32.
 extension GGUFFile {
     /// The info of tensor `name`.

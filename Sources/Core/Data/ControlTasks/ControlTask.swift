@@ -1,3 +1,4 @@
+import Support
 /// A control task (Hewitt & Liang 2019): every word type gets a fixed random label, the same in
 /// every split, so a probe can only succeed by memorising types.
 ///

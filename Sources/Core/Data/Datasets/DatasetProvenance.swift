@@ -27,6 +27,25 @@ public struct DatasetProvenance: Sendable, Hashable, Codable {
     /// The control task that replaced the labels, if any.
     public var controlTask: ControlTask?
 
+    /// Memberwise, for the rooms that build a provenance (corpora, imported labels).
+    package init(language: String, attribute: UniMorphAttribute, treebanks: [String], files: [String], recipe: SplitRecipe, split: String, minTypes: Int, typeUnit: String, keptValues: [ValueStatistics], droppedValues: [ValueStatistics], examples: SplitCounts, wordsWithoutAttribute: SplitCounts, wordsWithDroppedValue: SplitCounts, conflicts: SplitCounts, controlTask: ControlTask?) {
+        self.language = language
+        self.attribute = attribute
+        self.treebanks = treebanks
+        self.files = files
+        self.recipe = recipe
+        self.split = split
+        self.minTypes = minTypes
+        self.typeUnit = typeUnit
+        self.keptValues = keptValues
+        self.droppedValues = droppedValues
+        self.examples = examples
+        self.wordsWithoutAttribute = wordsWithoutAttribute
+        self.wordsWithDroppedValue = wordsWithDroppedValue
+        self.conflicts = conflicts
+        self.controlTask = controlTask
+    }
+
     /// A few lines for reports.
     public var summary: String {
         var lines = [

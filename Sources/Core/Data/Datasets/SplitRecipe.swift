@@ -1,3 +1,4 @@
+import Support
 /// How sentences are assigned to train/dev/test; recorded in every dataset's provenance.
 ///
 /// - ``Method/original``: each sentence keeps the split of the file it comes from.

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Reads CoNLL-U files (Universal Dependencies v2 format) into ``TreebankFile`` values.
 ///

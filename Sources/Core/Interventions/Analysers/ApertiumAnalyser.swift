@@ -1,4 +1,5 @@
 import Foundation
+import Corpora
 
 /// Analyses forms with an Apertium morphological transducer (`*.automorf.bin` from the Debian
 /// language pairs), running `lt-proc` as a real process on one batch of forms at a time.

@@ -1,3 +1,4 @@
+import Corpora
 /// Analyses forms by the treebank lexicon: every analysis a form had in the language's treebanks
 /// (case-insensitive), each mapped through the UniMorph tag set.
 public struct LexiconAnalyser: MorphologicalAnalyser {

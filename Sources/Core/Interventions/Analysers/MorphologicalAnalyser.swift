@@ -1,4 +1,5 @@
 import Foundation
+import Corpora
 
 /// One reading of a word form: its lemma and the UniMorph values it carries.
 public struct MorphologicalReading: Sendable, Hashable, Codable {

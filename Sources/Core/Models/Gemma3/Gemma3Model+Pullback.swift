@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// What attention's pullback needs from its forward pass (filled by the forward pass itself).
 final class Gemma3AttentionTrace {

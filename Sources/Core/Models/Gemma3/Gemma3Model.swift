@@ -1,4 +1,6 @@
 import Foundation
+import Kernels
+import Support
 
 /// Rotary position embedding tables for one base: cos and sin of `position · θ_i`, [positions, headSize / 2].
 struct RotaryTable: Sendable {
@@ -62,7 +64,7 @@ extension Tensor {
         weight.scalars.withUnsafeBufferPointer { w in
             scalars.withUnsafeMutableBufferPointer { data in
                 for row in 0..<rowCount {
-                    Core.rmsNormalize(data.baseAddress! + row * width, count: width, weight: w.baseAddress!, epsilon: epsilon)
+                    Models.rmsNormalize(data.baseAddress! + row * width, count: width, weight: w.baseAddress!, epsilon: epsilon)
                 }
                 if let residual {
                     residual.scalars.withUnsafeBufferPointer { r in

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A tiny Gemma 3 with seeded random weights, written as a GGUF file: what the tests run the
 /// decoder on, and what `scripts/make-decoder-fixtures` hands to transformers for the reference

@@ -19,6 +19,15 @@ public struct LSTMConfig: Decodable, Sendable, Equatable {
     public var hiddenSize: Int
     public var layerCount: Int
 
+    /// Memberwise, for the trainer that makes a new model.
+    package init(modelType: String, vocabSize: Int, embeddingSize: Int, hiddenSize: Int, layerCount: Int) {
+        self.modelType = modelType
+        self.vocabSize = vocabSize
+        self.embeddingSize = embeddingSize
+        self.hiddenSize = hiddenSize
+        self.layerCount = layerCount
+    }
+
     enum CodingKeys: String, CodingKey {
         case modelType = "model_type"
         case vocabSize = "vocab_size"

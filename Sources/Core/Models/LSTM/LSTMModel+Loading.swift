@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 extension LSTMModel {
     /// Loads an LSTM folder (config.json + model.safetensors), checking the sizes against the

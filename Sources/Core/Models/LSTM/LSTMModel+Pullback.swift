@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// What an LSTM block's backward pass gives, every row of the batch.
 struct LSTMLayerGradients {

@@ -1,4 +1,6 @@
 import Foundation
+import Kernels
+import Support
 
 /// The gradient of a loss in every weight of one LSTM block.
 public struct LSTMLayerWeightGradients: Sendable, Equatable {
@@ -91,7 +93,7 @@ public struct LSTMTrainingClock: Sendable {
     }
 
     @inline(__always)
-    static func time<T>(_ clock: inout LSTMTrainingClock?, _ stage: WritableKeyPath<LSTMTrainingClock, Double>, _ body: () -> T) -> T {
+    package static func time<T>(_ clock: inout LSTMTrainingClock?, _ stage: WritableKeyPath<LSTMTrainingClock, Double>, _ body: () -> T) -> T {
         guard clock != nil else { return body() }
         let begin = DispatchTime.now().uptimeNanoseconds
         let result = body()
@@ -226,7 +228,7 @@ extension LSTMModel {
     /// embedding and decoder weights uniform in ±0.1, decoder bias 0, LSTM weights and both biases
     /// uniform in ±1/√hidden (`nn.LSTM`'s reset). - Returns: the model and its two biases per block
     /// (b_ih, b_hh), which training keeps apart as PyTorch does.
-    static func initialised(_ config: LSTMConfig, random: inout SplitMix64) -> (model: LSTMModel, biases: [(input: Tensor, recurrent: Tensor)]) {
+    package static func initialised(_ config: LSTMConfig, random: inout SplitMix64) -> (model: LSTMModel, biases: [(input: Tensor, recurrent: Tensor)]) {
         func uniform(_ shape: [Int], _ bound: Float) -> Tensor {
             Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in Float(random.nextUnitDouble() * 2 - 1) * bound })
         }
@@ -248,7 +250,7 @@ extension LSTMModel {
     }
 
     /// b_ih + b_hh as the loader adds them, so a saved and reloaded model computes the same bits.
-    static func sum(_ a: Tensor, _ b: Tensor) -> Tensor {
+    package static func sum(_ a: Tensor, _ b: Tensor) -> Tensor {
         var total = a
         for k in total.scalars.indices { total.scalars[k] += b.scalars[k] }
         return total
@@ -355,7 +357,7 @@ extension LSTMModel {
 
     /// p ← p − rate · g for every weight; the two biases of each block move separately (each by its
     /// own, equal, gradient) and the block's summed bias is rebuilt from them as the loader builds it.
-    mutating func descend(_ gradients: LSTMGradients, rate: Float, biases: inout [(input: Tensor, recurrent: Tensor)]) {
+    package mutating func descend(_ gradients: LSTMGradients, rate: Float, biases: inout [(input: Tensor, recurrent: Tensor)]) {
         func step(_ weight: inout Tensor, _ gradient: Tensor) {
             precondition(weight.shape == gradient.shape, "SGD: weight \(weight.shape) vs gradient \(gradient.shape)")
             weight.scalars.withUnsafeMutableBufferPointer { w in
@@ -377,7 +379,7 @@ extension LSTMModel {
     }
 
     /// Every weight under its state-dict name (the layout `LSTMModel.load` reads), with the two biases of each block apart.
-    func stateDictionary(biases: [(input: Tensor, recurrent: Tensor)]) -> [String: Tensor] {
+    package func stateDictionary(biases: [(input: Tensor, recurrent: Tensor)]) -> [String: Tensor] {
         var tensors = ["encoder.weight": embedding, "decoder.weight": decoderWeight, "decoder.bias": decoderBias]
         for (index, layer) in layers.enumerated() {
             tensors["rnn.weight_ih_l\(index)"] = layer.inputWeight

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// The changes a recurrent block applies at every time step: each receives the whole state
 /// [tokens, width] in which only the current step's rows are current (``SiteEdit``'s rule).
@@ -58,13 +59,20 @@ public struct LSTMRecurrentState: Sendable, Equatable {
 /// `i, f, o = σ(…), g = tanh(W_i x_t + b_i + W_h h_{t−1} + b_h)`, `c_t = f ⊙ c_{t−1} + i ⊙ g`,
 /// `h_t = o ⊙ tanh(c_t)`, starting from h_0 = c_0 = 0 for every sequence unless a segment's
 /// initial state is given.
-struct LSTMLayer: Sendable {
+package struct LSTMLayer: Sendable {
     /// W_ih. [4·hidden, input]
     var inputWeight: Tensor
     /// W_hh. [4·hidden, hidden]
     var recurrentWeight: Tensor
     /// b_ih + b_hh. [4·hidden]
     var bias: Tensor
+
+    /// Memberwise, for the trainer's checkpoints.
+    package init(inputWeight: Tensor, recurrentWeight: Tensor, bias: Tensor) {
+        self.inputWeight = inputWeight
+        self.recurrentWeight = recurrentWeight
+        self.bias = bias
+    }
 
     var hiddenSize: Int { recurrentWeight.columns }
 
@@ -246,6 +254,15 @@ public struct LSTMModel: Sendable {
     var decoderWeight: Tensor
     /// decoder.bias. [vocab]
     var decoderBias: Tensor
+
+    /// Memberwise, for the trainer's checkpoints.
+    package init(config: LSTMConfig, embedding: Tensor, layers: [LSTMLayer], decoderWeight: Tensor, decoderBias: Tensor) {
+        self.config = config
+        self.embedding = embedding
+        self.layers = layers
+        self.decoderWeight = decoderWeight
+        self.decoderBias = decoderBias
+    }
 
     /// Hidden state 0: each token's embedding row. - Returns: [tokens, embedding]
     public func embed(_ batch: PackedBatch) -> Tensor {

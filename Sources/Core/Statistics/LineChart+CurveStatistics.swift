@@ -1,3 +1,4 @@
+import Plotting
 /// Line-chart series from curve summaries: the mean with a ± standard-deviation band.
 extension LineChart.Series {
     /// The mean curve of `statistics` with a band of ± `deviations` standard deviations, at

@@ -1,8 +1,9 @@
-/// Translation of checkpoint tensor names to the encoder's own names: one pure function.
+/// Translation of BERT-family checkpoint tensor names (BERT, RoBERTa, XLM-R, CamemBERT) to
+/// `TransformerEncoder`'s own names: one pure function.
 ///
 /// Own names follow BERT without a prefix: `embeddings.word_embeddings.weight`,
 /// `encoder.layer.3.attention.self.query.weight`, and `head.*` for the masked-LM head.
-public enum CheckpointKeys {
+public enum BertCheckpointKeys {
     /// What a checkpoint key means to the encoder.
     public enum Meaning: Equatable, Sendable {
         /// A weight the encoder uses, under its own name.

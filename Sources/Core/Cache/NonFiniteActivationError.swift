@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// A word vector holding a NaN or an infinity (or a value its storage type cannot hold).
 ///
@@ -48,7 +49,7 @@ public struct NonFiniteActivationError: Error, CustomStringConvertible, Equatabl
 
     /// The first (row, column) of a [rows, width] matrix whose value is NaN or of magnitude above
     /// `limit` (infinity counts as above any finite limit); nil when every value is within it.
-    static func firstViolation(_ values: UnsafeBufferPointer<Float>, width: Int, limit: Float = .greatestFiniteMagnitude) -> (row: Int, column: Int)? {
+    package static func firstViolation(_ values: UnsafeBufferPointer<Float>, width: Int, limit: Float = .greatestFiniteMagnitude) -> (row: Int, column: Int)? {
         // A branch-free pass first (the common case: all fine), then the search for the culprit.
         var worst = SIMD8<Float>(repeating: 0)
         var poisoned = SIMD8<Float>(repeating: 0)
