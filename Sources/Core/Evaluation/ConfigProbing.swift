@@ -37,6 +37,9 @@ public struct ConfigProbing: Sendable {
     public var settings: Settings
     /// Where config results are cached.
     public var resultCache: URL
+    /// How the work is laid out on the cores (not part of the result: both give the same curves, see
+    /// ``ProbingEvaluator/Schedule``); `workbench bench grid` times one against the other.
+    public var schedule: ProbingEvaluator.Schedule = .shared
 
     public init(settings: Settings, resultCache: URL) {
         self.settings = settings
@@ -56,9 +59,11 @@ public struct ConfigProbing: Sendable {
         let cached = cacheFile(for: config, dataset: dataset, store: store, withDurrani: withDurrani)
         let (result, wasCached) = try CachedResult.value(at: cached, log: log) {
             let started = Date()
-            let control = dataset.controlTask(settings.control, seed: settings.controlSeed)
-            let data = try ProbingData.load(store: store, dataset: dataset, layers: layers)
-            let controlData = relabel(data, with: control, store: store)
+            let data = try StageClock.measure(.probingRows) { try ProbingData.load(store: store, dataset: dataset, layers: layers) }
+            let (control, controlData) = StageClock.measure(.probingControlTask) {
+                let control = dataset.controlTask(settings.control, seed: settings.controlSeed)
+                return (control, relabel(data, with: control, store: store))
+            }
             return try evaluate(config, data: data, control: controlData, store: store, dataset: dataset,
                                 controlTask: control, withDurrani: withDurrani, started: started, log: log)
         }
@@ -90,45 +95,49 @@ public struct ConfigProbing: Sendable {
         let threads = BLAS.threadCount
         BLAS.setThreadCount(1)   // many small probes: the cores go to parallel k instead
         defer { BLAS.setThreadCount(threads) }
-        let evaluator = ProbingEvaluator(data: data, control: settings.selectivity ? control : nil, linearSettings: settings.linear,
-                                         neuronCounts: settings.neuronCounts, gaussianPrior: settings.gaussianPrior)
-        let fullLinear = LinearProbe.train(features: data.train.features, labels: data.train.labels,
-                                           classCount: data.classCount, settings: settings.linear)
-        let probeless = ProbelessRanking.rank(features: data.train.features, labels: data.train.labels, classCount: data.classCount)
+        let (fullLinear, evaluator) = startingProbes(data: data, control: settings.selectivity ? control : nil)
+        let probeless = StageClock.measure(.probelessRanking) {
+            ProbelessRanking.rank(features: data.train.features, labels: data.train.labels, classCount: data.classCount)
+        }
         var gaussian = GaussianRankingResult(order: [], mutualInformation: [], accuracy: [])
         var rankings: [NeuronRanking] = []
         for method in settings.rankings {
             switch method {
-            case .linear: rankings.append(LinearRanking.meanAbsoluteWeight(fullLinear))
-            case .linearWeightMass: rankings.append(LinearRanking.weightMass(fullLinear))
+            case .linear: rankings.append(StageClock.measure(.otherRankings) { LinearRanking.meanAbsoluteWeight(fullLinear) })
+            case .linearWeightMass: rankings.append(StageClock.measure(.otherRankings) { LinearRanking.weightMass(fullLinear) })
             case .probeless: rankings.append(probeless)
-            case .random: rankings.append(RandomRanking.rank(neuronCount: d, seed: settings.randomSeed))
+            case .random: rankings.append(StageClock.measure(.otherRankings) { RandomRanking.rank(neuronCount: d, seed: settings.randomSeed) })
             case .gaussian:
                 let selection = settings.gaussianSelection == .train ? data.train : (settings.gaussianSelection == .dev ? data.dev : data.test)
-                gaussian = GaussianRanking.rank(probe: evaluator.gaussianProbe, features: selection.features, labels: selection.labels,
-                                                maxNeurons: min(settings.gaussianNeurons, d))
+                gaussian = StageClock.measure(.gaussianRanking) {
+                    GaussianRanking.rank(probe: evaluator.gaussianProbe, features: selection.features, labels: selection.labels,
+                                         maxNeurons: min(settings.gaussianNeurons, d))
+                }
                 rankings.append(gaussian.completed(by: probeless))
             }
         }
         let evaluated = rankings.flatMap { $0.method == .random ? [$0] : [$0, $0.bottomToTop] }
-        var curves: [AccuracyCurve] = []
         let bar = ProgressBar("  \(config.name)", total: evaluated.count * settings.classifiers.count, unit: "curves")
-        for ranking in evaluated {
-            for classifier in settings.classifiers {
-                if Interruption.requested { throw CancellationError() }
-                curves.append(evaluator.curve(ranking, classifier: classifier))
-                bar.advance()
-            }
+        let curves = StageClock.measure(.curves) {
+            evaluator.curves(evaluated, classifiers: settings.classifiers, finished: { _ in bar.advance() })
         }
+        if Interruption.requested { throw CancellationError() }
         bar.finish()
         let test = data.test
-        let fullGaussian = evaluator.gaussianProbe.evaluate(features: test.features, labels: test.labels, neurons: Array(0..<d)).accuracy
+        let fullGaussian = StageClock.measure(.gaussianOnAllNeurons) {
+            evaluator.gaussianProbe.evaluate(features: test.features, labels: test.labels, neurons: Array(0..<d)).accuracy
+        }
         var rankingOrders = Dictionary(uniqueKeysWithValues: rankings.map { ($0.method.rawValue, $0.order) })
         rankingOrders[RankingMethod.linearWeightMass.rawValue] = LinearRanking.weightMass(fullLinear).order
         rankingOrders[RankingMethod.probeless.rawValue] = probeless.order
         var scores: [String: [Double]] = [:]
         for ranking in rankings + [probeless] { if let values = ranking.scores { scores[ranking.method.rawValue] = values } }
-        let durrani = settings.durrani.flatMap { withDurrani ? DurraniAnalysis(settings: $0).summarize(data, control: control) : nil }
+        let durrani = settings.durrani.flatMap { durraniSettings -> DurraniSummary? in
+            guard withDurrani else { return nil }
+            var analysis = DurraniAnalysis(settings: durraniSettings)
+            analysis.schedule = schedule
+            return analysis.summarize(data, control: control)
+        }
         let seconds = Date().timeIntervalSince(started)
         log(String(format: "%@: %d neurons, %d/%d/%d examples, linear %.3f, gaussian %.3f (%.0f s)", config.name, d,
                    data.train.count, data.dev.count, data.test.count,
@@ -148,6 +157,53 @@ public struct ConfigProbing: Sendable {
                 settings: settings))
         result.rankingScores = scores
         return result
+    }
+}
+
+extension ConfigProbing {
+    /// The probe on all neurons (behind the linear rankings) and the evaluator with its Gaussian
+    /// probes (task and control): one after the other on the reference schedule, side by side on the
+    /// cores on the shared one (each is the same either way: every job runs on one BLAS thread).
+    func startingProbes(data: ProbingData, control: ProbingData?) -> (LinearProbe, ProbingEvaluator) {
+        let settings = settings
+        @Sendable func fullLinear() -> LinearProbe {
+            StageClock.measure(.linearOnAllNeurons) {
+                LinearProbe.train(features: data.train.features, labels: data.train.labels, classCount: data.classCount,
+                                  settings: settings.linear)
+            }
+        }
+        @Sendable func fit(_ data: ProbingData, _ stage: StageClock.Stage) -> GaussianProbe {
+            StageClock.measure(stage) {
+                GaussianProbe.fit(features: data.train.features, labels: data.train.labels, classCount: data.classCount,
+                                  prior: settings.gaussianPrior)
+            }
+        }
+        let linear: LinearProbe, gaussian: GaussianProbe, controlGaussian: GaussianProbe?
+        if schedule == .reference || BLAS.threadCount != 1 {
+            linear = fullLinear()
+            gaussian = fit(data, .gaussianFit)
+            controlGaussian = control.map { fit($0, .controlGaussianFit) }
+        } else {
+            enum Started: Sendable { case linear(LinearProbe), gaussian(GaussianProbe) }
+            let jobs = control == nil ? 2 : 3
+            let started = StageClock.measure(.probingStart) {
+                Parallel.map(jobs) { job -> Started in
+                    switch job {
+                    case 0: return .linear(fullLinear())
+                    case 1: return .gaussian(fit(data, .gaussianFit))
+                    default: return .gaussian(fit(control!, .controlGaussianFit))
+                    }
+                }
+            }
+            guard case .linear(let probe) = started[0], case .gaussian(let task) = started[1] else { preconditionFailure("startingProbes") }
+            linear = probe
+            gaussian = task
+            if case .gaussian(let probe)? = started.dropFirst(2).first { controlGaussian = probe } else { controlGaussian = nil }
+        }
+        var evaluator = ProbingEvaluator(data: data, control: control, linearSettings: settings.linear,
+                                         neuronCounts: settings.neuronCounts, gaussian: gaussian, controlGaussian: controlGaussian)
+        evaluator.schedule = schedule
+        return (linear, evaluator)
     }
 }
 
