@@ -158,7 +158,7 @@ public struct StudyRunner: Sendable {
                           layers: Array(Set(plan.study.layers)).sorted())
     }
 
-    private func activations(_ plan: StudyPlan, language: String, log: (String) -> Void) throws -> any ActivationRows {
+    func activations(_ plan: StudyPlan, language: String, log: (String) -> Void) throws -> any ActivationRows {
         if let imported = plan.data.imported { return imported.activations }
         if let store = plan.data.stores[language] { return store }
         let store = try options.activationCache.activations(for: request(plan, language: language), log: log)
