@@ -80,18 +80,13 @@ public struct LinearProbe: Sendable {
                                         for r in 0..<rows { sum += lp[r * c + k] }
                                         g[c * d + k] = sum
                                     }
-                                    // Elastic net: λ1·sign(W) + λ2·W/‖W‖ (subgradient 0 at W = 0, as autograd).
+                                    // Elastic net: λ1·sign(W) + λ2·W/‖W‖ (subgradient 0 at W = 0, as autograd),
+                                    // added inside the Adam step. ‖W‖² in index order, as one float sum.
                                     var squares: Float = 0
                                     for i in 0..<(c * d) { squares += p[i] * p[i] }
                                     let norm = squares.squareRoot()
                                     let l2 = norm > 0 ? settings.lambda2 / norm : 0
-                                    let l1 = settings.lambda1
-                                    for i in 0..<(c * d) {
-                                        let value = p[i]
-                                        let sign: Float = value > 0 ? 1 : (value < 0 ? -1 : 0)
-                                        g[i] += l1 * sign + l2 * value
-                                    }
-                                    optimizer.step(p, gradient: UnsafeBufferPointer(g))
+                                    optimizer.step(p, gradient: UnsafeBufferPointer(g), lambda1: settings.lambda1, l2: l2, penalised: c * d)
                                     start += rows
                                 }
                             }
