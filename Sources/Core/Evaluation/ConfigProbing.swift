@@ -117,9 +117,12 @@ public struct ConfigProbing: Sendable {
             }
         }
         let evaluated = rankings.flatMap { $0.method == .random ? [$0] : [$0, $0.bottomToTop] }
-        let bar = ProgressBar("  \(config.name)", total: evaluated.count * settings.classifiers.count, unit: "curves")
+        // Counted in curve points (a ranking, a classifier and a k): the shared schedule finishes curves
+        // late, but points all along.
+        let bar = ProgressBar("  \(config.name)", total: evaluated.count * settings.classifiers.count * evaluator.neuronCounts.count,
+                              unit: "points")
         let curves = StageClock.measure(.curves) {
-            evaluator.curves(evaluated, classifiers: settings.classifiers, finished: { _ in bar.advance() })
+            evaluator.curves(evaluated, classifiers: settings.classifiers, progress: { bar.advance(by: $0) })
         }
         if Interruption.requested { throw CancellationError() }
         bar.finish()

@@ -74,10 +74,11 @@ public struct ProbingEvaluator: Sendable {
     /// Every ranking's curve with every classifier, ranking by ranking (classifiers in the given order).
     ///
     /// - Parameters:
-    ///   - progress: called after each piece of work with (pieces done, pieces in all), from any thread
+    ///   - progress: called after each piece of work with the curve points (one ranking, classifier
+    ///     and k, task and control) it finished, from any thread
     ///   - finished: called with each curve as soon as all its k are done, from any thread
     public func curves(_ rankings: [NeuronRanking], classifiers: [ProbeKind],
-                       progress: (@Sendable (Int, Int) -> Void)? = nil,
+                       progress: (@Sendable (Int) -> Void)? = nil,
                        finished: (@Sendable (AccuracyCurve) -> Void)? = nil) -> [AccuracyCurve] {
         switch schedule {
         case .reference: referenceCurves(rankings, classifiers: classifiers, progress: progress, finished: finished)
@@ -87,10 +88,9 @@ public struct ProbingEvaluator: Sendable {
 
     // MARK: Reference schedule
 
-    private func referenceCurves(_ rankings: [NeuronRanking], classifiers: [ProbeKind], progress: (@Sendable (Int, Int) -> Void)?,
+    private func referenceCurves(_ rankings: [NeuronRanking], classifiers: [ProbeKind], progress: (@Sendable (Int) -> Void)?,
                                  finished: (@Sendable (AccuracyCurve) -> Void)?) -> [AccuracyCurve] {
         var curves: [AccuracyCurve] = []
-        let total = rankings.count * classifiers.count
         for ranking in rankings {
             for classifier in classifiers {
                 let counts = neuronCounts
@@ -104,7 +104,7 @@ public struct ProbingEvaluator: Sendable {
                                             accuracy: scores.map(\.0),
                                             controlAccuracy: control == nil ? nil : scores.compactMap(\.1)))
                 finished?(curves[curves.count - 1])
-                progress?(curves.count, total)
+                progress?(counts.count)
             }
         }
         return curves
@@ -133,7 +133,7 @@ public struct ProbingEvaluator: Sendable {
         case linear(curve: Int, countIndex: Int)
     }
 
-    private func sharedCurves(_ rankings: [NeuronRanking], classifiers: [ProbeKind], progress: (@Sendable (Int, Int) -> Void)?,
+    private func sharedCurves(_ rankings: [NeuronRanking], classifiers: [ProbeKind], progress: (@Sendable (Int) -> Void)?,
                               finished: (@Sendable (AccuracyCurve) -> Void)?) -> [AccuracyCurve] {
         let counts = neuronCounts
         let layout = rankings.flatMap { ranking in classifiers.map { (ranking, $0) } }
@@ -156,8 +156,7 @@ public struct ProbingEvaluator: Sendable {
         }
         let pieces = work.sorted { $0.cost > $1.cost }
         let results = CurveSlots(curves: layout.count, counts: counts.count)
-        let total = pieces.count
-        Parallel.drain(total, workers: ProcessorCores.available) { index in
+        Parallel.drain(pieces.count, workers: ProcessorCores.available) { index in
             var completed = false
             switch pieces[index].piece {
             case .gaussian(let curve):
@@ -182,7 +181,7 @@ public struct ProbingEvaluator: Sendable {
                 completed = results.set(curve: curve, countIndex: countIndex, task: task, control: controlScore)
                 if completed, let finished { finished(makeCurve(layout[curve], results.values(of: curve))) }
             }
-            progress?(results.finishPiece(), total)
+            if case .gaussian = pieces[index].piece { progress?(counts.count) } else { progress?(1) }
             return !Interruption.requested
         }
         return layout.indices.map { makeCurve(layout[$0], results.values(of: $0)) }
@@ -215,7 +214,6 @@ private final class CurveSlots: @unchecked Sendable {
     private var task: [[Double]]
     private var control: [[Double]]
     private var remaining: [Int]
-    private var done = 0
 
     init(curves: Int, counts: Int) {
         task = Array(repeating: Array(repeating: .nan, count: counts), count: curves)
@@ -230,12 +228,6 @@ private final class CurveSlots: @unchecked Sendable {
         if let controlValue { control[curve][countIndex] = controlValue }
         remaining[curve] -= 1
         return remaining[curve] == 0
-    }
-
-    func finishPiece() -> Int {
-        lock.lock(); defer { lock.unlock() }
-        done += 1
-        return done
     }
 
     func values(of curve: Int) -> (task: [Double], control: [Double]) {
