@@ -58,11 +58,15 @@ public struct LinearProbe: Sendable {
                                 var start = 0
                                 while start < n {
                                     let rows = min(batchSize, n - start)
-                                    for r in 0..<rows {
-                                        (xb.baseAddress! + r * d).update(from: x.baseAddress! + order[start + r] * d, count: d)
+                                    // Unshuffled, a minibatch is consecutive rows: read in place, not copied.
+                                    let a = settings.shuffle ? UnsafePointer(xb.baseAddress!) : x.baseAddress! + start * d
+                                    if settings.shuffle {
+                                        for r in 0..<rows {
+                                            (xb.baseAddress! + r * d).update(from: x.baseAddress! + order[start + r] * d, count: d)
+                                        }
                                     }
                                     // logits = X_b · Wᵀ + b; then softmax − one-hot, scaled by 1/rows.
-                                    BLAS.gemm(transposeB: true, m: rows, n: c, k: d, a: xb.baseAddress!, lda: d,
+                                    BLAS.gemm(transposeB: true, m: rows, n: c, k: d, a: a, lda: d,
                                               b: p.baseAddress!, ldb: d, c: lp.baseAddress!, ldc: c)
                                     let scale = 1 / Float(rows)
                                     for r in 0..<rows {
@@ -74,7 +78,7 @@ public struct LinearProbe: Sendable {
                                     }
                                     // ∂CE/∂W = dlogitsᵀ · X_b ; ∂CE/∂b = column sums of dlogits.
                                     BLAS.gemm(transposeA: true, m: c, n: d, k: rows, a: lp.baseAddress!, lda: c,
-                                              b: xb.baseAddress!, ldb: d, c: g.baseAddress!, ldc: d)
+                                              b: a, ldb: d, c: g.baseAddress!, ldc: d)
                                     for k in 0..<c {
                                         var sum: Float = 0
                                         for r in 0..<rows { sum += lp[r * c + k] }
