@@ -143,6 +143,20 @@ enum BenchCommand: Command {
         let corpus = try arguments.options("corpus")
         let sentenceCount = try arguments.intOption("sentences", default: 16)
         let steps = try arguments.intOption("steps", default: 5)
+        let kStep = try arguments.intOption("k-step", default: 5)
+        let schedules = try arguments.options("schedules").map { name -> ProbingEvaluator.Schedule in
+            guard let schedule = ProbingEvaluator.Schedule(rawValue: name) else {
+                throw UsageError("--schedules lists reference and/or shared, not '\(name)'")
+            }
+            return schedule
+        }
+        let configs = try arguments.options("config").map { text -> (attribute: String, layer: Int?) in
+            let parts = text.split(separator: ":").map(String.init)
+            guard parts.count == 2, parts[1] == "all" || Int(parts[1]) != nil else {
+                throw UsageError("--config expects ATTRIBUTE:LAYER (a hidden state or all), got '\(text)'")
+            }
+            return (parts[0], Int(parts[1]))
+        }
         let names = try arguments.positionals()
         if names == ["train-lm"] {
             guard segments >= 1 else { throw UsageError("--segments expects at least 1, got \(segments)") }
@@ -192,20 +206,6 @@ enum BenchCommand: Command {
         let anchorPython = noAnchor ? nil : (python ?? ProcessInfo.processInfo.environment["NEURON_PYTHON"] ?? ".venv/bin/python")
         if names == ["grid"] {
             let rounds = repeatsGiven ?? 1
-            let kStep = try arguments.intOption("k-step", default: 5)
-            let schedules = try arguments.options("schedules").map { name -> ProbingEvaluator.Schedule in
-                guard let schedule = ProbingEvaluator.Schedule(rawValue: name) else {
-                    throw UsageError("--schedules lists reference and/or shared, not '\(name)'")
-                }
-                return schedule
-            }
-            let configs = try arguments.options("config").map { text -> (attribute: String, layer: Int?) in
-                let parts = text.split(separator: ":").map(String.init)
-                guard parts.count == 2, parts[1] == "all" || Int(parts[1]) != nil else {
-                    throw UsageError("--config expects ATTRIBUTE:LAYER (a hidden state or all), got '\(text)'")
-                }
-                return (parts[0], Int(parts[1]))
-            }
             guard kStep >= 1 else { throw UsageError("--k-step expects at least 1") }
             let chosen = configs.isEmpty ? [("pos", nil), ("Number", 4)] : configs
             let layers = Set(chosen.compactMap(\.layer)).union([2, 4, 6]).sorted().map(String.init).joined(separator: ",")
