@@ -78,11 +78,16 @@ public enum CachedResult {
             if !warned { log("warning: the cached result \(url.path) is not trusted: \(reason) — computing it again") }
         }
         let value = try compute()
-        try store(value, at: url)
+        try StageClock.measure(.resultCacheWrite) { try store(value, at: url) }
         return (value, false)
     }
 
     static func checksum(_ data: Data) -> String {
         data.withUnsafeBytes { ContentHash.hex(ContentHash.xxh64($0)) }
     }
+}
+
+extension StageClock.Stage {
+    /// ``CachedResult/store(_:at:)`` of a result just computed.
+    public static let resultCacheWrite = Self("result cache write")
 }

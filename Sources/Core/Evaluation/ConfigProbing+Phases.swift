@@ -24,6 +24,8 @@ extension ConfigProbing {
         public let config: ProbingConfig
         /// The result without curves and without Durrani's analyses (those come with ``ConfigProbing/result(_:curves:withDurrani:log:)``).
         public let partial: ConfigResult
+        /// The rankings the curves are drawn for: each (and, but for Random, its bottom-to-top).
+        public let evaluated: [NeuronRanking]
         /// The curves to draw, in the result's order: each ranking (and, but for Random, its
         /// bottom-to-top) × each classifier.
         public let combinations: [(ranking: NeuronRanking, classifier: ProbeKind)]
@@ -40,37 +42,42 @@ extension ConfigProbing {
     /// Phase 1: the config's rows and control task, its rankings, and both probes on all neurons.
     public func rank(_ config: ProbingConfig, dataset: AttributeDataset, store: any ActivationRows, layers: [Int]) throws -> RankedConfig {
         let started = Date()
-        let controlTask = dataset.controlTask(settings.control, seed: settings.controlSeed)
-        let data = try ProbingData.load(store: store, dataset: dataset, layers: layers)
-        let control = relabel(data, with: controlTask, store: store)
+        let data = try StageClock.measure(.probingRows) { try ProbingData.load(store: store, dataset: dataset, layers: layers) }
+        let (controlTask, control) = StageClock.measure(.probingControlTask) {
+            let controlTask = dataset.controlTask(settings.control, seed: settings.controlSeed)
+            return (controlTask, relabel(data, with: controlTask, store: store))
+        }
         let d = data.neuronCount
         let threads = BLAS.threadCount
         BLAS.setThreadCount(1)   // many small probes: the cores go to parallel k instead
         defer { BLAS.setThreadCount(threads) }
-        let evaluator = ProbingEvaluator(data: data, control: settings.selectivity ? control : nil, linearSettings: settings.linear,
-                                         neuronCounts: settings.neuronCounts, gaussianPrior: settings.gaussianPrior)
-        let fullLinear = LinearProbe.train(features: data.train.features, labels: data.train.labels,
-                                           classCount: data.classCount, settings: settings.linear)
-        let probeless = ProbelessRanking.rank(features: data.train.features, labels: data.train.labels, classCount: data.classCount)
+        let (fullLinear, evaluator) = startingProbes(data: data, control: settings.selectivity ? control : nil)
+        let probeless = StageClock.measure(.probelessRanking) {
+            ProbelessRanking.rank(features: data.train.features, labels: data.train.labels, classCount: data.classCount)
+        }
         var gaussian = GaussianRankingResult(order: [], mutualInformation: [], accuracy: [])
         var rankings: [NeuronRanking] = []
         for method in settings.rankings {
             switch method {
-            case .linear: rankings.append(LinearRanking.meanAbsoluteWeight(fullLinear))
-            case .linearWeightMass: rankings.append(LinearRanking.weightMass(fullLinear))
+            case .linear: rankings.append(StageClock.measure(.otherRankings) { LinearRanking.meanAbsoluteWeight(fullLinear) })
+            case .linearWeightMass: rankings.append(StageClock.measure(.otherRankings) { LinearRanking.weightMass(fullLinear) })
             case .probeless: rankings.append(probeless)
-            case .random: rankings.append(RandomRanking.rank(neuronCount: d, seed: settings.randomSeed))
+            case .random: rankings.append(StageClock.measure(.otherRankings) { RandomRanking.rank(neuronCount: d, seed: settings.randomSeed) })
             case .gaussian:
                 let selection = settings.gaussianSelection == .train ? data.train : (settings.gaussianSelection == .dev ? data.dev : data.test)
-                gaussian = GaussianRanking.rank(probe: evaluator.gaussianProbe, features: selection.features, labels: selection.labels,
-                                                maxNeurons: min(settings.gaussianNeurons, d))
+                gaussian = StageClock.measure(.gaussianRanking) {
+                    GaussianRanking.rank(probe: evaluator.gaussianProbe, features: selection.features, labels: selection.labels,
+                                         maxNeurons: min(settings.gaussianNeurons, d))
+                }
                 rankings.append(gaussian.completed(by: probeless))
             }
         }
         let evaluated = rankings.flatMap { $0.method == .random ? [$0] : [$0, $0.bottomToTop] }
         let combinations = evaluated.flatMap { ranking in settings.classifiers.map { (ranking: ranking, classifier: $0) } }
         let test = data.test
-        let fullGaussian = evaluator.gaussianProbe.evaluate(features: test.features, labels: test.labels, neurons: Array(0..<d)).accuracy
+        let fullGaussian = StageClock.measure(.gaussianOnAllNeurons) {
+            evaluator.gaussianProbe.evaluate(features: test.features, labels: test.labels, neurons: Array(0..<d)).accuracy
+        }
         let testLinear = fullLinear.accuracy(test.features, labels: test.labels)
         var rankingOrders = Dictionary(uniqueKeysWithValues: rankings.map { ($0.method.rawValue, $0.order) })
         rankingOrders[RankingMethod.linearWeightMass.rawValue] = LinearRanking.weightMass(fullLinear).order
@@ -91,7 +98,7 @@ extension ConfigProbing {
                 controlTask: controlTask.provenance.controlTask.map(String.init(describing:)) ?? "none",
                 settings: settings))
         partial.rankingScores = scores
-        return RankedConfig(config: config, partial: partial, combinations: combinations, data: data, control: control,
+        return RankedConfig(config: config, partial: partial, evaluated: evaluated, combinations: combinations, data: data, control: control,
                             evaluator: evaluator, testLinearAccuracy: testLinear, started: started)
     }
 
@@ -117,7 +124,12 @@ extension ConfigProbing {
         BLAS.setThreadCount(1)
         defer { BLAS.setThreadCount(threads) }
         let data = ranked.data
-        let durrani = settings.durrani.flatMap { withDurrani ? DurraniAnalysis(settings: $0).summarize(data, control: ranked.control) : nil }
+        let durrani = settings.durrani.flatMap { durraniSettings -> DurraniSummary? in
+            guard withDurrani else { return nil }
+            var analysis = DurraniAnalysis(settings: durraniSettings)
+            analysis.schedule = schedule
+            return analysis.summarize(data, control: ranked.control)
+        }
         let seconds = Date().timeIntervalSince(ranked.started)
         log(String(format: "%@: %d neurons, %d/%d/%d examples, linear %.3f, gaussian %.3f (%.0f s)", ranked.config.name, data.neuronCount,
                    data.train.count, data.dev.count, data.test.count,

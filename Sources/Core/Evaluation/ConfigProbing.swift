@@ -42,6 +42,9 @@ public struct ConfigProbing: Sendable {
     public var settings: Settings
     /// Where config results are cached.
     public var resultCache: URL
+    /// How the work is laid out on the cores (not part of the result: both give the same curves, see
+    /// ``ProbingEvaluator/Schedule``); `workbench bench grid` times one against the other.
+    public var schedule: ProbingEvaluator.Schedule = .shared
 
     public init(settings: Settings, resultCache: URL) {
         self.settings = settings
@@ -83,19 +86,71 @@ public struct ConfigProbing: Sendable {
     }
 
     /// Rankings and curves of one config: its phases (``rank(_:dataset:store:layers:)``, every
-    /// curve, ``result(_:curves:withDurrani:log:)``) in a row.
+    /// curve, ``result(_:curves:withDurrani:log:)``) in a row, the curves all on one schedule
+    /// (``ProbingEvaluator/curves(_:classifiers:progress:finished:)``: every curve's probes in one
+    /// queue on the shared schedule).
     func evaluate(_ config: ProbingConfig, dataset: AttributeDataset, store: any ActivationRows, layers: [Int],
                   withDurrani: Bool, log: (String) -> Void) throws -> ConfigResult {
         let ranked = try rank(config, dataset: dataset, store: store, layers: layers)
-        var curves: [AccuracyCurve] = []
-        let bar = ProgressBar("  \(config.name)", total: ranked.combinations.count, unit: "curves")
-        for index in ranked.combinations.indices {
-            if Interruption.requested { throw CancellationError() }
-            curves.append(curve(ranked, index))
-            bar.advance()
+        let threads = BLAS.threadCount
+        BLAS.setThreadCount(1)   // many small probes: the cores go to parallel k instead
+        defer { BLAS.setThreadCount(threads) }
+        // Counted in curve points (a ranking, a classifier and a k): the shared schedule finishes curves
+        // late, but points all along.
+        let bar = ProgressBar("  \(config.name)", total: ranked.combinations.count * ranked.neuronCounts.count, unit: "points")
+        let curves = StageClock.measure(.curves) {
+            ranked.evaluator.curves(ranked.evaluated, classifiers: settings.classifiers, progress: { bar.advance(by: $0) })
         }
+        if Interruption.requested { throw CancellationError() }
         bar.finish()
         return result(ranked, curves: curves, withDurrani: withDurrani, log: log)
+    }
+}
+
+extension ConfigProbing {
+    /// The probe on all neurons (behind the linear rankings) and the evaluator with its Gaussian
+    /// probes (task and control): one after the other on the reference schedule, side by side on the
+    /// cores on the shared one (each is the same either way: every job runs on one BLAS thread).
+    func startingProbes(data: ProbingData, control: ProbingData?) -> (LinearProbe, ProbingEvaluator) {
+        let settings = settings
+        @Sendable func fullLinear() -> LinearProbe {
+            StageClock.measure(.linearOnAllNeurons) {
+                LinearProbe.train(features: data.train.features, labels: data.train.labels, classCount: data.classCount,
+                                  settings: settings.linear)
+            }
+        }
+        @Sendable func fit(_ data: ProbingData, _ stage: StageClock.Stage) -> GaussianProbe {
+            StageClock.measure(stage) {
+                GaussianProbe.fit(features: data.train.features, labels: data.train.labels, classCount: data.classCount,
+                                  prior: settings.gaussianPrior)
+            }
+        }
+        let linear: LinearProbe, gaussian: GaussianProbe, controlGaussian: GaussianProbe?
+        if schedule == .reference || BLAS.threadCount != 1 {
+            linear = fullLinear()
+            gaussian = fit(data, .gaussianFit)
+            controlGaussian = control.map { fit($0, .controlGaussianFit) }
+        } else {
+            enum Started: Sendable { case linear(LinearProbe), gaussian(GaussianProbe) }
+            let jobs = control == nil ? 2 : 3
+            let started = StageClock.measure(.probingStart) {
+                Parallel.map(jobs) { job -> Started in
+                    switch job {
+                    case 0: return .linear(fullLinear())
+                    case 1: return .gaussian(fit(data, .gaussianFit))
+                    default: return .gaussian(fit(control!, .controlGaussianFit))
+                    }
+                }
+            }
+            guard case .linear(let probe) = started[0], case .gaussian(let task) = started[1] else { preconditionFailure("startingProbes") }
+            linear = probe
+            gaussian = task
+            if case .gaussian(let probe)? = started.dropFirst(2).first { controlGaussian = probe } else { controlGaussian = nil }
+        }
+        var evaluator = ProbingEvaluator(data: data, control: control, linearSettings: settings.linear,
+                                         neuronCounts: settings.neuronCounts, gaussian: gaussian, controlGaussian: controlGaussian)
+        evaluator.schedule = schedule
+        return (linear, evaluator)
     }
 }
 

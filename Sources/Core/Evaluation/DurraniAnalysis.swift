@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 import Support
 import Probing
 
@@ -47,17 +48,28 @@ public struct DurraniAnalysis: Sendable {
     }
 
     public var settings: Settings
+    /// On ``ProbingEvaluator/Schedule/shared`` the unregularised probe joins the λ grid's queue and
+    /// the minimal set tries its next sizes on the idle cores; the results are the same as on
+    /// ``ProbingEvaluator/Schedule/reference``, where both run one probe at a time.
+    public var schedule: ProbingEvaluator.Schedule = .shared
 
     public init(settings: Settings = Settings()) { self.settings = settings }
 
     /// Grid search over (λ1, λ2) on the dev split; returns every score, best first.
     public func lambdaSearch(_ data: ProbingData) -> [LambdaScore] {
         let kept = max(1, Int((Double(data.neuronCount) * settings.keptFraction).rounded()))
-        let unregularised = LinearProbe.train(features: data.train.features, labels: data.train.labels,
-                                              classCount: data.classCount, settings: settings.probe.with(lambda1: 0, lambda2: 0))
-        let az = unregularised.accuracy(data.dev.features, labels: data.dev.labels)
+        let settings = settings
+        @Sendable func unregularisedAccuracy() -> Double {
+            LinearProbe.train(features: data.train.features, labels: data.train.labels,
+                              classCount: data.classCount, settings: settings.probe.with(lambda1: 0, lambda2: 0))
+                .accuracy(data.dev.features, labels: data.dev.labels)
+        }
         let pairs = settings.lambdaGrid.flatMap { l1 in settings.lambdaGrid.map { (l1, $0) } }
-        let scores = Parallel.map(pairs.count) { index -> LambdaScore in
+        // (top, bottom, all) per pair; on the shared schedule the unregularised probe is the last item.
+        let together = schedule == .shared
+        let alone = together ? nil : unregularisedAccuracy()
+        let accuracies = Parallel.map(pairs.count + (together ? 1 : 0)) { index -> (Double, Double, Double) in
+            if index == pairs.count { return (0, 0, unregularisedAccuracy()) }
             let (l1, l2) = pairs[index]
             let probe = LinearProbe.train(features: data.train.features, labels: data.train.labels,
                                           classCount: data.classCount, settings: settings.probe.with(lambda1: l1, lambda2: l2))
@@ -65,8 +77,13 @@ public struct DurraniAnalysis: Sendable {
             let al = probe.accuracy(data.dev.features, labels: data.dev.labels)
             let at = probe.accuracy(data.dev.features, labels: data.dev.labels, keeping: ranking.top(kept))
             let ab = probe.accuracy(data.dev.features, labels: data.dev.labels, keeping: ranking.bottomToTop.top(kept))
+            return (at, ab, al)
+        }
+        let az = alone ?? accuracies[pairs.count].2
+        let scores = pairs.indices.map { index -> LambdaScore in
+            let (at, ab, al) = accuracies[index]
             let score = settings.alpha * (at - ab) - settings.beta * (az - al)
-            return LambdaScore(lambda1: l1, lambda2: l2, top: at, bottom: ab, unregularised: az, all: al, score: score)
+            return LambdaScore(lambda1: pairs[index].0, lambda2: pairs[index].1, top: at, bottom: ab, unregularised: az, all: al, score: score)
         }
         return scores.sorted { $0.score != $1.score ? $0.score > $1.score : ($0.lambda1, $0.lambda2) < ($1.lambda1, $1.lambda2) }
     }
@@ -87,15 +104,35 @@ public struct DurraniAnalysis: Sendable {
     /// test accuracy is within δ points of the oracle (the probe on all neurons).
     public func minimalSets(_ data: ProbingData, ranking: NeuronRanking, probeSettings: LinearProbeSettings,
                             control: ProbingData? = nil) -> [MinimalSet] {
-        func accuracy(_ data: ProbingData, _ neurons: [Int]?) -> Double {
+        @Sendable func accuracy(_ data: ProbingData, _ neurons: [Int]?) -> Double {
             let train = neurons.map { data.train.features.selectingColumns($0) } ?? data.train.features
             let test = neurons.map { data.test.features.selectingColumns($0) } ?? data.test.features
             return LinearProbe.train(features: train, labels: data.train.labels, classCount: data.classCount, settings: probeSettings)
                 .accuracy(test, labels: data.test.labels)
         }
-        let oracle = accuracy(data, nil)
-        let controlAll = control.map { accuracy($0, nil) }
         let step = max(1, Int((Double(data.neuronCount) * settings.growthFraction).rounded()))
+        // The probes on all neurons, and (shared schedule) the first sizes beside them.
+        let firstSizes = schedule == .shared ? Array(Set((1...ProcessorCores.available).map { min($0 * step, data.neuronCount) })).sorted() : []
+        let firstProbe: @Sendable (Int) -> Double = { index in
+            switch index {
+            case 0: return accuracy(data, nil)
+            case 1: return control.map { accuracy($0, nil) } ?? .nan
+            default: return accuracy(data, ranking.top(firstSizes[index - 2]))
+            }
+        }
+        let first = schedule == .shared ? Parallel.map(2 + firstSizes.count, firstProbe) : (0..<2).map(firstProbe)
+        let oracle = first[0]
+        let controlAll = control == nil ? nil : first[1]
+        var tried = Dictionary(uniqueKeysWithValues: zip(firstSizes, first.dropFirst(2)))
+        /// The accuracy of the top `size`; on the shared schedule the next sizes are trained beside it.
+        func accuracy(atSize size: Int) -> Double {
+            if let known = tried[size] { return known }
+            let sizes = schedule == .shared
+                ? Array(Set((0..<ProcessorCores.available).map { min(size + $0 * step, data.neuronCount) })).sorted() : [size]
+            let values = Parallel.map(sizes.count) { accuracy(data, ranking.top(sizes[$0])) }
+            for (trained, value) in zip(sizes, values) { tried[trained] = value }
+            return tried[size]!
+        }
         var results: [MinimalSet] = []
         var size = step
         var reached: [(size: Int, accuracy: Double)] = []
@@ -107,7 +144,7 @@ public struct DurraniAnalysis: Sendable {
             }
             while true {
                 let neurons = ranking.top(size)
-                let value = accuracy(data, neurons)
+                let value = accuracy(atSize: size)
                 reached.append((size, value))
                 if value * 100 >= oracle * 100 - delta || size >= data.neuronCount {
                     results.append(minimalSet(delta, neurons, value, oracle, data, control, controlAll, accuracy))
@@ -173,17 +210,19 @@ public struct DurraniSummary: Sendable, Codable {
 extension DurraniAnalysis {
     /// λ search on dev, then ablation, minimal sets, layer and label distributions with the best λ.
     public func summarize(_ data: ProbingData, control: ProbingData?) -> DurraniSummary {
-        let scores = lambdaSearch(data)
-        let best = scores[0]
-        let probeSettings = settings.probe.with(lambda1: best.lambda1, lambda2: best.lambda2)
-        let probe = LinearProbe.train(features: data.train.features, labels: data.train.labels,
-                                      classCount: data.classCount, settings: probeSettings)
-        let ranking = LinearRanking.weightMass(probe)
-        let sets = minimalSets(data, ranking: ranking, probeSettings: probeSettings, control: control)
-        let perLabel = Self.neuronsPerLabel(probe, fraction: 0.5)
-        return DurraniSummary(
-            lambdaScores: scores, ablation: ablation(data, probe: probe, ranking: ranking), minimalSets: sets,
-            layerDistribution: Self.layerDistribution(sets.first?.neurons ?? [], data: data),
-            neuronsPerLabel: Dictionary(uniqueKeysWithValues: zip(data.labelNames, perLabel.map(\.count))))
+        let scores = StageClock.measure(.durraniLambdaSearch) { lambdaSearch(data) }
+        return StageClock.measure(.durraniRest) {
+            let best = scores[0]
+            let probeSettings = settings.probe.with(lambda1: best.lambda1, lambda2: best.lambda2)
+            let probe = LinearProbe.train(features: data.train.features, labels: data.train.labels,
+                                          classCount: data.classCount, settings: probeSettings)
+            let ranking = LinearRanking.weightMass(probe)
+            let sets = minimalSets(data, ranking: ranking, probeSettings: probeSettings, control: control)
+            let perLabel = Self.neuronsPerLabel(probe, fraction: 0.5)
+            return DurraniSummary(
+                lambdaScores: scores, ablation: ablation(data, probe: probe, ranking: ranking), minimalSets: sets,
+                layerDistribution: Self.layerDistribution(sets.first?.neurons ?? [], data: data),
+                neuronsPerLabel: Dictionary(uniqueKeysWithValues: zip(data.labelNames, perLabel.map(\.count))))
+        }
     }
 }

@@ -44,32 +44,54 @@ public struct GaussianEvaluation: Sendable, Equatable {
     init(logJoint: [Double], labels: [Int], classCount c: Int) {
         let n = labels.count
         precondition(logJoint.count == n * c, "GaussianEvaluation: \(logJoint.count) scores for \(n)×\(c)")
-        var predictions = [Int](repeating: 0, count: n)
-        var correct = 0
-        var logPosteriorSum = 0.0
-        var labelCounts = [Int](repeating: 0, count: c)
-        for row in 0..<n {
-            let scores = logJoint[(row * c)..<(row * c + c)]
+        var tally = Tally(classCount: c, expectedRows: n)
+        logJoint.withUnsafeBufferPointer { scores in
+            for row in 0..<n { tally.add(scores.baseAddress! + row * c, label: labels[row]) }
+        }
+        self = tally.evaluation
+    }
+
+    /// An evaluation built one example at a time, in example order (the sums run as in
+    /// ``init(logJoint:labels:classCount:)``, which is a tally over all rows).
+    struct Tally {
+        let classCount: Int
+        private(set) var predictions: [Int] = []
+        private var correct = 0
+        private var logPosteriorSum = 0.0
+        private var labelCounts: [Int]
+
+        init(classCount: Int, expectedRows: Int = 0) {
+            self.classCount = classCount
+            labelCounts = [Int](repeating: 0, count: classCount)
+            predictions.reserveCapacity(expectedRows)
+        }
+
+        /// Adds one example: its scores log p(y) + log p(x | y) for every label, and its true label.
+        mutating func add(_ scores: UnsafePointer<Double>, label: Int) {
+            let c = classCount
             var best = 0
             var largest = -Double.infinity
-            for (label, score) in zip(0..<c, scores) where score > largest {
-                largest = score
-                best = label
+            for candidate in 0..<c where scores[candidate] > largest {
+                largest = scores[candidate]
+                best = candidate
             }
             var sum = 0.0
             if largest > -.infinity {
-                for score in scores { sum += Foundation.exp(score - largest) }
+                for candidate in 0..<c { sum += Foundation.exp(scores[candidate] - largest) }
             }
-            let label = labels[row]
-            logPosteriorSum += logJoint[row * c + label] - largest - Foundation.log(sum)
-            predictions[row] = best
+            logPosteriorSum += scores[label] - largest - Foundation.log(sum)
+            predictions.append(best)
             if best == label { correct += 1 }
             labelCounts[label] += 1
         }
-        let entropy = GaussianProbe.entropy(labelCounts.map { Double($0) / Double(max(n, 1)) })
-        let crossEntropy = n > 0 ? -logPosteriorSum / Double(n) : 0
-        self.init(accuracy: n > 0 ? Double(correct) / Double(n) : 0,
-                  mutualInformation: (entropy - crossEntropy) / Foundation.log(2),
-                  predictions: predictions, crossEntropy: crossEntropy, labelEntropy: entropy)
+
+        var evaluation: GaussianEvaluation {
+            let n = predictions.count
+            let entropy = GaussianProbe.entropy(labelCounts.map { Double($0) / Double(max(n, 1)) })
+            let crossEntropy = n > 0 ? -logPosteriorSum / Double(n) : 0
+            return GaussianEvaluation(accuracy: n > 0 ? Double(correct) / Double(n) : 0,
+                                      mutualInformation: (entropy - crossEntropy) / Foundation.log(2),
+                                      predictions: predictions, crossEntropy: crossEntropy, labelEntropy: entropy)
+        }
     }
 }

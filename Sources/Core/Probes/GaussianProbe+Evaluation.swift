@@ -1,5 +1,6 @@
 import Foundation
 import Kernels
+import Support
 
 /// Evaluating any subset of neurons with the marginal Gaussians N(μ[F], Σ[F,F])
 /// (Torroba Hennigen et al. 2020 §3: a marginal of a Gaussian is the sub-vector and sub-matrix).
@@ -50,18 +51,18 @@ extension GaussianProbe {
         let n = features.rows, d = featureCount, k = neurons.count, c = classCount
         precondition(features.columns == d, "GaussianProbe: features have \(features.columns) neurons, the probe \(d)")
         precondition(neurons.allSatisfy { (0..<d).contains($0) }, "GaussianProbe: neurons outside 0..<\(d)")
-        var gathered = [Double](repeating: 0, count: n * k)
+        var gathering = [Double](repeating: 0, count: n * k)
         features.scalars.withUnsafeBufferPointer { x in
             for row in 0..<n {
-                for (column, neuron) in neurons.enumerated() { gathered[row * k + column] = Double(x[row * d + neuron]) }
+                for (column, neuron) in neurons.enumerated() { gathering[row * k + column] = Double(x[row * d + neuron]) }
             }
         }
-        var scores = [Double](repeating: -.infinity, count: n * c)
-        var factor = [Double](repeating: 0, count: k * k)
-        var centred = [Double](repeating: 0, count: n * k)
+        let gathered = gathering
         let logTwoPi = Foundation.log(2 * Double.pi)
-        for label in 0..<c where isTrained(label) {
+        /// log p(label) + log N(x_F; μ[F], Σ[F,F]) for every example; nil when the factor fails.
+        let labelScores: @Sendable (Int) -> [Double]? = { [self] label in
             let base = label * d * d
+            var factor = [Double](repeating: 0, count: k * k)
             for (i, a) in neurons.enumerated() {
                 for (j, b) in neurons.enumerated() { factor[i * k + j] = covariances[base + a * d + b] }
             }
@@ -73,6 +74,7 @@ extension GaussianProbe {
                 if pivot * pivot < minimumRelativePivot * covariances[base + neuron * d + neuron] { return nil }
                 logDeterminant += 2 * Foundation.log(pivot)
             }
+            var centred = [Double](repeating: 0, count: n * k)
             for row in 0..<n {
                 for (column, neuron) in neurons.enumerated() {
                     centred[row * k + column] = gathered[row * k + column] - means[label * d + neuron]
@@ -86,12 +88,20 @@ extension GaussianProbe {
                 }
             }
             let constant = Foundation.log(prior[label]) - 0.5 * (Double(k) * logTwoPi + logDeterminant)
-            centred.withUnsafeBufferPointer { z in
-                for row in 0..<n {
-                    let quadratic = Self.dot(z.baseAddress! + row * k, z.baseAddress! + row * k, count: k)
-                    scores[row * c + label] = constant - 0.5 * quadratic
-                }
+            return centred.withUnsafeBufferPointer { z in
+                (0..<n).map { row in constant - 0.5 * Self.dot(z.baseAddress! + row * k, z.baseAddress! + row * k, count: k) }
             }
+        }
+        // Labels are independent: large problems spread them over the cores (each label's numbers are
+        // the same either way), when OpenBLAS runs single-threaded (it must not start threads of its own
+        // from several of ours).
+        let trained = (0..<c).filter(isTrained)
+        let spread = BLAS.threadCount == 1 && trained.count > 1 && Double(n) * Double(k) * Double(k) > 1e8
+        let columns = spread ? Parallel.map(trained.count) { labelScores(trained[$0]) } : trained.map(labelScores)
+        var scores = [Double](repeating: -.infinity, count: n * c)
+        for (label, column) in zip(trained, columns) {
+            guard let column else { return nil }
+            for row in 0..<n { scores[row * c + label] = column[row] }
         }
         return scores
     }

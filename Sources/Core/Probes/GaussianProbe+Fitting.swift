@@ -1,4 +1,5 @@
 import Kernels
+import Support
 /// The statistics behind ``GaussianProbe/fit(features:labels:classCount:prior:)``: label means,
 /// scatter matrices (through `dsyrk`) and the positive-definiteness repair of `Gaussian.py`.
 extension GaussianProbe {
@@ -113,6 +114,15 @@ extension GaussianProbe {
     ///
     /// - Returns: false when a pivot is not positive (the matrix is not numerically positive definite).
     static func choleskyInPlace(_ a: UnsafeMutablePointer<Double>, size n: Int, stride lda: Int) -> Bool {
+        choleskyRows(a, size: n, stride: lda) == n
+    }
+
+    /// ``choleskyInPlace(_:size:stride:)`` row by row, stopping at the first row whose pivot is not
+    /// positive. Row i reads rows < i only, so the leading i×i block of the factor of A is the factor
+    /// of A's leading i×i block, bit for bit.
+    ///
+    /// - Returns: how many leading rows were factored (n when A is numerically positive definite).
+    static func choleskyRows(_ a: UnsafeMutablePointer<Double>, size n: Int, stride lda: Int) -> Int {
         for i in 0..<n {
             let rowI = a + i * lda
             for j in 0..<i {
@@ -120,10 +130,10 @@ extension GaussianProbe {
                 rowI[j] = (rowI[j] - dot(rowI, rowJ, count: j)) / rowJ[j]
             }
             let pivot = rowI[i] - dot(rowI, rowI, count: i)
-            guard pivot > 0, pivot.isFinite else { return false }
+            guard pivot > 0, pivot.isFinite else { return i }
             rowI[i] = pivot.squareRoot()
         }
-        return true
+        return n
     }
 
     /// Σ a[i]·b[i] with four partial sums (so the loop vectorises).

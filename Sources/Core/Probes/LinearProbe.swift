@@ -60,11 +60,15 @@ public struct LinearProbe: Sendable {
                                 var start = 0
                                 while start < n {
                                     let rows = min(batchSize, n - start)
-                                    for r in 0..<rows {
-                                        (xb.baseAddress! + r * d).update(from: x.baseAddress! + order[start + r] * d, count: d)
+                                    // Unshuffled, a minibatch is consecutive rows: read in place, not copied.
+                                    let a = settings.shuffle ? UnsafePointer(xb.baseAddress!) : x.baseAddress! + start * d
+                                    if settings.shuffle {
+                                        for r in 0..<rows {
+                                            (xb.baseAddress! + r * d).update(from: x.baseAddress! + order[start + r] * d, count: d)
+                                        }
                                     }
                                     // logits = X_b · Wᵀ + b; then softmax − one-hot, scaled by 1/rows.
-                                    BLAS.gemm(transposeB: true, m: rows, n: c, k: d, a: xb.baseAddress!, lda: d,
+                                    BLAS.gemm(transposeB: true, m: rows, n: c, k: d, a: a, lda: d,
                                               b: p.baseAddress!, ldb: d, c: lp.baseAddress!, ldc: c)
                                     let scale = 1 / Float(rows)
                                     for r in 0..<rows {
@@ -76,24 +80,19 @@ public struct LinearProbe: Sendable {
                                     }
                                     // ∂CE/∂W = dlogitsᵀ · X_b ; ∂CE/∂b = column sums of dlogits.
                                     BLAS.gemm(transposeA: true, m: c, n: d, k: rows, a: lp.baseAddress!, lda: c,
-                                              b: xb.baseAddress!, ldb: d, c: g.baseAddress!, ldc: d)
+                                              b: a, ldb: d, c: g.baseAddress!, ldc: d)
                                     for k in 0..<c {
                                         var sum: Float = 0
                                         for r in 0..<rows { sum += lp[r * c + k] }
                                         g[c * d + k] = sum
                                     }
-                                    // Elastic net: λ1·sign(W) + λ2·W/‖W‖ (subgradient 0 at W = 0, as autograd).
+                                    // Elastic net: λ1·sign(W) + λ2·W/‖W‖ (subgradient 0 at W = 0, as autograd),
+                                    // added inside the Adam step. ‖W‖² in index order, as one float sum.
                                     var squares: Float = 0
                                     for i in 0..<(c * d) { squares += p[i] * p[i] }
                                     let norm = squares.squareRoot()
                                     let l2 = norm > 0 ? settings.lambda2 / norm : 0
-                                    let l1 = settings.lambda1
-                                    for i in 0..<(c * d) {
-                                        let value = p[i]
-                                        let sign: Float = value > 0 ? 1 : (value < 0 ? -1 : 0)
-                                        g[i] += l1 * sign + l2 * value
-                                    }
-                                    optimizer.step(p, gradient: UnsafeBufferPointer(g))
+                                    optimizer.step(p, gradient: UnsafeBufferPointer(g), lambda1: settings.lambda1, l2: l2, penalised: c * d)
                                     start += rows
                                 }
                             }

@@ -4,10 +4,11 @@ import Foundation
 /// `workbench bench NAME`: speed benchmarks that print a ratio against their anchor, measured in the same run.
 enum BenchCommand: Command {
     static let name = "bench"
-    static let summary = "benchmarks with their anchors (extract, probe, intervene, decoder, train-lm, gradient, mask)"
+    static let summary = "benchmarks with their anchors (extract, probe, grid, intervene, decoder, train-lm, gradient, mask)"
     static let usage = """
         usage: workbench bench extract [options]
                workbench bench probe [--layer N] [--max-k K] [--naive-k K] [--synthetic] [--python PATH] [--no-anchor]
+               workbench bench grid [--language L] [--config ATTRIBUTE:LAYER …] [--k-step N] [--repeats N] [--schedules reference,shared]
                workbench bench intervene [--model M] [--language L] [--attribute A] [--layer N] [--max-sentences N] [--edit E]
                workbench bench decoder [--model gemma3] [--lengths 128,512] [--prompts N] [--llama-bench PATH] [--no-llama] [--python PATH] [--no-anchor]
                workbench bench train-lm [--width N] [--layers N] [--vocab N] [--batch N] [--bptt N] [--segments N] [--corpus FILE …] [--python PATH] [--no-anchor]
@@ -39,6 +40,26 @@ enum BenchCommand: Command {
         fresh probe for every k = 1…K (default 150) against PyTorch on the same features; the greedy
         Gaussian ranking to k = 150, and against the naive per-candidate refit at k ≤ --naive-k
         (default 15); --synthetic adds the D = 384 / 768, N = 20k synthetic ranking benchmark.
+
+        grid: the main job's slowest config (Part of Speech, all layers side by side) and a typical one
+        (Number, layer 4) end to end — rows from the activation cache, rankings, a fresh probe for every
+        k, the Gaussian probe per k, the control task, Durrani's analyses (all-layers configs), the
+        result cache, the config's JSON and the report with its figures — in the study of
+        `scripts/run-main` for one language (MiniLM, layers 2, 4, 6 and all, k = 1, 5, …, 150, a
+        fresh results cache each run). Each config runs on both schedules of `ProbingEvaluator`,
+        alternating (which goes first flips each round), best of --repeats rounds (default 1):
+        reference is the evaluation as it was before issue 18 (one curve at a time, its k in
+        parallel; the Gaussian probe factorised from scratch for every k; the first probes and the
+        Durrani probes one at a time); shared is what runs now (every curve's probes in one queue,
+        costliest first; one factorisation per ranking for its Gaussian curve; the first probes side
+        by side). Work both share (the probe code itself, data loading, the report) is the same code on
+        both sides, so the ratio is that of the schedules only. Prints wall time per phase, the work
+        inside the parallel phases in seconds summed over the cores, the probes' seconds per k, the
+        end-to-end ratio and whether both schedules gave the same curves, rankings and analyses.
+          --language L       default English
+          --config A:L       attribute and layer (a hidden state or `all`), repeatable
+                             (default pos:all and Number:4)
+          --k-step N         default 5, as scripts/run-main
 
         intervene: one config's full k sweep (k = 0…D step 10; Probeless top-to-bottom, bottom-to-top
         and Random; test split; defaults: minilm, English, Number, layer 2, first 100 sentences,
@@ -136,6 +157,20 @@ enum BenchCommand: Command {
         let steps = try arguments.intOption("steps", default: 5)
         let trainSteps = try arguments.intOption("train-steps", default: MaskTrainingSettings().steps)
         let noWholeRun = arguments.flag("no-whole-run")
+        let kStep = try arguments.intOption("k-step", default: 5)
+        let schedules = try arguments.options("schedules").map { name -> ProbingEvaluator.Schedule in
+            guard let schedule = ProbingEvaluator.Schedule(rawValue: name) else {
+                throw UsageError("--schedules lists reference and/or shared, not '\(name)'")
+            }
+            return schedule
+        }
+        let configs = try arguments.options("config").map { text -> (attribute: String, layer: Int?) in
+            let parts = text.split(separator: ":").map(String.init)
+            guard parts.count == 2, parts[1] == "all" || Int(parts[1]) != nil else {
+                throw UsageError("--config expects ATTRIBUTE:LAYER (a hidden state or all), got '\(text)'")
+            }
+            return (parts[0], Int(parts[1]))
+        }
         let names = try arguments.positionals()
         if names == ["mask"] {
             guard steps >= 1, trainSteps >= 1 else { throw UsageError("--steps and --train-steps expect at least 1") }
@@ -190,6 +225,17 @@ enum BenchCommand: Command {
             return
         }
         let anchorPython = noAnchor ? nil : (python ?? ProcessInfo.processInfo.environment["NEURON_PYTHON"] ?? ".venv/bin/python")
+        if names == ["grid"] {
+            let rounds = repeatsGiven ?? 1
+            guard kStep >= 1 else { throw UsageError("--k-step expects at least 1") }
+            let chosen = configs.isEmpty ? [("pos", nil), ("Number", 4)] : configs
+            let layers = Set(chosen.compactMap(\.layer)).union([2, 4, 6]).sorted().map(String.init).joined(separator: ",")
+            let attributes = chosen.map(\.attribute).joined(separator: ",")
+            try GridBenchmark(studyArguments: ["--model", model, "--languages", language, "--attributes", attributes,
+                                               "--layers", layers, "--all-layers", "--k-step", String(kStep)],
+                              configs: chosen, schedules: schedules.isEmpty ? [.reference, .shared] : schedules, rounds: rounds).run()
+            return
+        }
         if names == ["probe"] {
             try ProbeBenchmark(layer: layer, maxK: maxK, naiveK: naiveK, python: anchorPython, synthetic: synthetic).run()
             return

@@ -146,12 +146,12 @@ struct DecoderBenchmark {
             _ = timeOurs(model, groups[length]!)
             let stages = StageClock.stop()
             let total = stages.reduce(0) { $0 + $1.seconds }
-            for stage in StageClock.Stage.allCases {
+            for stage in StageClock.Stage.modelStages {
                 let seconds = stages.first { $0.stage == stage }?.seconds ?? 0
                 shares[stage, default: []].append(String(format: "%.0f%%", 100 * seconds / max(total, 1e-12)))
             }
         }
-        for stage in StageClock.Stage.allCases { rows.append([stage.rawValue] + (shares[stage] ?? [])) }
+        for stage in StageClock.Stage.modelStages { rows.append([stage.rawValue] + (shares[stage] ?? [])) }
         print("")
         print("where our time goes (share of thread time in one more round):")
         print(TextTable.render(rows))

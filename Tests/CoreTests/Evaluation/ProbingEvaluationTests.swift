@@ -48,6 +48,54 @@ struct ProbingEvaluationTests {
         }
     }
 
+    @Test("the shared schedule gives the reference schedule's curves, and hands each curve over once as it finishes")
+    func schedules() {
+        let data = syntheticProbingData(examples: 900, neurons: 16)
+        var random = SplitMix64(seed: 4)
+        let controlLabels = { (n: Int) in (0..<n).map { _ in Int(random.next() % 3) } }
+        let control = data.relabeled(train: controlLabels(data.train.count), dev: controlLabels(data.dev.count),
+                                     test: controlLabels(data.test.count), labelNames: ["x", "y", "z"])
+        var evaluator = ProbingEvaluator(data: data, control: control, neuronCounts: [1, 2, 3, 5, 8, 16])
+        let probeless = ProbelessRanking.rank(features: data.train.features, labels: data.train.labels, classCount: 3)
+        let rankings = [probeless, probeless.bottomToTop, RandomRanking.rank(neuronCount: 16, seed: 3)]
+        evaluator.schedule = .reference
+        let reference = evaluator.curves(rankings, classifiers: ProbeKind.allCases)
+        evaluator.schedule = .shared
+        let handed = LockedList()
+        let shared = evaluator.curves(rankings, classifiers: ProbeKind.allCases, finished: { handed.append($0.combination) })
+        #expect(reference.map(\.combination) == rankings.flatMap { r in ProbeKind.allCases.map { "\($0.rawValue)/\(r.name)" } })
+        #expect(shared.map(\.combination) == reference.map(\.combination))
+        #expect(handed.items.sorted() == reference.map(\.combination).sorted())
+        for (a, b) in zip(shared, reference) {
+            #expect(a.accuracy == b.accuracy, "\(a.combination)")
+            #expect(a.controlAccuracy == b.controlAccuracy, "\(a.combination)")
+        }
+        // A control task on other rows (not a relabelling) is gathered on its own.
+        let other = syntheticProbingData(examples: 900, neurons: 16, seed: 8)
+        evaluator = ProbingEvaluator(data: data, control: other, neuronCounts: [2, 4])
+        let alone = evaluator.curve(probeless, classifier: .linear)
+        evaluator.schedule = .reference
+        #expect(alone == evaluator.curve(probeless, classifier: .linear))
+    }
+
+    @Test("Durrani's analyses: the same on both schedules")
+    func durraniSchedules() throws {
+        let data = syntheticProbingData()
+        var settings = DurraniAnalysis.Settings()
+        settings.lambdaGrid = [0, 1e-3]
+        settings.growthFraction = 1.0 / 12
+        settings.deltas = [0.5, 2, 30]
+        var analysis = DurraniAnalysis(settings: settings)
+        analysis.schedule = .reference
+        let reference = analysis.summarize(data, control: data)
+        analysis.schedule = .shared
+        let shared = analysis.summarize(data, control: data)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        #expect(try encoder.encode(reference) == encoder.encode(shared))
+        #expect(shared.minimalSets.count == 3)
+    }
+
     @Test("a study's greedy Gaussian ranking reaches its largest k (150 at least)")
     func gaussianRankingLength() {
         var study = StudyDescription(name: "gaussian-length")
@@ -117,4 +165,12 @@ struct ProbingEvaluationTests {
             try? FileManager.default.copyItem(at: folder.appendingPathComponent("figures"), to: URL(fileURLWithPath: keep))
         }
     }
+}
+
+/// Strings appended from several threads.
+final class LockedList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+    func append(_ item: String) { lock.lock(); list.append(item); lock.unlock() }
+    var items: [String] { lock.lock(); defer { lock.unlock() }; return list }
 }
