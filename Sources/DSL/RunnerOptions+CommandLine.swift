@@ -57,8 +57,7 @@ extension StudyRunner.Options {
             case "--force": options.force = true
             case "--shared": options.shared = SharedData(root: URL(fileURLWithPath: value, isDirectory: true))
             case "--cache":
-                options.activationCache = ActivationCache(root: URL(fileURLWithPath: value, isDirectory: true)
-                    .appendingPathComponent("activations", isDirectory: true))
+                options.activationCache = ActivationCache(cacheRoot: URL(fileURLWithPath: value, isDirectory: true))
             case "--slurm":
                 guard let shards = Int(value), shards >= 1 else {
                     throw StudyError.invalidValue(component: "--slurm", problem: "'\(value)' is not a number of shards ≥ 1, e.g. --slurm 8")

@@ -16,14 +16,24 @@ public struct ActivationCache: Sendable {
 
     public init(root: URL = ActivationCache.defaultRoot) { self.root = root }
 
-    /// `$NEURON_CACHE/activations`, else `~/.cache/neuron-workbench/activations`.
-    public static var defaultRoot: URL {
-        if let path = ProcessInfo.processInfo.environment["NEURON_CACHE"] {
-            return URL(fileURLWithPath: path, isDirectory: true).appendingPathComponent("activations", isDirectory: true)
-        }
-        return FileManager.default.homeDirectoryForCurrentUser
-            .appendingPathComponent(".cache/neuron-workbench/activations", isDirectory: true)
+    /// A cache whose activations lie in `cacheRoot/activations`.
+    public init(cacheRoot: URL) { self.init(root: cacheRoot.appendingPathComponent("activations", isDirectory: true)) }
+
+    /// The one cache root: `$NEURON_CACHE`, else `~/.cache/neuron-workbench`. Activations, results,
+    /// readout heads and compiled scripts are folders in it (``folder(_:)``).
+    public static var defaultCacheRoot: URL {
+        if let path = ProcessInfo.processInfo.environment["NEURON_CACHE"] { return URL(fileURLWithPath: path, isDirectory: true) }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/neuron-workbench", isDirectory: true)
     }
+
+    /// `<cache root>/activations`.
+    public static var defaultRoot: URL { defaultCacheRoot.appendingPathComponent("activations", isDirectory: true) }
+
+    /// The cache root this cache's activations folder lies in.
+    public var cacheRoot: URL { root.deletingLastPathComponent() }
+
+    /// A folder of the cache root beside the activations: `results`, `readout-heads`, `scripts`.
+    public func folder(_ name: String) -> URL { cacheRoot.appendingPathComponent(name, isDirectory: true) }
 
     /// Creates a folder (and its parents), or says which one could not be made and why.
     package static func makeFolder(_ url: URL) throws {

@@ -59,7 +59,7 @@ public struct InterventionStudy: Sendable {
     }
 
     /// Where fitted readout heads are stored: beside the activation cache.
-    public var readoutFolder: URL { activationCache.root.deletingLastPathComponent().appendingPathComponent("readout-heads", isDirectory: true) }
+    public var readoutFolder: URL { activationCache.folder("readout-heads") }
 
     /// What a run reads before any model loads, checked: the corpora, the mapping, the attributes
     /// (and the target value, a label of every dataset it would translate).

@@ -16,7 +16,7 @@ extension StudyRunner {
         // The merge would fail after every shard had run: say so now.
         if !options.force, let problem = ResultsFolder.problem(writing: output, for: owner) { throw problem }
         let job = SlurmJobArray(settings: settings, program: program, plan: plan, output: output, shared: options.shared,
-                                cacheRoot: options.activationCache.root.deletingLastPathComponent(), force: options.force)
+                                cacheRoot: options.activationCache.cacheRoot, force: options.force)
         let submit = try job.write()
         log("study \(plan.study.name): \(plan.configs.count) configs in \(settings.shards) Slurm array tasks "
             + "(\(settings.cpusPerTask) cores and --time=\(job.timeLimit) each)")

@@ -47,7 +47,7 @@ public struct StudyRunner: Sendable {
     }
 
     var resultCache: URL {
-        options.resultCache ?? options.activationCache.root.deletingLastPathComponent().appendingPathComponent("results", isDirectory: true)
+        options.resultCache ?? options.activationCache.folder("results")
     }
 
     /// Plans and (unless `dryRun`) runs the study.

@@ -57,7 +57,7 @@ enum ExtractCommand: Command {
         if let cacheRoot { try OutputFolder.check(cacheRoot, option: "--cache") }
         if let export { try OutputFolder.check(export, option: "--export") }
 
-        let cache = cacheRoot.map { ActivationCache(root: URL(fileURLWithPath: $0).appendingPathComponent("activations")) } ?? ActivationCache()
+        let cache = cacheRoot.map { ActivationCache(cacheRoot: URL(fileURLWithPath: $0, isDirectory: true)) } ?? ActivationCache()
         let request = ExtractionRequest(modelFolder: model, corpusFiles: files, layers: layers, site: site,
                                         aggregation: aggregation, dtype: dtype, allowNonFinite: allowNonFinite)
         let store = try cache.activations(for: request, showProgress: !quiet, log: { print($0) })

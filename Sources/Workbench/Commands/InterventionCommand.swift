@@ -93,7 +93,7 @@ enum InterventionCommand: Command {
         settings.minTypes = minTypes
         settings.betaSweep = betaSweep
         settings.target = target
-        let cache = cacheRoot.map { ActivationCache(root: URL(fileURLWithPath: $0).appendingPathComponent("activations")) } ?? ActivationCache()
+        let cache = cacheRoot.map { ActivationCache(cacheRoot: URL(fileURLWithPath: $0, isDirectory: true)) } ?? ActivationCache()
         let study = InterventionStudy(settings: settings, shared: shared, activationCache: cache)
         // The folder is checked before any work: these settings own it, or --force.
         try ResultsFolder.claim(out, for: ResultsFolder.Owner(study: "intervene", identity: ContentHash.combine(["intervene", String(describing: settings)])),

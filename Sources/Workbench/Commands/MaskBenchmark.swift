@@ -19,8 +19,7 @@ struct MaskBenchmark {
     /// Training steps of the whole run (nil: skip it).
     var trainSteps: Int?
 
-    static let lstmFolder = FileManager.default.homeDirectoryForCurrentUser
-        .appendingPathComponent(".cache/neuron-workbench/models/lstm-treebanks").path
+    static let lstmFolder = ModelCatalog.modelsRoot.appendingPathComponent("lstm-treebanks").path
 
     func run() throws {
         BLAS.setThreadCount(threads)

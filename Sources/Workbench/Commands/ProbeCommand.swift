@@ -139,7 +139,7 @@ enum ProbeCommand: Command {
         options.dryRun = dryRun
         options.shard = shard
         options.force = force
-        if let cacheRoot { options.activationCache = ActivationCache(root: URL(fileURLWithPath: cacheRoot).appendingPathComponent("activations")) }
+        if let cacheRoot { options.activationCache = ActivationCache(cacheRoot: URL(fileURLWithPath: cacheRoot, isDirectory: true)) }
         return Request(study: study, options: options, out: out)
     }
 

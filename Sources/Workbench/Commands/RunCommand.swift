@@ -72,7 +72,7 @@ enum StudyScript {
 
     /// Where compiled scripts (and the crash reports of scripts that failed) are kept.
     static var folder: URL {
-        ActivationCache.defaultRoot.deletingLastPathComponent().appendingPathComponent("scripts", isDirectory: true)
+        ActivationCache.defaultCacheRoot.appendingPathComponent("scripts", isDirectory: true)
     }
 
     /// Optimised, with debug information: a crash's backtrace then names the script's line.
