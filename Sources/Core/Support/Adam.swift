@@ -13,12 +13,17 @@ package struct Adam: Sendable {
         v = [Float](repeating: 0, count: count)
     }
 
-    package mutating func step(_ parameters: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>) {
+    /// Counts a step and returns its bias-corrected step size, lr / (1 − β1ᵗ), and 1 / √(1 − β2ᵗ)
+    /// (both step functions use them).
+    private mutating func advance() -> (stepSize: Float, inverseRootCorrection2: Float) {
         t += 1
         let correction1 = 1 - Float(Foundation.pow(Double(beta1), Double(t)))
         let correction2 = 1 - Float(Foundation.pow(Double(beta2), Double(t)))
-        let stepSize = learningRate / correction1
-        let inverseRootCorrection2 = 1 / correction2.squareRoot()
+        return (learningRate / correction1, 1 / correction2.squareRoot())
+    }
+
+    package mutating func step(_ parameters: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>) {
+        let (stepSize, inverseRootCorrection2) = advance()
         let (b1, b2, eps) = (beta1, beta2, epsilon)
         m.withUnsafeMutableBufferPointer { m in
             v.withUnsafeMutableBufferPointer { v in
@@ -51,11 +56,7 @@ extension Adam {
                        lambda1 l1: Float, l2: Float, penalised: Int) {
         precondition(parameters.count == m.count && gradient.count == m.count && penalised <= m.count,
                      "Adam: \(parameters.count) parameters and \(gradient.count) gradients for \(m.count) moments")
-        t += 1
-        let correction1 = 1 - Float(Foundation.pow(Double(beta1), Double(t)))
-        let correction2 = 1 - Float(Foundation.pow(Double(beta2), Double(t)))
-        let stepSize = learningRate / correction1
-        let inverseRootCorrection2 = 1 / correction2.squareRoot()
+        let (stepSize, inverseRootCorrection2) = advance()
         let (b1, b2, eps) = (beta1, beta2, epsilon)
         let (oneMinusB1, oneMinusB2) = (1 - b1, 1 - b2)
         typealias Lanes = SIMD8<Float>
