@@ -61,7 +61,7 @@ public struct ConfigProbing: Sendable {
     /// - Returns: the result and whether it came from the cache.
     public func result(for config: ProbingConfig, dataset: AttributeDataset, store: any ActivationRows, layers: [Int],
                        withDurrani: Bool, log: (String) -> Void) throws -> (result: ConfigResult, cached: Bool) {
-        let cached = cacheFile(for: config, dataset: dataset, store: store, withDurrani: withDurrani)
+        let cached = cacheFile(for: config, dataset: dataset, store: store, layers: layers, withDurrani: withDurrani)
         let (result, wasCached) = try CachedResult.value(at: cached, log: log) {
             try evaluate(config, dataset: dataset, store: store, layers: layers, withDurrani: withDurrani, log: log)
         }
@@ -69,12 +69,18 @@ public struct ConfigProbing: Sendable {
     }
 
     /// Where the result of a config is cached: named by the hash of everything that shapes it.
-    public func cacheFile(for config: ProbingConfig, dataset: AttributeDataset, store: any ActivationRows, withDurrani: Bool) -> URL {
+    ///
+    /// - Parameter layers: the hidden states probed side by side. A config of one layer names it; an
+    ///   all-layers config's identifier does not, so its key holds them (layers 2, 4, 6 side by side
+    ///   are not layer 4 alone).
+    public func cacheFile(for config: ProbingConfig, dataset: AttributeDataset, store: any ActivationRows, layers: [Int],
+                          withDurrani: Bool) -> URL {
         // The activations by what makes them (model, corpus, word vectors), not by which cache folder
         // holds them: a wider extraction with the same layer gives the same key.
+        let sideBySide = config.layer == nil ? ["layers:" + layers.map(String.init).joined(separator: ",")] : []
         let key = ContentHash.combine(store.contentKey + [String(describing: dataset.provenance),
                                        settings.configDigest, config.identifier, BuildInfo.version,
-                                       "durrani:\(withDurrani)"])
+                                       "durrani:\(withDurrani)"] + sideBySide)
         return resultCache.appendingPathComponent("\(config.identifier)-\(key).json")
     }
 

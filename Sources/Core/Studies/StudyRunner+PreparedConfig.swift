@@ -23,7 +23,7 @@ extension StudyRunner {
         public let withDurrani: Bool
 
         /// Where the config's result is (or will be) cached.
-        public var cacheFile: URL { probing.cacheFile(for: planned.config, dataset: dataset, store: store, withDurrani: withDurrani) }
+        public var cacheFile: URL { probing.cacheFile(for: planned.config, dataset: dataset, store: store, layers: layers, withDurrani: withDurrani) }
 
         /// The cached result, if a run stored one and its checksum holds.
         public var cached: ConfigResult? {
@@ -50,7 +50,7 @@ extension StudyRunner {
         precondition(planned.work == .probing, "StudyRunner.prepare: \(planned.name) is not a probing config")
         let dataset = plan.data.datasets[StudyData.key(planned.config.language, planned.config.attribute)]!
         let store = try activations(plan, language: planned.config.language, log: log)
-        let layers = planned.config.layer.map { [$0] } ?? concatenatedLayers(plan)
+        let layers = probedLayers(planned, plan)
         return PreparedConfig(plan: plan, planned: planned,
                               probing: ConfigProbing(settings: probingSettings(plan.study), resultCache: resultCache ?? self.resultCache),
                               dataset: dataset, store: store, layers: layers, withDurrani: plan.study.durrani.covers(planned.config))

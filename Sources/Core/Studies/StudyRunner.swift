@@ -88,7 +88,7 @@ public struct StudyRunner: Sendable {
             if Interruption.requested { throw CancellationError() }
             let dataset = plan.data.datasets[StudyData.key(planned.config.language, planned.config.attribute)]!
             let store = try activations(plan, language: planned.config.language, log: log)
-            let layers = planned.config.layer.map { [$0] } ?? concatenatedLayers(plan)
+            let layers = probedLayers(planned, plan)
             let withDurrani = study.durrani.covers(planned.config)
             let probingRun = ConfigProbing(settings: probingSettings(study), resultCache: resultCache)
             let (result, wasCached) = try probingRun.result(for: planned.config, dataset: dataset, store: store, layers: layers,
@@ -139,7 +139,12 @@ public struct StudyRunner: Sendable {
     public func probingData(for planned: PlannedConfig, in plan: StudyPlan, log: (String) -> Void = { _ in }) throws -> ProbingData {
         let dataset = plan.data.datasets[StudyData.key(planned.config.language, planned.config.attribute)]!
         let store = try activations(plan, language: planned.config.language, log: log)
-        return try ProbingData.load(store: store, dataset: dataset, layers: planned.config.layer.map { [$0] } ?? concatenatedLayers(plan))
+        return try ProbingData.load(store: store, dataset: dataset, layers: probedLayers(planned, plan))
+    }
+
+    /// The hidden states a config probes: its layer, or for an all-layers config ``concatenatedLayers(_:)``.
+    func probedLayers(_ planned: PlannedConfig, _ plan: StudyPlan) -> [Int] {
+        planned.config.layer.map { [$0] } ?? concatenatedLayers(plan)
     }
 
     /// The layers an all-layers config puts side by side: the study's, or every array a user brought.
@@ -187,7 +192,7 @@ public struct StudyRunner: Sendable {
         if let imported = plan.data.imported {
             for planned in plan.configs where planned.work == .probing {
                 let file = probing.cacheFile(for: planned.config, dataset: imported.dataset, store: imported.activations,
-                                             withDurrani: plan.study.durrani.covers(planned.config))
+                                             layers: probedLayers(planned, plan), withDurrani: plan.study.durrani.covers(planned.config))
                 if FileManager.default.fileExists(atPath: file.path) { identifiers.insert(planned.identifier) }
             }
         }
@@ -199,7 +204,8 @@ public struct StudyRunner: Sendable {
             for planned in plan.configs where planned.config.language == corpus.language && planned.work == .probing {
                 guard let dataset = plan.data.datasets[StudyData.key(planned.config.language, planned.config.attribute)] else { continue }
                 let withDurrani = plan.study.durrani.covers(planned.config)
-                let file = probing.cacheFile(for: planned.config, dataset: dataset, store: store, withDurrani: withDurrani)
+                let file = probing.cacheFile(for: planned.config, dataset: dataset, store: store, layers: probedLayers(planned, plan),
+                                             withDurrani: withDurrani)
                 if FileManager.default.fileExists(atPath: file.path) { identifiers.insert(planned.identifier) }
             }
         }

@@ -130,6 +130,20 @@ struct ImportedActivationsTests {
         #expect(again.cached)
     }
 
+    @Test("an all-layers config's cache key names the layers side by side (layers 2, 4, 6 are not layer 4 alone)")
+    func allLayersCacheKey() throws {
+        let opened = try ImportedActivations.open(ActivationImport(arrays: [Self.npy.appendingPathComponent("acts-f32.npy").path],
+                                                                   labels: [Self.npy.appendingPathComponent("labels.tsv").path]))
+        let probing = ConfigProbing(settings: Self.settings(width: 24), resultCache: URL(fileURLWithPath: "/results"))
+        func file(_ layer: Int?, _ layers: [Int]) -> String {
+            probing.cacheFile(for: ProbingConfig(model: "m", language: "labels", attribute: "label", layer: layer), dataset: opened.dataset,
+                              store: opened.activations, layers: layers, withDurrani: false).lastPathComponent
+        }
+        #expect(file(nil, [4]) != file(nil, [2, 4, 6]))
+        #expect(file(nil, [2, 4, 6]) == file(nil, [2, 4, 6]))
+        #expect(file(4, [4]) != file(nil, [4]))
+    }
+
     // MARK: - Arrays written by numpy
 
     @Test("numpy's float32 and float16 files read as written (float16 = the float32 values rounded), and the rankings find the planted neurons")
@@ -305,7 +319,7 @@ struct ImportedActivationsTests {
         edited = rows
         edited[6] = "Rare\ttest\tw6"
         let rare = try scratch.write(edited.joined(separator: "\n"), to: "rare.tsv")
-        #expect(throws: ActivationImportError.labelWithoutTraining(labels: rare, label: "Rare", counts: SplitCounts(test: 1))) {
+        #expect(throws: ActivationImportError.labelWithoutTraining(labels: rare, label: "Rare", counts: SplitCounts(train: 0, dev: 0, test: 1))) {
             try open(rare)
         }
 
