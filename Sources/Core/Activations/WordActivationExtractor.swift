@@ -76,23 +76,20 @@ public struct WordActivationExtractor: Sendable {
     ) throws {
         precondition(firstRows.count == sentences.count, "one first row per sentence")
         let batches = self.batches(sentences)
-        let workerCount = max(1, min(workers, batches.count))
         let shared = SharedSink(sink: sink)
-        let threads = BLAS.threadCount
-        if workerCount > 1 { BLAS.setThreadCount(1) }
-        defer { BLAS.setThreadCount(threads) }
-        withoutActuallyEscaping(shouldStop) { shouldStop in
-            withoutActuallyEscaping(progress) { progress in
-                let callbacks = Callbacks(shouldStop: shouldStop, progress: progress)
-                Parallel.drain(batches.count, workers: workerCount) { item in
-                    if shared.failed || callbacks.stop() { shared.fail(CancellationError()); return false }
+        do {
+            try withoutActuallyEscaping(progress) { progress in
+                let progress = UncheckedSendable(progress)
+                try BatchScheduler.run(batches.count, workers: workers, shouldStop: { shared.failed || shouldStop() }) { item, serialized in
                     let (vectors, tokens) = run(batches[item], sentences)
                     if let bad = firstNonFiniteWord(vectors, batch: batches[item], sentences: sentences) { shared.fail(bad); return false }
                     shared.emit(vectors, batch: batches[item], sentences: sentences, firstRows: firstRows, width: width)
-                    callbacks.report(batches[item].count, tokens)
+                    serialized { progress.value(batches[item].count, tokens) }
                     return true
                 }
             }
+        } catch {
+            shared.fail(error)   // the first failure wins: a bad vector before the stop it caused
         }
         sink = shared.sink
         if let failure = shared.failure { throw failure }
@@ -176,16 +173,10 @@ private final class SharedSink<Sink: WordActivationSink>: @unchecked Sendable {
 }
 
 /// The caller's stop and progress callbacks, called from any worker under one lock.
-private final class Callbacks: @unchecked Sendable {
-    let shouldStop: () -> Bool
-    let progress: (Int, Int) -> Void
-    let lock = NSLock()
-    init(shouldStop: @escaping () -> Bool, progress: @escaping (Int, Int) -> Void) {
-        self.shouldStop = shouldStop
-        self.progress = progress
-    }
-    func stop() -> Bool { lock.lock(); defer { lock.unlock() }; return shouldStop() }
-    func report(_ sentences: Int, _ tokens: Int) { lock.lock(); defer { lock.unlock() }; progress(sentences, tokens) }
+/// A non-Sendable closure handed to the scheduler's workers, which call it under the scheduler's lock.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }
 
 /// Word vectors kept in memory: `matrices[slot]` is [rows, hidden].

@@ -155,21 +155,12 @@ public struct InterventionSweep: Sendable {
         let batches = self.batches(sentences)
         let ticks = settings.neuronCounts
         let box = ResultBox(rankings: rankings.count, ticks: ticks.count, words: words.count)
-        let workerCount = max(1, min(settings.workers, batches.count))
-        let threads = BLAS.threadCount
-        if workerCount > 1 { BLAS.setThreadCount(1) }
-        defer { BLAS.setThreadCount(threads) }
-        try withoutActuallyEscaping(shouldStop) { shouldStop in
-            let stop = StopFlag(shouldStop)
-            Parallel.drain(batches.count, workers: workerCount) { item in
-                if stop.check() { return false }
-                let tokens = runBatch(batches[item], sentences: sentences, wordOffsets: offsets, rankings: rankings,
-                                      directions: directions, ticks: ticks, into: box)
-                box.addTokens(tokens)
-                progress(batches[item].count)
-                return true
-            }
-            if stop.stopped { throw CancellationError() }
+        try BatchScheduler.run(batches.count, workers: settings.workers, shouldStop: shouldStop) { item, serialized in
+            let tokens = runBatch(batches[item], sentences: sentences, wordOffsets: offsets, rankings: rankings,
+                                  directions: directions, ticks: ticks, into: box)
+            box.addTokens(tokens)
+            serialized { progress(batches[item].count) }
+            return true
         }
         return SweepPredictions(predicted: box.predicted, original: original, words: words, tokensRun: box.tokens)
     }
@@ -247,17 +238,4 @@ private final class ResultBox: @unchecked Sendable {
         for (word, prediction) in zip(words, predictions) { predicted[ranking][tick][word] = prediction }
     }
     func addTokens(_ count: Int) { lock.lock(); tokens += count; lock.unlock() }
-}
-
-/// The caller's stop callback, polled from any worker under one lock.
-private final class StopFlag: @unchecked Sendable {
-    let shouldStop: () -> Bool
-    var stopped = false
-    let lock = NSLock()
-    init(_ shouldStop: @escaping () -> Bool) { self.shouldStop = shouldStop }
-    func check() -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        if !stopped && shouldStop() { stopped = true }
-        return stopped
-    }
 }
