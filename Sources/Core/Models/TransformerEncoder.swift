@@ -173,17 +173,7 @@ public struct TransformerEncoder: Sendable {
     /// ``maskedLMLogits(_:rows:)``, keeping what the head's pullback needs in `trace`.
     func maskedLMLogits(_ finalHidden: Tensor, rows: [Int]?, trace: MaskedLMHeadTrace?) -> Tensor? {
         guard let head else { return nil }
-        let selected: Tensor
-        if let rows {
-            let width = finalHidden.columns
-            selected = Tensor(shape: [rows.count, width]) { out in
-                for (i, row) in rows.enumerated() {
-                    for j in 0..<width { out[i * width + j] = finalHidden.scalars[row * width + j] }
-                }
-            }
-        } else {
-            selected = finalHidden
-        }
+        let selected = rows.map { finalHidden.selectingRows($0) } ?? finalHidden
         return head(selected, epsilon: config.layerNormEpsilon, tanhGELU: usesTanhGELU, trace: trace)
     }
 }

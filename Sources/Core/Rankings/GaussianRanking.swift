@@ -87,10 +87,6 @@ public enum GaussianRanking {
         precondition(labels.allSatisfy { (0..<probe.classCount).contains($0) }, "GaussianRanking: labels outside 0..<\(probe.classCount)")
         let keep = labels.indices.filter { probe.isTrained(labels[$0]) }
         if keep.count == labels.count { return (features, labels) }
-        let d = features.columns
-        var scalars = [Float]()
-        scalars.reserveCapacity(keep.count * d)
-        for row in keep { scalars.append(contentsOf: features.scalars[(row * d)..<(row * d + d)]) }
-        return (Tensor(shape: [keep.count, d], scalars: scalars), keep.map { labels[$0] })
+        return (features.selectingRows(keep), keep.map { labels[$0] })
     }
 }
