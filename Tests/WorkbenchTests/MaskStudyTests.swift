@@ -100,7 +100,7 @@ struct MaskStudyTests {
             "mask number, every-step at residual 2, Hard Concrete", "mask number, every-step at residual 2, Integrated Gradients",
             "mask number, every-step at mlp 4, Hard Concrete", "mask number, every-step at mlp 4, Integrated Gradients",
         ])
-        #expect(plan.configs.allSatisfy { $0.estimatedSeconds > 0 && $0.examples["train"] == 24 && $0.examples["test"] == 8 })
+        #expect(plan.configs.allSatisfy { $0.estimatedSeconds > 0 && $0.examples.train == 24 && $0.examples.test == 8 })
         let budget = MaskTrainingSettings()
         #expect(plan.table().contains("mask integrated-gradients, every-step at mlp 4, \(budget.steps) steps × \(budget.batchSize), 1 seed"), "\(plan.table())")
         #expect(Set(plan.configs.map(\.identifier)).count == 8)

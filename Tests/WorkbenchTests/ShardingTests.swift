@@ -39,7 +39,7 @@ struct ShardingTests {
         let plan = try study.plan(shared: StudyDSLTests.shared)
         for planned in plan.configs {
             #expect(planned.cost >= planned.estimatedSeconds)
-            #expect(abs(planned.cost - StudyPlanner.probingEstimate(study.settings, examples: planned.examples["train"]!, width: 16, cores: 1)) < 1e-9)
+            #expect(abs(planned.cost - StudyPlanner.probingEstimate(study.settings, examples: planned.examples.train, width: 16, cores: 1)) < 1e-9)
         }
         // Records written before costs existed still read (cost = estimate).
         var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(plan.configs[0])) as! [String: Any]

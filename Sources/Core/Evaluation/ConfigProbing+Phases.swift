@@ -52,27 +52,11 @@ extension ConfigProbing {
         BLAS.setThreadCount(1)   // many small probes: the cores go to parallel k instead
         defer { BLAS.setThreadCount(threads) }
         let (fullLinear, evaluator) = startingProbes(data: data, control: settings.selectivity ? control : nil)
-        let probeless = StageClock.measure(.probelessRanking) {
-            ProbelessRanking.rank(features: data.train.features, labels: data.train.labels, classCount: data.classCount)
-        }
-        var gaussian = GaussianRankingResult(order: [], mutualInformation: [], accuracy: [])
-        var rankings: [NeuronRanking] = []
-        for method in settings.rankings {
-            switch method {
-            case .linear: rankings.append(StageClock.measure(.otherRankings) { LinearRanking.meanAbsoluteWeight(fullLinear) })
-            case .linearWeightMass: rankings.append(StageClock.measure(.otherRankings) { LinearRanking.weightMass(fullLinear) })
-            case .probeless: rankings.append(probeless)
-            case .random: rankings.append(StageClock.measure(.otherRankings) { RandomRanking.rank(neuronCount: d, seed: settings.randomSeed) })
-            case .gaussian:
-                let selection = settings.gaussianSelection == .train ? data.train : (settings.gaussianSelection == .dev ? data.dev : data.test)
-                gaussian = StageClock.measure(.gaussianRanking) {
-                    GaussianRanking.rank(probe: evaluator.gaussianProbe, features: selection.features, labels: selection.labels,
-                                         maxNeurons: min(settings.gaussianNeurons, d))
-                }
-                rankings.append(gaussian.completed(by: probeless))
-            }
-        }
-        let evaluated = rankings.flatMap { $0.method == .random ? [$0] : [$0, $0.bottomToTop] }
+        let ranked = NeuronRankings(settings.rankings, train: data.train, selection: data[settings.gaussianSelection],
+                                    classCount: data.classCount, gaussianNeurons: settings.gaussianNeurons,
+                                    randomSeed: settings.randomSeed, linearProbe: { fullLinear }, gaussianProbe: evaluator.gaussianProbe)
+        let (rankings, probeless) = (ranked.rankings, ranked.probeless)
+        let evaluated = ranked.withBottomToTop
         let combinations = evaluated.flatMap { ranking in settings.classifiers.map { (ranking: ranking, classifier: $0) } }
         let test = data.test
         let fullGaussian = StageClock.measure(.gaussianOnAllNeurons) {
@@ -86,17 +70,13 @@ extension ConfigProbing {
         for ranking in rankings + [probeless] { if let values = ranking.scores { scores[ranking.method.rawValue] = values } }
         var partial = ConfigResult(
             config: config, labels: data.labelNames,
-            examples: ["train": data.train.count, "dev": data.dev.count, "test": data.test.count],
-            neuronCount: d, rankings: rankingOrders, gaussianMutualInformation: gaussian.mutualInformation,
+            examples: SplitCounts(train: data.train.count, dev: data.dev.count, test: data.test.count),
+            neuronCount: d, rankings: rankingOrders, gaussianMutualInformation: ranked.gaussian?.mutualInformation ?? [],
             curves: [], durrani: nil,
             fullAccuracy: ["linear": testLinear, "gaussian": fullGaussian],
             provenance: ResultProvenance(
-                tool: BuildInfo.tool, created: "", seconds: 0,
-                modelPath: store.origin.modelPath, modelHash: store.origin.modelHash,
-                activationCache: store.origin.location, treebanks: dataset.provenance.treebanks,
-                files: dataset.provenance.files, split: dataset.provenance.split,
-                controlTask: controlTask.provenance.controlTask.map(String.init(describing:)) ?? "none",
-                settings: settings))
+                origin: store.origin, dataset: dataset.provenance, settings: settings, files: dataset.provenance.files,
+                controlTask: controlTask.provenance.controlTask.map(String.init(describing:)) ?? "none"))
         partial.rankingScores = scores
         return RankedConfig(config: config, partial: partial, evaluated: evaluated, combinations: combinations, data: data, control: control,
                             evaluator: evaluator, testLinearAccuracy: testLinear, started: started)

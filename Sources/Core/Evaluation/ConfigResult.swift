@@ -1,4 +1,5 @@
 import Foundation
+import Corpora
 
 /// One probing config: a model's layer (or all layers side by side) for one language's attribute.
 public struct ProbingConfig: Sendable, Codable, Hashable {
@@ -29,8 +30,8 @@ public struct ProbingConfig: Sendable, Codable, Hashable {
 public struct ConfigResult: Sendable, Codable {
     public var config: ProbingConfig
     public var labels: [String]
-    /// Examples per split ("train", "dev", "test").
-    public var examples: [String: Int]
+    /// Examples per split.
+    public var examples: SplitCounts
     public var neuronCount: Int
     /// Every ranking by name ("linear", "gaussian", "probeless", "random", "linear-mass"), best first.
     public var rankings: [String: [Int]]
@@ -53,17 +54,3 @@ public struct ConfigResult: Sendable, Codable {
     }
 }
 
-/// Where a result came from: model and corpus, split recipe, seeds and settings.
-public struct ResultProvenance: Sendable, Codable {
-    public var tool: String
-    public var created: String
-    public var seconds: Double
-    public var modelPath: String
-    public var modelHash: String
-    public var activationCache: String
-    public var treebanks: [String]
-    public var files: [String]
-    public var split: String
-    public var controlTask: String
-    public var settings: ConfigProbing.Settings
-}

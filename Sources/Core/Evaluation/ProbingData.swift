@@ -25,6 +25,9 @@ public struct ProbingData: Sendable {
     /// Examples that could not be aligned because their sentence was not extracted (too long).
     public var droppedExamples: Int
 
+    /// The examples of one split.
+    public subscript(split: DataSplit) -> LabeledFeatures { PerSplit(train: train, dev: dev, test: test)[split] }
+
     public var classCount: Int { labelNames.count }
     public var neuronCount: Int { train.features.columns }
 

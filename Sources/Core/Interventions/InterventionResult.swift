@@ -11,21 +11,6 @@ public struct BetaSelection: Sendable, Codable, Hashable {
     public var criterion: String
 }
 
-/// Where a result came from.
-public struct InterventionProvenance: Sendable, Codable, Hashable {
-    public var tool: String
-    public var created: String
-    public var seconds: Double
-    public var modelPath: String
-    public var modelHash: String
-    public var activationCache: String
-    /// The fitted readout head's file, nil with a pretrained head.
-    public var readoutHead: String?
-    public var treebanks: [String]
-    public var split: String
-    public var settings: InterventionStudy.Settings
-}
-
 /// One config's intervention sweep: error rate and CLWV against k for every ranking.
 public struct InterventionResult: Sendable, Codable {
     public var model: String

@@ -245,10 +245,8 @@ public struct InterventionStudy: Sendable {
             betaSelection: selection,
             sentencesPerSecond: Double(test.sentences.count * rankings.count * max(1, scored.curves.first?.neuronCounts.count ?? 1)) / max(seconds, 1e-9),
             provenance: InterventionProvenance(
-                tool: BuildInfo.tool, created: ISO8601DateFormatter().string(from: Date()),
-                seconds: seconds, modelPath: store.manifest.model.path, modelHash: store.manifest.model.contentHash,
-                activationCache: store.directory.path, readoutHead: language.headFile?.path, treebanks: dataset.provenance.treebanks,
-                split: dataset.provenance.split, settings: settings))
+                origin: store.origin, dataset: dataset.provenance, settings: settings, created: Date(), seconds: seconds,
+                readoutHead: language.headFile?.path))
     }
 
     /// The model's own masked-LM head, or a readout head fitted on the corpus' training split
@@ -329,28 +327,14 @@ public struct InterventionStudy: Sendable {
 
     /// Linear, Gaussian and Probeless as requested (top-to-bottom and bottom-to-top), then Random.
     public func rankings(_ data: ProbingData) -> [NeuronRanking] {
-        let d = data.neuronCount
-        var result: [NeuronRanking] = []
-        let probeless = ProbelessRanking.rank(features: data.train.features, labels: data.train.labels, classCount: data.classCount)
-        for method in settings.methods {
-            let ranking: NeuronRanking
-            switch method {
-            case .linear, .linearWeightMass:
-                let probe = LinearProbe.train(features: data.train.features, labels: data.train.labels, classCount: data.classCount, settings: settings.linear)
-                ranking = method == .linear ? LinearRanking.meanAbsoluteWeight(probe) : LinearRanking.weightMass(probe)
-            case .gaussian:
-                let gaussian = GaussianRanking.rank(trainFeatures: data.train.features, trainLabels: data.train.labels, classCount: data.classCount,
-                                                    features: data.dev.features, labels: data.dev.labels, maxNeurons: min(settings.gaussianNeurons, d))
-                ranking = gaussian.completed(by: probeless)
-            case .probeless:
-                ranking = probeless
-            case .random:
-                continue
-            }
-            result += [ranking, ranking.bottomToTop]
-        }
-        result.append(RandomRanking.rank(neuronCount: d, seed: settings.randomSeed))
-        return result
+        // Random once, last, whether or not it was asked for: the sweep's baseline.
+        let methods = settings.methods.filter { $0 != .random } + [.random]
+        return NeuronRankings(methods, train: data.train, selection: data.dev, classCount: data.classCount,
+                              gaussianNeurons: settings.gaussianNeurons, randomSeed: settings.randomSeed,
+                              linearProbe: {
+                                  LinearProbe.train(features: data.train.features, labels: data.train.labels,
+                                                    classCount: data.classCount, settings: settings.linear)
+                              }).withBottomToTop
     }
 
     /// Tokenized sentences of one split in corpus order.

@@ -55,33 +55,30 @@ public struct UnitRankingComparison: Sendable, Codable, Hashable {
         guard task.directions.count == 2 else { throw ComparisonError.directions(task.directions.map(\.name)) }
         progress("rankings: states at \(site) of \(task.directions.map(\.training.count).reduce(0, +)) training examples")
         // States at the edit row, labelled by the direction the example is to be flipped to.
-        var rows: [[Float]] = [], labels: [Int] = []
-        for (label, direction) in task.directions.enumerated() {
-            for state in states(of: direction.training, at: layer, model: model) {
-                rows.append(state)
-                labels.append(label)
-            }
-        }
         let width = model.hiddenSize
+        var scalars: [Float] = [], labels: [Int] = []
+        for (label, direction) in task.directions.enumerated() {
+            let subjectStates = states(of: direction.training, at: layer, model: model)
+            scalars += subjectStates.scalars
+            labels += Array(repeating: label, count: subjectStates.rows)
+        }
+        let rows = Tensor(shape: [labels.count, width], scalars: scalars)
         var generator = SplitMix64(seed: seed)
-        let order = rows.indices.shuffled(using: &generator)
-        let devCount = max(2, rows.count / 10)
+        let order = labels.indices.shuffled(using: &generator)
+        let devCount = max(2, labels.count / 10)
         let dev = Array(order.prefix(devCount)), train = Array(order.dropFirst(devCount))
-        func matrix(_ indices: [Int]) -> Tensor { Tensor(shape: [indices.count, width], scalars: indices.flatMap { rows[$0] }) }
-        let trainFeatures = matrix(train), trainLabels = train.map { labels[$0] }
-        let devFeatures = matrix(dev), devLabels = dev.map { labels[$0] }
+        let trainFeatures = rows.selectingRows(train), trainLabels = train.map { labels[$0] }
+        let devFeatures = rows.selectingRows(dev), devLabels = dev.map { labels[$0] }
         guard Set(trainLabels).count == 2 else { throw ComparisonError.directions(task.directions.map(\.name)) }
 
-        let probeless = ProbelessRanking.rank(features: trainFeatures, labels: trainLabels, classCount: 2)
-        let probe = LinearProbe.train(features: trainFeatures, labels: trainLabels, classCount: 2)
         let compared = runs.filter { $0.intervention.method == .hardConcrete && !$0.intervention.units.isEmpty }
         let deepest = max(1, compared.map(\.intervention.units.count).max() ?? 1)
-        let gaussian = GaussianRanking.rank(trainFeatures: trainFeatures, trainLabels: trainLabels, classCount: 2,
-                                            features: devFeatures, labels: devLabels, maxNeurons: min(width, max(50, deepest)))
-        let rankings: [(String, [Int])] = [("linear", LinearRanking.meanAbsoluteWeight(probe).order),
-                                           ("gaussian", gaussian.completed(by: probeless).order),
-                                           ("probeless", probeless.order),
-                                           ("random", RandomRanking.rank(neuronCount: width, seed: seed).order)]
+        let built = NeuronRankings([.linear, .gaussian, .probeless, .random],
+                                   train: LabeledFeatures(features: trainFeatures, labels: trainLabels),
+                                   selection: LabeledFeatures(features: devFeatures, labels: devLabels), classCount: 2,
+                                   gaussianNeurons: max(50, deepest), randomSeed: seed,
+                                   linearProbe: { LinearProbe.train(features: trainFeatures, labels: trainLabels, classCount: 2) })
+        let rankings = built.rankings.map { ($0.method.rawValue, $0.order) }
         let means = ProbelessRanking.classMeans(features: trainFeatures, labels: trainLabels, classCount: 2).map { $0.map(Float.init) }
         let towards = InterventionSweep.directions(means: means)
 
@@ -118,20 +115,16 @@ public struct UnitRankingComparison: Sendable, Codable, Hashable {
         return comparisons
     }
 
-    /// The state after block `layer` at each example's subject (its last token).
-    static func states(of examples: [InterventionExample], at layer: Int, model: any LanguageModel, batchSize: Int = 64) -> [[Float]] {
-        var result: [[Float]] = []
-        let width = model.hiddenSize
+    /// The state after block `layer` at each example's subject (its last token). - Returns: [examples, hidden]
+    static func states(of examples: [InterventionExample], at layer: Int, model: any LanguageModel, batchSize: Int = 64) -> Tensor {
+        var scalars: [Float] = []
         for start in stride(from: 0, to: examples.count, by: batchSize) {
             let chunk = Array(examples[start..<min(examples.count, start + batchSize)])
             let batch = PackedBatch(sequences: chunk.map { Array($0.ids.prefix($0.subjectRow + 1)) })
             let state = model.run(batch, upTo: layer)
-            for (s, example) in chunk.enumerated() {
-                let row = batch.starts[s] + example.subjectRow
-                result.append(Array(state.scalars[(row * width)..<((row + 1) * width)]))
-            }
+            scalars += state.selectingRows(chunk.indices.map { batch.starts[$0] + chunk[$0].subjectRow }).scalars
         }
-        return result
+        return Tensor(shape: [examples.count, model.hiddenSize], scalars: scalars)
     }
 
     /// Share of examples whose log p(d) − log p(t) at the target row is below 0 with the edit made

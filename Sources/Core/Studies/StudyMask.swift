@@ -169,7 +169,7 @@ extension StudyPlanner {
                                                   + "leaves none to train on — give heldOut: fewer")
                 }
                 let planned = PlannedConfig(config: config, work: .mask(work), labels: MaskData.directions(work.task),
-                                            examples: ["train": examples[work.task]! - held, "dev": 0, "test": held]) { cores in
+                                            examples: SplitCounts(train: examples[work.task]! - held, dev: 0, test: held)) { cores in
                     maskEstimate(work, shape: shape, heldOut: held, items: examples[work.task]!, cores: cores)
                 }
                 guard seen.insert(planned.identifier).inserted else {

@@ -31,7 +31,7 @@ public struct PlannedConfig: Sendable, Codable, Hashable {
     public var work: Work
     public var labels: [String]
     /// Examples per split ("train", "dev", "test").
-    public var examples: [String: Int]
+    public var examples: SplitCounts
     /// A rough estimate of the seconds it takes on this machine's cores when nothing is cached.
     public var estimatedSeconds: Double
     /// The same estimate on one core: what shards are balanced by. It depends on nothing but the
@@ -39,7 +39,7 @@ public struct PlannedConfig: Sendable, Codable, Hashable {
     public var cost: Double
 
     /// - Parameter estimate: seconds for the config on a machine of the given number of cores.
-    init(config: ProbingConfig, work: Work, labels: [String], examples: [String: Int], estimate: (_ cores: Double) -> Double) {
+    init(config: ProbingConfig, work: Work, labels: [String], examples: SplitCounts, estimate: (_ cores: Double) -> Double) {
         self.config = config
         self.work = work
         self.labels = labels
@@ -58,7 +58,7 @@ public struct PlannedConfig: Sendable, Codable, Hashable {
         config = try container.decode(ProbingConfig.self, forKey: .config)
         work = try container.decode(Work.self, forKey: .work)
         labels = try container.decode([String].self, forKey: .labels)
-        examples = try container.decode([String: Int].self, forKey: .examples)
+        examples = try container.decode(SplitCounts.self, forKey: .examples)
         estimatedSeconds = try container.decode(Double.self, forKey: .estimatedSeconds)
         // Records written before shards were balanced have no cost.
         cost = try container.decodeIfPresent(Double.self, forKey: .cost) ?? estimatedSeconds
@@ -161,7 +161,7 @@ public struct StudyPlan: Sendable {
             let isCached = cached.contains(planned.identifier)
             if !isCached { total += planned.estimatedSeconds }
             rows.append(["\(position + 1)", planned.config.name, work, planned.labels.joined(separator: " "),
-                         "\(planned.examples["train"] ?? 0)/\(planned.examples["dev"] ?? 0)/\(planned.examples["test"] ?? 0)",
+                         planned.examples.slashed,
                          isCached ? "cached" : Self.duration(planned.estimatedSeconds)])
         }
         var text = TextTable.render(rows)

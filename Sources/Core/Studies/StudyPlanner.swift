@@ -141,7 +141,7 @@ public struct StudyPlanner: Sendable {
                 }
                 attributeFound.insert(attribute)
                 data.datasets[StudyData.key(language, attribute.rawValue)] = dataset
-                let examples = ["train": dataset.train.count, "dev": dataset.dev.count, "test": dataset.test.count]
+                let examples = dataset.examples.map(\.count)
                 for layer in targets {
                     let config = ProbingConfig(model: modelLabel, language: language, attribute: attribute.rawValue, layer: layer)
                     let width = encoder.hiddenSize * (layer == nil ? layers.count : 1)
@@ -194,7 +194,7 @@ public struct StudyPlanner: Sendable {
             notes.append(Self.widthNote(k: k, model: spec.sourceName, width: widest, layers: concatenated ? layers.count : 1))
         }
         data.datasets[StudyData.key(dataset.language, dataset.attribute.rawValue)] = dataset
-        let examples = ["train": dataset.train.count, "dev": dataset.dev.count, "test": dataset.test.count]
+        let examples = dataset.examples.map(\.count)
         let targets: [Int?] = layers.map { Optional($0) } + (concatenated ? [nil] : [])
         let configs = targets.map { layer in
             PlannedConfig(config: ProbingConfig(model: spec.sourceName, language: dataset.language, attribute: dataset.attribute.rawValue, layer: layer),

@@ -319,7 +319,7 @@ public final class Session {
     static func describe(_ planned: PlannedConfig, _ result: ConfigResult) -> String {
         let accuracy = result.fullAccuracy.sorted { $0.key > $1.key }.map { "\($0.key) \(String(format: "%.1f%%", $0.value * 100))" }
         return "\(planned.name): \(result.neuronCount) neurons, labels \(result.labels.joined(separator: " ")), "
-            + "train/dev/test \(result.examples["train"] ?? 0)/\(result.examples["dev"] ?? 0)/\(result.examples["test"] ?? 0); "
+            + "train/dev/test \(result.examples.slashed); "
             + "all neurons: " + accuracy.joined(separator: ", ")
     }
 
@@ -524,14 +524,13 @@ public final class Session {
         let base = name.replacingOccurrences(of: "↑", with: "")
         if scores[base] == nil, base == "probeless" || base == "linear" {
             let data = try StudyRunner(options: sessionOptions).probingData(for: planned, in: plan)
-            if base == "probeless" {
-                scores[base] = ProbelessRanking.rank(features: data.train.features, labels: data.train.labels, classCount: data.classCount).scores
-            } else {
-                // The same probe the config's ranking came from (same data, settings and seed).
-                let probe = LinearProbe.train(features: data.train.features, labels: data.train.labels, classCount: data.classCount,
-                                              settings: result.provenance.settings.linear)
-                scores[base] = LinearRanking.meanAbsoluteWeight(probe).scores
-            }
+            // Built as the config's ranking was (same data, settings and seed), for a result cached without scores.
+            let settings = result.provenance.settings, method: RankingMethod = base == "probeless" ? .probeless : .linear
+            scores[base] = NeuronRankings([method], train: data.train, selection: data[settings.gaussianSelection], classCount: data.classCount,
+                                          gaussianNeurons: settings.gaussianNeurons, randomSeed: settings.randomSeed, linearProbe: {
+                                              LinearProbe.train(features: data.train.features, labels: data.train.labels,
+                                                                classCount: data.classCount, settings: settings.linear)
+                                          })[method]?.scores
         }
         var rows = [["rank", "neuron", scoreHeader(base)]]
         for (rank, neuron) in order.prefix(count).enumerated() {
@@ -678,7 +677,7 @@ public final class Session {
             guard let current else { return Reply(text: "no config selected — use minilm en Number 4\n\n" + study.description) }
             let result = current.result
             return Reply(text: "\(current.planned.name) — model \(current.plan.modelFolder.path)\n"
-                         + "labels \(result.labels.joined(separator: " ")); examples \(result.examples.sorted { $0.key > $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))\n"
+                         + "labels \(result.labels.joined(separator: " ")); examples train \(result.examples.train), dev \(result.examples.dev), test \(result.examples.test)\n"
                          + "rankings \(result.rankings.keys.sorted().joined(separator: ", ")); curves "
                          + (job == nil ? "\(result.curves.count)" : "computing: \(curvesProgress)") + "\n"
                          + "split \(result.provenance.split)\n" + study.description)

@@ -70,7 +70,7 @@ struct GridBenchmark {
             printPhases(name, best)
             printProbesPerK(best)
             let first = best[0].result
-            var row = [name, String(first.neuronCount), "\(first.examples["train"] ?? 0)/\(first.examples["dev"] ?? 0)/\(first.examples["test"] ?? 0)"]
+            var row = [name, String(first.neuronCount), first.examples.slashed]
             row += best.map { String(format: "%.1f", $0.seconds) }
             if best.count == 2 {
                 row.append(String(format: "%.2f×", best[0].seconds / best[1].seconds))

@@ -49,7 +49,7 @@ enum RankCommand: Command {
         var rows = ["config,ranking,position,neuron,layer,score"]
         for result in outcome.results {
             print("\n\(result.config.name): \(result.neuronCount) neurons, labels \(result.labels.joined(separator: " ")), "
-                  + "train/dev/test \(result.examples["train"] ?? 0)/\(result.examples["dev"] ?? 0)/\(result.examples["test"] ?? 0)")
+                  + "train/dev/test \(result.examples.slashed)")
             let methods = request.study.rankings.map(\.rawValue).filter { result.rankings[$0] != nil }
             var table = [["#"] + methods]
             for position in 0..<min(top, result.neuronCount) {

@@ -3,6 +3,7 @@ import Testing
 @testable import Kernels
 @testable import Support
 @testable import Probing
+import Corpora
 @testable import Analysis
 @testable import Studies
 
@@ -139,7 +140,7 @@ struct ProbingEvaluationTests {
             settings.durrani = nil
             return ConfigResult(
                 config: ProbingConfig(model: "m", language: language, attribute: "Number", layer: 1), labels: ["PL", "SG"],
-                examples: ["train": 10, "dev": 2, "test": 2], neuronCount: 200,
+                examples: SplitCounts(train: 10, dev: 2, test: 2), neuronCount: 200,
                 rankings: ["linear": Array(0..<200), "gaussian": Array((0..<200).reversed()), "probeless": Array(0..<200)],
                 gaussianMutualInformation: [], curves: curves, durrani: nil, fullAccuracy: ["linear": 0.9, "gaussian": 0.8],
                 provenance: ResultProvenance(tool: "t", created: "", seconds: 0, modelPath: "", modelHash: "", activationCache: "",

@@ -9,9 +9,11 @@ public struct AttributeDataset: Sendable {
     public var attribute: UniMorphAttribute
     /// The label names (UniMorph values, sorted); an example's `label` indexes this.
     public var labels: [String]
-    public var train: [AttributeExample]
-    public var dev: [AttributeExample]
-    public var test: [AttributeExample]
+    /// The labelled words of each split.
+    public var examples: PerSplit<[AttributeExample]>
+    public var train: [AttributeExample] { get { examples.train } set { examples.train = newValue } }
+    public var dev: [AttributeExample] { get { examples.dev } set { examples.dev = newValue } }
+    public var test: [AttributeExample] { get { examples.test } set { examples.test = newValue } }
     /// The CoNLL-U files the examples come from, in extraction order.
     public var files: [URL]
     public var provenance: DatasetProvenance
@@ -24,29 +26,15 @@ public struct AttributeDataset: Sendable {
         self.language = language
         self.attribute = attribute
         self.labels = labels
-        self.train = train
-        self.dev = dev
-        self.test = test
+        self.examples = PerSplit(train: train, dev: dev, test: test)
         self.files = files
         self.provenance = provenance
     }
 
     /// The examples of one split.
     public subscript(split: DataSplit) -> [AttributeExample] {
-        get {
-            switch split {
-            case .train: return train
-            case .dev: return dev
-            case .test: return test
-            }
-        }
-        set {
-            switch split {
-            case .train: train = newValue
-            case .dev: dev = newValue
-            case .test: test = newValue
-            }
-        }
+        get { examples[split] }
+        set { examples[split] = newValue }
     }
 
     /// Whether at least two labels survive, i.e. there is something to probe.
