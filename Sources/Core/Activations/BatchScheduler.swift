@@ -16,18 +16,17 @@ enum BatchScheduler {
     ///     sinks and progress). Returns false to stop every worker after their current batch.
     /// - Throws: `CancellationError` when `shouldStop` ended the run.
     static func run(_ count: Int, workers: Int, shouldStop: () -> Bool,
-                            _ body: @Sendable (_ item: Int, _ serialized: (() -> Void) -> Void) -> Bool) throws {
+                    _ body: @Sendable (_ item: Int, _ serialized: (() -> Void) -> Void) -> Bool) throws {
         let workerCount = max(1, min(workers, count))
-        let threads = BLAS.threadCount
-        if workerCount > 1 { BLAS.setThreadCount(1) }
-        defer { BLAS.setThreadCount(threads) }
-        try withoutActuallyEscaping(shouldStop) { shouldStop in
-            let gate = Gate(shouldStop)
-            Parallel.drain(count, workers: workerCount) { item in
-                if gate.stopping() { return false }
-                return body(item) { gate.serialized($0) }
+        try BLAS.singleThreaded(when: workerCount > 1) {
+            try withoutActuallyEscaping(shouldStop) { shouldStop in
+                let gate = Gate(shouldStop)
+                Parallel.drain(count, workers: workerCount) { item in
+                    if gate.stopping() { return false }
+                    return body(item) { gate.serialized($0) }
+                }
+                if gate.stopped { throw CancellationError() }
             }
-            if gate.stopped { throw CancellationError() }
         }
     }
 

@@ -48,9 +48,8 @@ extension ConfigProbing {
             return (controlTask, relabel(data, with: controlTask, store: store))
         }
         let d = data.neuronCount
-        let threads = BLAS.threadCount
-        BLAS.setThreadCount(1)   // many small probes: the cores go to parallel k instead
-        defer { BLAS.setThreadCount(threads) }
+        BLAS.beginSingleThreaded()   // many small probes: the cores go to parallel k instead
+        defer { BLAS.endSingleThreaded() }
         let (fullLinear, evaluator) = startingProbes(data: data, control: settings.selectivity ? control : nil)
         let ranked = NeuronRankings(settings.rankings, train: data.train, selection: data[settings.gaussianSelection],
                                     classCount: data.classCount, gaussianNeurons: settings.gaussianNeurons,
@@ -90,9 +89,8 @@ extension ConfigProbing {
             precondition(Set(neuronCounts).isSubset(of: evaluator.neuronCounts), "k \(neuronCounts) beyond the config's \(evaluator.neuronCounts)")
             evaluator.neuronCounts = neuronCounts
         }
-        let threads = BLAS.threadCount
-        BLAS.setThreadCount(1)
-        defer { BLAS.setThreadCount(threads) }
+        BLAS.beginSingleThreaded()
+        defer { BLAS.endSingleThreaded() }
         let combination = ranked.combinations[index]
         return evaluator.curve(combination.ranking, classifier: combination.classifier)
     }
@@ -100,9 +98,8 @@ extension ConfigProbing {
     /// Phase 3: the config's result, with its curves (in the order of ``RankedConfig/combinations``).
     public func result(_ ranked: RankedConfig, curves: [AccuracyCurve], withDurrani: Bool, log: (String) -> Void) -> ConfigResult {
         precondition(curves.count == ranked.combinations.count, "\(curves.count) curves for \(ranked.combinations.count) combinations")
-        let threads = BLAS.threadCount
-        BLAS.setThreadCount(1)
-        defer { BLAS.setThreadCount(threads) }
+        BLAS.beginSingleThreaded()
+        defer { BLAS.endSingleThreaded() }
         let data = ranked.data
         let durrani = settings.durrani.flatMap { durraniSettings -> DurraniSummary? in
             guard withDurrani else { return nil }

@@ -98,9 +98,8 @@ public struct ConfigProbing: Sendable {
     func evaluate(_ config: ProbingConfig, dataset: AttributeDataset, store: any ActivationRows, layers: [Int],
                   withDurrani: Bool, log: (String) -> Void) throws -> ConfigResult {
         let ranked = try rank(config, dataset: dataset, store: store, layers: layers)
-        let threads = BLAS.threadCount
-        BLAS.setThreadCount(1)   // many small probes: the cores go to parallel k instead
-        defer { BLAS.setThreadCount(threads) }
+        BLAS.beginSingleThreaded()   // many small probes: the cores go to parallel k instead
+        defer { BLAS.endSingleThreaded() }
         // Counted in curve points (a ranking, a classifier and a k): the shared schedule finishes curves
         // late, but points all along.
         let bar = ProgressBar("  \(config.name)", total: ranked.combinations.count * ranked.neuronCounts.count, unit: "points")

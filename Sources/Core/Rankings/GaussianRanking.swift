@@ -53,9 +53,9 @@ public enum GaussianRanking {
         let steps = min(max(maxNeurons, 0), probe.featureCount)
         let search = IncrementalSearch(probe: probe, features: features, labels: labels, maxNeurons: steps, strategy: strategy)
         // `.recompute` calls dgemm from its own worker threads: OpenBLAS must not start threads too.
-        let blasThreads = BLAS.threadCount
-        if !search.useResiduals && search.threads > 1 { BLAS.setThreadCount(1) }
-        defer { if BLAS.threadCount != blasThreads { BLAS.setThreadCount(blasThreads) } }
+        let singleThreaded = !search.useResiduals && search.threads > 1
+        if singleThreaded { BLAS.beginSingleThreaded() }
+        defer { if singleThreaded { BLAS.endSingleThreaded() } }
         var order: [Int] = [], information: [Double] = [], accuracy: [Double] = []
         while order.count < steps, let step = search.step() {
             order.append(step.neuron)

@@ -1,4 +1,5 @@
 import COpenBLAS
+import Foundation
 
 /// Matrix products through OpenBLAS `cblas_sgemm`: the only place Core talks to BLAS.
 public enum BLAS {
@@ -31,10 +32,61 @@ public enum BLAS {
         get { Int(openblas_get_num_threads()) }
     }
 
-    /// Sets the threads OpenBLAS uses (1 when the caller parallelises itself).
+    /// Sets the threads OpenBLAS uses (1 when the caller parallelises itself). Work that spreads
+    /// itself over the cores says so with ``singleThreaded(when:_:)`` instead, which composes when
+    /// such work overlaps on several threads.
     public static func setThreadCount(_ count: Int) {
         openblas_set_num_threads(Int32(count))
     }
+
+    /// Runs `body` with OpenBLAS on one thread (when `condition` holds), for work that spreads itself
+    /// over the cores: many small products side by side rather than one product forked over them.
+    ///
+    /// OpenBLAS's thread count is one setting for the whole process, so sections may overlap (the
+    /// REPL ranks a new config while an old one's curves still run on their own thread): the first
+    /// section to enter keeps the count it found and sets one thread, the last to leave restores
+    /// what the first found. Saving and restoring around each section instead left the process at
+    /// one thread for good when two overlapped.
+    public static func singleThreaded<T>(when condition: Bool = true, _ body: () throws -> T) rethrows -> T {
+        guard condition else { return try body() }
+        beginSingleThreaded()
+        defer { endSingleThreaded() }
+        return try body()
+    }
+
+    /// Opens a section of ``singleThreaded(when:_:)`` for the rest of a scope:
+    /// `BLAS.beginSingleThreaded(); defer { BLAS.endSingleThreaded() }`.
+    public static func beginSingleThreaded() { SingleThreadedSections.enter() }
+
+    /// Closes the section ``beginSingleThreaded()`` opened.
+    public static func endSingleThreaded() { SingleThreadedSections.leave() }
+}
+
+/// The sections that want OpenBLAS on one thread: how many are open, and the count the first found.
+enum SingleThreadedSections {
+    nonisolated(unsafe) private static var open = 0
+    nonisolated(unsafe) private static var restored = 1
+    private static let lock = NSLock()
+
+    static func enter() {
+        lock.withLock {
+            if open == 0 {
+                restored = Int(openblas_get_num_threads())
+                openblas_set_num_threads(1)
+            }
+            open += 1
+        }
+    }
+
+    static func leave() {
+        lock.withLock {
+            open -= 1
+            if open == 0 { openblas_set_num_threads(Int32(restored)) }
+        }
+    }
+
+    /// How many sections are open (for tests).
+    static var openSections: Int { lock.withLock { open } }
 }
 
 extension Tensor {

@@ -124,9 +124,8 @@ struct DecoderBenchmark {
 
     /// Tokens/s of our forward pass over `prompts`, each prompt one batch, every hidden state kept.
     func timeOurs(_ model: any LanguageModel, _ prompts: [[Int]]) -> Double {
-        let threads = BLAS.threadCount
-        if workers > 1 { BLAS.setThreadCount(1) }
-        defer { BLAS.setThreadCount(threads) }
+        if workers > 1 { BLAS.beginSingleThreaded() }
+        defer { if workers > 1 { BLAS.endSingleThreaded() } }
         let start = Date()
         Parallel.drain(prompts.count, workers: min(workers, prompts.count)) { index in
             var states: [Tensor] = []

@@ -25,18 +25,15 @@ struct ProbeBenchmark {
         var rows: [[String]] = [["work", "ours", "anchor", "anchor is", "speed-up"]]
 
         // One linear probe on all neurons, and a fresh one for every k.
-        let threads = BLAS.threadCount
         var start = Date()
         let probe = LinearProbe.train(features: data.train.features, labels: data.train.labels, classCount: data.classCount)
         let oneProbe = Date().timeIntervalSince(start)
         let devAccuracy = probe.accuracy(data.dev.features, labels: data.dev.labels)
         let ranking = LinearRanking.meanAbsoluteWeight(probe)
-        BLAS.setThreadCount(1)
         start = Date()
         let evaluator = ProbingEvaluator(data: data, neuronCounts: Array(1...maxK))
-        _ = evaluator.curve(ranking, classifier: .linear)
+        BLAS.singleThreaded { _ = evaluator.curve(ranking, classifier: .linear) }
         let everyK = Date().timeIntervalSince(start)
-        BLAS.setThreadCount(threads)
         print(String(format: "ours       one probe, 10 epochs: %.2f s (dev accuracy %.3f); a probe for every k = 1…%d: %.1f s", oneProbe, devAccuracy, maxK, everyK))
 
         var anchor: (one: Double, everyK: Double, accuracy: Double)?

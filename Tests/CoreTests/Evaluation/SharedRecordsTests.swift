@@ -108,7 +108,7 @@ struct SharedRecordsTests {
             }
             return true
         }
-        #expect(seen.value.sorted() == Array(0..<40) && !overlapped.value && BLAS.threadCount == before)
+        #expect(seen.value.sorted() == Array(0..<40) && !overlapped.value && BLASThreadsTests.restored(to: before))
 
         let done = Locked(0)
         #expect(throws: CancellationError.self) {
@@ -117,7 +117,7 @@ struct SharedRecordsTests {
                 return true
             }
         }
-        #expect(done.value >= 5 && done.value < 40 && BLAS.threadCount == before)
+        #expect(done.value >= 5 && done.value < 40 && BLASThreadsTests.restored(to: before))
 
         let ran = Locked(0)
         try BatchScheduler.run(40, workers: 1, shouldStop: { false }) { item, _ in
