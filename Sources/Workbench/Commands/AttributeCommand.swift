@@ -18,7 +18,7 @@ enum AttributeCommand: Command {
         (or <mask>) word, or of a mask appended after the prompt when it has none:
           workbench attribute --model mbert "The keys to the cabinet [MASK] here" --compare are,is
 
-          --model NAME|PATH  gemma3 (default), a GGUF file, or an encoder with its masked-LM head
+          --model NAME|PATH  \(DefaultModels.causal) (default), a GGUF file, or an encoder with its masked-LM head
           --compare A,B      the two continuations (required)
           --site LIST        residual:L (hidden state L, 0 = embeddings) or mlp:L (block L's MLP
                              units), comma-separated (default: residual at the middle block)
@@ -31,7 +31,7 @@ enum AttributeCommand: Command {
     static let defaultTop = 12
 
     static func run(_ arguments: inout ArgumentList) throws {
-        let source = try ModelCatalog.source(try arguments.option("model") ?? "gemma3")
+        let source = try ModelCatalog.source(try arguments.option("model") ?? DefaultModels.causal)
         let compare = try arguments.option("compare").map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
         guard compare.count == 2 else { throw UsageError("--compare expects two continuations, e.g. --compare are,is") }
         let siteTexts = try arguments.options("site")

@@ -66,7 +66,7 @@ enum BenchCommand: Command {
         \(Defaults.edit) β = \(InterventionCommand.defaultBeta.compactText)) with layers 1…l run once per batch, against re-running the whole model for
         every k, in the same run (alternating, best of 2 each): sentences/s and the ratio.
 
-        decoder: a GGUF causal model's prompt processing (default gemma3; prompts of --lengths tokens,
+        decoder: a GGUF causal model's prompt processing (default \(DefaultModels.causal); prompts of --lengths tokens,
         default \(Defaults.lengths.map(String.init).joined(separator: ",")), --prompts of each, default \(Defaults.prompts), cut from the running text of --treebank; every
         hidden state kept, no logits) beside transformers (the same GGUF dequantised to float32, the
         same ids, base model with every hidden state) and llama.cpp's `llama-bench -p … -n 0` on the
@@ -221,7 +221,7 @@ enum BenchCommand: Command {
         if names == ["decoder"] {
             guard promptCount >= 1 else { throw UsageError("--prompts expects at least 1, got \(promptCount)") }
             try DecoderBenchmark(
-                model: modelOption ?? "gemma3",
+                model: modelOption ?? DefaultModels.causal,
                 treebank: treebank.map { URL(fileURLWithPath: $0) }
                     ?? SharedData().udRoot().appendingPathComponent("UD_English-EWT/en_ewt-ud-dev.conllu"),
                 lengths: lengths.isEmpty ? Defaults.lengths : lengths, promptCount: promptCount,

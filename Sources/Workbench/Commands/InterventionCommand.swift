@@ -42,7 +42,7 @@ enum InterventionCommand: Command {
 
     /// The settings of a run without options: the parsing and the usage text read every default here
     /// (the model, languages, attributes and layers are the command's; the rest the study's own).
-    static let defaults = InterventionStudy.Settings(model: "minilm", languages: ["English", "Spanish", "French"],
+    static let defaults = InterventionStudy.Settings(model: DefaultModels.encoder, languages: ["English", "Spanish", "French"],
                                                      attributes: ["Number", "Gender", "Tense"], layers: [2])
     /// `--edits` without the option: the default settings' edits.
     static let defaultEditNames = defaults.edits.map(optionName)

@@ -16,7 +16,7 @@ enum MaskCommand: Command {
         Table 4 / Table 6 summaries, writes mask.json, report.md and figures to --out.
           workbench mask --task number --steps single --site residual:4 --train-steps 300
 
-          --model NAME|PATH   gemma3 (default), a Gemma 3 GGUF file, or an LSTM folder (workbench train-lm's output)
+          --model NAME|PATH   \(DefaultModels.causal) (default), a Gemma 3 GGUF file, or an LSTM folder (workbench train-lm's output)
           --task T            number or gender (default \(defaults.task.rawValue))
           --steps S           single (edit the subject's last token) or every (every position before the target); default \(defaults.steps.rawValue)
           --site SITE         residual:L or mlp:L; on an LSTM residual:L is h, mlp:L the gates, cell:L c
@@ -44,7 +44,7 @@ enum MaskCommand: Command {
     static let defaults = SparseInterventionStudy.Settings(site: .residual(0))
 
     static func run(_ arguments: inout ArgumentList) throws {
-        let source = try ModelCatalog.source(try arguments.option("model") ?? "gemma3")
+        let source = try ModelCatalog.source(try arguments.option("model") ?? DefaultModels.causal)
         let taskText = try arguments.option("task") ?? defaults.task.rawValue
         guard let task = SparseInterventionStudy.TaskName(rawValue: taskText) else { throw UsageError("--task must be number or gender, not '\(taskText)'") }
         let stepsText = try arguments.option("steps") ?? defaults.steps.rawValue

@@ -49,7 +49,7 @@ enum ProbeCommand: Command {
     /// The defaults of the options `probe` and `rank` share, each written once: the parsing and the
     /// usage text read them (those a study or its settings hold come from there).
     enum Defaults {
-        static let model = "minilm"
+        static let model = DefaultModels.encoder
         static let languages = ["English", "Spanish", "French"]
         static let attributes = ["Number", "Gender", "Tense", "Part of Speech"]
         static let layers = [2, 4, 6]
