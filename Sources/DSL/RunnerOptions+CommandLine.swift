@@ -14,7 +14,7 @@ extension StudyRunner.Options {
         ("--partition", "P", "with --slurm: the partition"),
         ("--account", "A", "with --slurm: the account"),
         ("--time", "T", "with --slurm: each shard's time limit (default: 3 × the largest shard's estimate, at least 30 min)"),
-        ("--cpus-per-task", "C", "with --slurm: cores per shard (default 4)"),
+        ("--cpus-per-task", "C", "with --slurm: cores per shard (default \(SlurmJobArray.Settings(shards: 1).cpusPerTask))"),
         ("--mem", "M", "with --slurm: memory per shard, e.g. 16G (default: the partition's)"),
         ("--slurm-dir", "DIR", "with --slurm: where the job files go (default slurm/<study name>)"),
         ("--sbatch", "OPTION", "with --slurm: one more #SBATCH line for both jobs, e.g. --sbatch --qos=long (repeatable)"),

@@ -25,6 +25,8 @@ public struct WordActivationExtractor: Sendable {
     /// Most tokens in one packed batch. 1,024 per core runs sgemm as fast here as 2,048
     /// (`scripts/bench-sgemm.c`: ~153 GFLOP/s per core either way) with half the memory in flight.
     public var maxBatchTokens: Int
+    /// ``maxBatchTokens`` unless told otherwise.
+    public static let defaultMaxBatchTokens = 1024
     /// Most sentences in one batch.
     public var maxBatchSentences: Int
     /// Batches run at once (default: one per core).
@@ -36,7 +38,7 @@ public struct WordActivationExtractor: Sendable {
     public var fileNames: [String] = []
 
     public init(encoder: any LanguageModel, layers: [Int], site: SiteKind = .residual, aggregation: WordAggregation = .mean,
-                maxBatchTokens: Int = 1024, maxBatchSentences: Int = 64,
+                maxBatchTokens: Int = defaultMaxBatchTokens, maxBatchSentences: Int = 64,
                 workers: Int = ProcessorCores.available) {
         let valid = site.layers(layerCount: encoder.layerCount)
         precondition(layers.allSatisfy { valid.contains($0) }, "\(site) layers \(layers) outside \(valid)")

@@ -26,7 +26,7 @@ public struct ConfigProbing: Sendable {
         public var controlSeed: UInt64 = 1
         public var randomSeed: UInt64 = 1
         public var splitSeed: UInt64 = 0
-        public var minTypes: Int = 100
+        public var minTypes: Int = DatasetSettings().minTypes
         /// The Gaussian probe's NIW prior (per label, as the Pitfalls and NeuroX code; or pooled).
         public var gaussianPrior: GaussianProbe.Prior = .perLabel
         /// Split on which the Gaussian ranking maximises mutual information (Pitfalls: dev; NeuroX: train).

@@ -1,3 +1,4 @@
+import Corpora
 import Foundation
 
 /// Activations and labels a user brings instead of a model: `.npy` arrays of shape [words, neurons]
@@ -27,7 +28,7 @@ public struct ActivationImport: Sendable, Codable, Hashable, CustomStringConvert
     /// The seed of the hashed split used when the labels give none.
     public var splitSeed: UInt64
 
-    public init(arrays: [String], labels: [String], attribute: String? = nil, layers: [Int]? = nil, splitSeed: UInt64 = 0) {
+    public init(arrays: [String], labels: [String], attribute: String? = nil, layers: [Int]? = nil, splitSeed: UInt64 = SplitRecipe.defaultHashed.seed) {
         self.arrays = arrays
         self.labels = labels
         self.attribute = attribute

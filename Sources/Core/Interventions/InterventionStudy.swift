@@ -32,7 +32,7 @@ public struct InterventionStudy: Sendable {
         public var linear: LinearProbeSettings = .pitfalls
         public var randomSeed: UInt64 = 1
         public var splitSeed: UInt64 = 0
-        public var minTypes: Int = 100
+        public var minTypes: Int = DatasetSettings().minTypes
         /// The readout head fitted for models without a masked-LM head.
         public var readout: ReadoutHead.Settings = ReadoutHead.Settings()
         /// β candidates swept on dev for every translation edit (empty: use the edit's β).

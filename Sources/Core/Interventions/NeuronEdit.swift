@@ -20,6 +20,14 @@ public enum NeuronEdit: Sendable, Hashable, Codable {
         }
     }
 
+    /// β of a translation; nil for an ablation.
+    public var beta: Double? {
+        switch self {
+        case .ablate: return nil
+        case .translate(let beta), .translateUnscaled(let beta): return beta
+        }
+    }
+
     /// The name in file names: `ablate`, `translate-beta8`, `translate-unscaled-beta8`.
     public var fileName: String {
         name.replacingOccurrences(of: " β=", with: "-beta")

@@ -112,7 +112,7 @@ public struct InterventionTask: Sendable, Codable, Hashable {
     /// d the verb that agrees, t the other. A seeded shuffle holds out `heldOut` pairs (the paper:
     /// 1,000 of 12,000); → plural gathers the singular subjects, → singular the plural ones.
     public static func numberAgreement(_ pairs: [AgreementPair], tokenizer: any Tokenizer, maxLength: Int,
-                                       heldOut: Int = 1000, seed: UInt64 = 0) throws -> InterventionTask {
+                                       heldOut: Int = SparseInterventionStudy.TaskName.number.defaultHeldOut, seed: UInt64 = 0) throws -> InterventionTask {
         var examples: [(InterventionExample, subjectPlural: Bool)] = [], skipped: [String] = []
         for pair in pairs {
             let number = pair.condition.split(separator: " ").last.map { String($0.split(separator: "_").first ?? "") } ?? ""
@@ -141,7 +141,7 @@ public struct InterventionTask: Sendable, Codable, Hashable {
     /// the model: `prefersHe` says, per example, whether it gives "he" the higher probability
     /// (computed by the caller from the unedited model). → she gathers the examples that prefer he.
     public static func gender(templates: [String], professions: [String], tokenizer: any Tokenizer, maxLength: Int,
-                              heldOut: Int = 200, seed: UInt64 = 0,
+                              heldOut: Int = SparseInterventionStudy.TaskName.gender.defaultHeldOut, seed: UInt64 = 0,
                               prefersHe: ([InterventionExample]) throws -> [Bool]) throws -> InterventionTask {
         var examples: [InterventionExample] = [], skipped: [String] = []
         for (templateIndex, template) in templates.enumerated() {

@@ -11,6 +11,15 @@ public struct SparseInterventionStudy: Sendable {
         case number
         /// Vig et al.'s professions, he vs she.
         case gender
+
+        /// Held-out examples over all directions when ``Settings/heldOut`` is nil (the paper: 1,000
+        /// of 12,000 for number, 200 for gender).
+        public var defaultHeldOut: Int {
+            switch self {
+            case .number: return 1000
+            case .gender: return 200
+            }
+        }
     }
 
     public struct Settings: Sendable, Codable, Hashable {
@@ -58,12 +67,12 @@ public struct SparseInterventionStudy: Sendable {
         case .number:
             let pairs = try AgreementStimuli.lakretz(folder: shared.root.appendingPathComponent("agreement/lakretz2019"))
             return try InterventionTask.numberAgreement(pairs, tokenizer: tokenizer, maxLength: model.maxSequenceLength,
-                                                        heldOut: settings.heldOut ?? 1000, seed: settings.training.seed)
+                                                        heldOut: settings.heldOut ?? settings.task.defaultHeldOut, seed: settings.training.seed)
         case .gender:
             let (templates, professions) = try InterventionTask.genderFiles(folder: shared.root.appendingPathComponent("gender/vig2020"))
             let plain = GatedRun(model: model, site: settings.site, steps: .single, klWeight: 0)
             return try InterventionTask.gender(templates: templates, professions: professions, tokenizer: tokenizer,
-                                               maxLength: model.maxSequenceLength, heldOut: settings.heldOut ?? 200,
+                                               maxLength: model.maxSequenceLength, heldOut: settings.heldOut ?? settings.task.defaultHeldOut,
                                                seed: settings.training.seed) { examples in
                 var prefersHe: [Bool] = []
                 for start in stride(from: 0, to: examples.count, by: 64) {

@@ -41,7 +41,7 @@ public struct StudyDescription: Sendable, Codable, Hashable {
     /// What the report draws and tabulates; empty: everything the results allow.
     public var reports: [ReportKind] = []
     /// Value filter: types per split a value needs to stay (Antverg: 100).
-    public var minTypes = 100
+    public var minTypes = DatasetSettings().minTypes
     public var seed: UInt64 = 1
     /// Results folder; nil: `results/<name>`.
     public var output: String? = nil

@@ -233,7 +233,7 @@ enum MaskData {
         task == .number ? ["plural", "singular"] : ["she", "he"]
     }
 
-    static func defaultHeldOut(_ task: SparseInterventionStudy.TaskName) -> Int { task == .number ? 1000 : 200 }
+    static func defaultHeldOut(_ task: SparseInterventionStudy.TaskName) -> Int { task.defaultHeldOut }
 
     /// The task's items (pairs, or templates × professions), read to check the data before any work.
     static func itemCount(_ task: SparseInterventionStudy.TaskName, shared: SharedData) throws -> Int {

@@ -1,7 +1,8 @@
 /// A dense row-major array of `Float` with a shape: the one numeric value type of Core.
 ///
 /// Storage is a Swift array, so copies are copy-on-write. Two-dimensional views
-/// (`rows` × `columns`) are what the models and probes mostly use.
+/// (`rows` × `columns`) are what the models and probes mostly use; every tensor has one, with
+/// `rows × columns == count`: a vector (1-D) is one row, a scalar (0-D) one row of one column.
 public struct Tensor: Sendable, Equatable {
     /// Sizes of each dimension, outermost first.
     public var shape: [Int]
@@ -37,10 +38,12 @@ public struct Tensor: Sendable, Equatable {
 
     /// Number of elements.
     @inlinable public var count: Int { scalars.count }
-    /// Size of the first dimension (rows of a matrix).
-    @inlinable public var rows: Int { shape.first ?? 1 }
-    /// Product of all but the first dimension (columns of a matrix).
-    @inlinable public var columns: Int { shape.count <= 1 ? (shape.first ?? 1) : shape.dropFirst().reduce(1, *) }
+    /// Rows of the matrix view: the first dimension of a tensor of two or more dimensions; 1 for a
+    /// vector or a scalar (a vector's length is `count` or `shape[0]`).
+    @inlinable public var rows: Int { shape.count < 2 ? 1 : shape[0] }
+    /// Columns of the matrix view: the product of all but the first dimension; a vector's length;
+    /// 1 for a scalar.
+    @inlinable public var columns: Int { shape.count < 2 ? (shape.first ?? 1) : shape.dropFirst().reduce(1, *) }
 
     /// Element of a matrix.
     @inlinable

@@ -510,6 +510,11 @@ public final class Session {
         return (name + (reversed ? "↑" : ""), reversed ? order.reversed() : order)
     }
 
+    /// `top [N]` without N.
+    static let defaultTop = 10
+    /// `overlap A B [N]` without N.
+    static let defaultOverlapTop = 100
+
     /// `top N [RANKING]`: the best N neurons with their scores.
     private func top(_ words: [String], line: String) throws -> Reply {
         let (planned, result, plan) = try requireConfig(line)
@@ -518,7 +523,7 @@ public final class Session {
                 throw LineError("top needs a positive count, not '\(word)'", column: Self.column(of: 1, in: line), length: word.count)
             }
             return value
-        } ?? 10
+        } ?? Self.defaultTop
         let rankingName = words.count > 1 ? words[1] : (study.settings.rankings.first?.rawValue ?? "probeless")
         let (name, order) = try ranking(rankingName, in: result, line: line, wordIndex: 2)
         let base = name.replacingOccurrences(of: "↑", with: "")
@@ -591,13 +596,13 @@ public final class Session {
                      + (partial ? "\ncoarse k so far (k = \(curve.neuronCounts.map(String.init).joined(separator: ", "))); refining — \(curvesProgress)" : ""))
     }
 
-    /// `overlap A B [N]`: shared neurons among the top N (default 100) of two rankings.
+    /// `overlap A B [N]`: shared neurons among the top N (``defaultOverlapTop``) of two rankings.
     private func overlap(_ words: [String], line: String) throws -> Reply {
         let (planned, result, _) = try requireConfig(line)
         guard words.count >= 2 else { throw LineError("overlap needs two rankings: overlap probeless linear", column: 0, length: line.count) }
         let a = try ranking(words[0], in: result, line: line, wordIndex: 1)
         let b = try ranking(words[1], in: result, line: line, wordIndex: 2)
-        var top = 100
+        var top = Self.defaultOverlapTop
         if words.count > 2 {
             guard let value = Int(words[2]), value >= 1 else {
                 throw LineError("the top count must be a whole number ≥ 1, not '\(words[2])'", column: Self.column(of: 3, in: line), length: words[2].count)
@@ -768,9 +773,9 @@ public final class Session {
             + "use npy ARRAY LABELS — the same for activations you extracted yourself ([words, neurons] .npy, float32/float16)\n"
             + "  use npy acts.npy labels.tsv          (label[<TAB>split[<TAB>word]] per row)\n"
             + "  use npy acts.npy en_ewt-ud-dev.conllu Number   (the files' words are the rows)"
-        case "top": return "top [N] [RANKING] — the best N neurons (default 10) of a ranking (default: the first of Rank), with scores\n  top 20 gaussian\n  top 10 probeless↑   (bottom-to-top)"
+        case "top": return "top [N] [RANKING] — the best N neurons (default \(defaultTop)) of a ranking (default: the first of Rank), with scores\n  top 20 gaussian\n  top 10 probeless↑   (bottom-to-top)"
         case "probe": return "probe CLASSIFIER by RANKING — accuracy of the linear or Gaussian probe on the top k of a ranking\n  probe linear by gaussian"
-        case "overlap": return "overlap RANKING RANKING [N] — shared neurons among the top N (default 100), with the random expectation\n  overlap probeless linear"
+        case "overlap": return "overlap RANKING RANKING [N] — shared neurons among the top N (default \(defaultOverlapTop)), with the random expectation\n  overlap probeless linear"
         case "plot": return "plot accuracy|selectivity|overlap|clwv — a terminal chart, and the same figure as SVG under results/repl/figures\n"
             + "plot mask [FOLDER] — the learned masks' training curves and P(open) per unit (of the last run, or a results folder)"
         case "units": return "units [FOLDER] — the units each learned mask chose (method, direction, prevalence over seeds, baseline b), of the last run or a results folder\n  units results/decao2022"

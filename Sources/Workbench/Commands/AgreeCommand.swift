@@ -13,18 +13,21 @@ enum AgreeCommand: Command {
         of pairs where the agreeing verb is more likely; prints a table and a bar chart, writes
         agreement.json and agreement.svg to --out.
 
-          --model NAME|PATH  gemma3 (default), a GGUF file or an LSTM folder (scripts/convert-gulordava-lstm)
+          --model NAME|PATH  \(DefaultModels.causal) (default), a GGUF file or an LSTM folder (scripts/convert-gulordava-lstm)
           --set S            lakretz (default), gulordava-english, gulordava-italian or all
-          --limit N          pairs per condition, the first N in file order (default 100; 0 = all)
+          --limit N          pairs per condition, the first N in file order (default \(defaultLimit); 0 = all)
           --shared DIR       shared reference data (default: $NEURON_SHARED or ../shared)
           --out DIR          where the table and figure go (default: results/agree)
           --quiet            no progress bar
         """
 
+    /// Pairs per condition without `--limit`.
+    static let defaultLimit = 100
+
     static func run(_ arguments: inout ArgumentList) throws {
-        let source = try ModelCatalog.source(try arguments.option("model") ?? "gemma3")
+        let source = try ModelCatalog.source(try arguments.option("model") ?? DefaultModels.causal)
         let set = try arguments.option("set") ?? "lakretz"
-        let limit = try arguments.intOption("limit", default: 100)
+        let limit = try arguments.intOption("limit", default: defaultLimit)
         guard limit >= 0 else { throw UsageError("--limit must be 0 (all) or more, not \(limit)") }
         let shared = SharedData(root: try arguments.option("shared").map { URL(fileURLWithPath: $0, isDirectory: true) })
         let out = URL(fileURLWithPath: try arguments.option("out") ?? "results/agree", isDirectory: true)

@@ -18,23 +18,26 @@ enum AttributeCommand: Command {
         (or <mask>) word, or of a mask appended after the prompt when it has none:
           workbench attribute --model mbert "The keys to the cabinet [MASK] here" --compare are,is
 
-          --model NAME|PATH  gemma3 (default), a GGUF file, or an encoder with its masked-LM head
+          --model NAME|PATH  \(DefaultModels.causal) (default), a GGUF file, or an encoder with its masked-LM head
           --compare A,B      the two continuations (required)
           --site LIST        residual:L (hidden state L, 0 = embeddings) or mlp:L (block L's MLP
                              units), comma-separated (default: residual at the middle block)
-          --steps N          Integrated Gradients' path steps (default 20)
-          --top N            units listed per site (default 12)
+          --steps N          Integrated Gradients' path steps (default \(UnitAttribution.Settings().steps))
+          --top N            units listed per site (default \(defaultTop))
           --out DIR          where attribution-<site>.svg and attribution.json go (default: results/attribute)
         """
 
+    /// Units listed per site without `--top`.
+    static let defaultTop = 12
+
     static func run(_ arguments: inout ArgumentList) throws {
-        let source = try ModelCatalog.source(try arguments.option("model") ?? "gemma3")
+        let source = try ModelCatalog.source(try arguments.option("model") ?? DefaultModels.causal)
         let compare = try arguments.option("compare").map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
         guard compare.count == 2 else { throw UsageError("--compare expects two continuations, e.g. --compare are,is") }
         let siteTexts = try arguments.options("site")
-        let steps = try arguments.intOption("steps", default: 20)
+        let steps = try arguments.intOption("steps", default: UnitAttribution.Settings().steps)
         guard steps >= 1 else { throw UsageError("--steps must be at least 1, not \(steps)") }
-        let top = try arguments.intOption("top", default: 12)
+        let top = try arguments.intOption("top", default: defaultTop)
         guard top >= 1 else { throw UsageError("--top must be at least 1, not \(top)") }
         let out = URL(fileURLWithPath: try arguments.option("out") ?? "results/attribute", isDirectory: true)
         let prompt = try arguments.positionals().joined(separator: " ")

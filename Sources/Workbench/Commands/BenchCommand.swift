@@ -29,17 +29,17 @@ enum BenchCommand: Command {
           --python PATH      Python with torch + transformers for the anchor
                              (default: $NEURON_PYTHON, else .venv/bin/python)
           --no-anchor        skip PyTorch
-          --threads N        threads for both sides (default: 2)
-          --repeats N        alternating rounds of ours and PyTorch, best of each (default: 3)
+          --threads N        threads for both sides (default: \(Defaults.threads))
+          --repeats N        alternating rounds of ours and PyTorch, best of each (default: \(Defaults.repeats))
           --no-write         neither side writes the .npy files: forward passes and word means only
-          --batch-tokens N   most tokens in one of our packed batches (default: 1024)
+          --batch-tokens N   most tokens in one of our packed batches (default: \(WordActivationExtractor.defaultMaxBatchTokens))
           --workers N        our batches in flight, each on single-threaded BLAS (default:
                              one per core; 1 = one batch at a time on --threads BLAS threads)
 
-        probe: on MiniLM layer 3 (default) over UD English EWT, Number — one elastic-net probe and a
-        fresh probe for every k = 1…K (default 150) against PyTorch on the same features; the greedy
+        probe: on MiniLM layer \(Defaults.probeLayer) (default) over UD English EWT, Number — one elastic-net probe and a
+        fresh probe for every k = 1…K (default \(Defaults.maxK)) against PyTorch on the same features; the greedy
         Gaussian ranking to k = 150, and against the naive per-candidate refit at k ≤ --naive-k
-        (default 15); --synthetic adds the D = 384 / 768, N = 20k synthetic ranking benchmark.
+        (default \(Defaults.naiveK)); --synthetic adds the D = 384 / 768, N = 20k synthetic ranking benchmark.
 
         grid: the main job's slowest config (Part of Speech, all layers side by side) and a typical one
         (Number, layer 4) end to end — rows from the activation cache, rankings, a fresh probe for every
@@ -47,7 +47,7 @@ enum BenchCommand: Command {
         result cache, the config's JSON and the report with its figures — in the study of
         `scripts/run-main` for one language (MiniLM, layers 2, 4, 6 and all, k = 1, 5, …, 150, a
         fresh results cache each run). Each config runs on both schedules of `ProbingEvaluator`,
-        alternating (which goes first flips each round), best of --repeats rounds (default 1):
+        alternating (which goes first flips each round), best of --repeats rounds (default \(Defaults.gridRepeats)):
         reference is the evaluation as it was before issue 18 (one curve at a time, its k in
         parallel; the Gaussian probe factorised from scratch for every k; the first probes and the
         Durrani probes one at a time); shared is what runs now (every curve's probes in one queue,
@@ -56,29 +56,29 @@ enum BenchCommand: Command {
         both sides, so the ratio is that of the schedules only. Prints wall time per phase, the work
         inside the parallel phases in seconds summed over the cores, the probes' seconds per k, the
         end-to-end ratio and whether both schedules gave the same curves, rankings and analyses.
-          --language L       default English
+          --language L       default \(Defaults.language)
           --config A:L       attribute and layer (a hidden state or `all`), repeatable
-                             (default pos:all and Number:4)
-          --k-step N         default 5, as scripts/run-main
+                             (default \(Defaults.gridConfigs.map { "\($0.attribute):\($0.layer.map(String.init) ?? "all")" }.joined(separator: " and ")))
+          --k-step N         default \(Defaults.kStep), as scripts/run-main
 
         intervene: one config's full k sweep (k = 0…D step 10; Probeless top-to-bottom, bottom-to-top
-        and Random; test split; defaults: minilm, English, Number, layer 2, first 100 sentences,
-        translate β = 8) with layers 1…l run once per batch, against re-running the whole model for
+        and Random; test split; defaults: \(ProbeCommand.Defaults.model), \(Defaults.language), \(Defaults.attribute), layer \(Defaults.interventionLayer), first \(Defaults.maxSentences) sentences,
+        \(Defaults.edit) β = \(InterventionCommand.defaultBeta.compactText)) with layers 1…l run once per batch, against re-running the whole model for
         every k, in the same run (alternating, best of 2 each): sentences/s and the ratio.
 
-        decoder: a GGUF causal model's prompt processing (default gemma3; prompts of --lengths tokens,
-        default 128,512, --prompts of each, default 4, cut from the running text of --treebank; every
+        decoder: a GGUF causal model's prompt processing (default \(DefaultModels.causal); prompts of --lengths tokens,
+        default \(Defaults.lengths.map(String.init).joined(separator: ",")), --prompts of each, default \(Defaults.prompts), cut from the running text of --treebank; every
         hidden state kept, no logits) beside transformers (the same GGUF dequantised to float32, the
         same ids, base model with every hidden state) and llama.cpp's `llama-bench -p … -n 0` on the
-        same file, all on --threads threads (default 2), best of --repeats rounds (default 3; ours
+        same file, all on --threads threads (default \(Defaults.threads)), best of --repeats rounds (default \(Defaults.repeats); ours
         before and after the anchors); then the share of our time per stage. llama-bench is found by
         --llama-bench, $LLAMA_BENCH or PATH (README: building the anchor).
 
         train-lm: training words per second of `workbench train-lm`'s LSTM language model (its default
-        sizes: 2 × 200, the 10,000 most frequent words of the English treebanks + <unk>, <eos>, dropout
-        0.2, batch 64 × bptt 35, SGD with clipping) beside PyTorch's nn.LSTM LM trained as
-        word_language_model's main.py does, on the same ids, sizes, batch, BPTT and --threads (default 2):
-        --segments per round (default 5) after one warm-up, best of --repeats (default 2); then where
+        sizes: \(TrainLMCommand.defaults.layers) × \(TrainLMCommand.defaults.width), the \(TrainLMCommand.defaults.vocabularySize) most frequent words of the English treebanks + <unk>, <eos>, dropout
+        \(TrainLMCommand.defaults.dropout.compactText), batch \(TrainLMCommand.defaults.batchSize) × bptt \(TrainLMCommand.defaults.bptt), SGD with clipping) beside PyTorch's nn.LSTM LM trained as
+        word_language_model's main.py does, on the same ids, sizes, batch, BPTT and --threads (default \(Defaults.threads)):
+        --segments per round (default \(Defaults.segments)) after one warm-up, best of --repeats (default \(Defaults.trainLMRepeats)); then where
         each side's time goes.
 
         gradient: forward + backward of one intervention step — a sigmoid gate σ(g) and a baseline b on
@@ -86,21 +86,45 @@ enum BenchCommand: Command {
         its recurrence), loss = mean logit difference of two words at each sentence's last position,
         gradient back to g — through `gradient(…)`, beside PyTorch autograd (a forward hook; the same
         GGUF in transformers, float32; the same random Gulordava-sized LSTM, 2 × 650, 50k words) on the
-        same --sentences (default 16) treebank sentences of 8–12 tokens, gate and baseline; checks
-        that both give the same loss and gradient; best of --repeats rounds (default 3) of --steps
-        steps (default 5), the rounds alternating (the anchor stays loaded); then our step's phases.
+        same --sentences (default \(Defaults.sentences)) treebank sentences of 8–12 tokens, gate and baseline; checks
+        that both give the same loss and gradient; best of --repeats rounds (default \(Defaults.repeats)) of --steps
+        steps (default \(Defaults.steps)), the rounds alternating (the anchor stays loaded); then our step's phases.
 
         mask: one Hard Concrete training step of `workbench mask` (number, single-step, → plural, the
-        model's default site and settings; a batch of 16 training examples; L_ratio + KL over the changed
+        model's default site and settings; a batch of \(MaskTrainingSettings().batchSize) training examples; L_ratio + KL over the changed
         rows and the full vocabulary; gates drawn, pullbacks, Adam, λ) on gemma3 and on the LSTM that
         `workbench train-lm` caches (models: gemma3, lstm or an LSTM folder), beside the same step in
         PyTorch autograd on the same batch (scripts/bench_mask_pytorch.py; Gemma through transformers'
         GGUF loading, which needs `accelerate`); first checks both give the same objective and gradients
-        in every gate and in b; best of --repeats alternating rounds (default 3) of --steps steps (default
-        5), each side's phases; then the whole single-step number run with `workbench mask`'s defaults
-        (every direction, --train-steps, default the training's 200, and the held-out measure), with the
+        in every gate and in b; best of --repeats alternating rounds (default \(Defaults.repeats)) of --steps steps (default
+        \(Defaults.steps)), each side's phases; then the whole single-step number run with `workbench mask`'s defaults
+        (every direction, --train-steps, default the training's \(MaskTrainingSettings().steps), and the held-out measure), with the
         step since which the units have not changed and the time to it (--no-whole-run skips it).
         """
+
+    /// The benchmarks' defaults, each written once: the parsing and the usage text read them.
+    enum Defaults {
+        static let threads = 2
+        /// Rounds without `--repeats` (grid: ``gridRepeats``, train-lm: ``trainLMRepeats``).
+        static let repeats = 3
+        static let gridRepeats = 1
+        static let trainLMRepeats = 2
+        static let probeLayer = 3
+        static let maxK = 150
+        static let naiveK = 15
+        static let language = "English"
+        static let attribute = "Number"
+        static let gridConfigs: [(attribute: String, layer: Int?)] = [("pos", nil), ("Number", 4)]
+        static let kStep = 5
+        static let interventionLayer = 2
+        static let maxSentences = InterventionCommand.defaults.maxSentences ?? 0
+        static let edit = "translate"
+        static let lengths = [128, 512]
+        static let prompts = 4
+        static let segments = 5
+        static let sentences = 16
+        static let steps = 5
+    }
 
     static func run(_ arguments: inout ArgumentList) throws {
         let treebank = try arguments.option("treebank")
@@ -110,13 +134,13 @@ enum BenchCommand: Command {
         }
         let models = try arguments.options("models")
         let python = try arguments.option("python")
-        let threads = try arguments.intOption("threads", default: 2)
+        let threads = try arguments.intOption("threads", default: Defaults.threads)
         let workers = try arguments.intOption("workers", default: ProcessorCores.available)
         let repeatsGiven = try arguments.option("repeats").map { text -> Int in
             guard let value = Int(text) else { throw UsageError("option --repeats expects an integer, got '\(text)'") }
             return value
         }
-        let repeats = repeatsGiven ?? 3
+        let repeats = repeatsGiven ?? Defaults.repeats
         guard repeats >= 1 else { throw UsageError("--repeats expects at least 1, got \(repeats)") }
         let batchTokens = try arguments.option("batch-tokens").map { text -> Int in
             guard let value = Int(text), value > 0 else { throw UsageError("--batch-tokens expects a positive integer, got '\(text)'") }
@@ -129,35 +153,35 @@ enum BenchCommand: Command {
             guard let value = Int(text), value >= 0 else { throw UsageError("--layer expects a hidden-state index, got '\(text)'") }
             return value
         }
-        let layer = chosenLayer ?? 3
-        let maxK = try arguments.intOption("max-k", default: 150)
-        let naiveK = try arguments.intOption("naive-k", default: 15)
+        let layer = chosenLayer ?? Defaults.probeLayer
+        let maxK = try arguments.intOption("max-k", default: Defaults.maxK)
+        let naiveK = try arguments.intOption("naive-k", default: Defaults.naiveK)
         let synthetic = arguments.flag("synthetic")
         let modelOption = try arguments.option("model")
-        let model = modelOption ?? "minilm"
-        let language = try arguments.option("language") ?? "English"
-        let attribute = try arguments.option("attribute") ?? "Number"
-        let maxSentences = try arguments.intOption("max-sentences", default: 100)
-        let editName = try arguments.option("edit") ?? "translate"
+        let model = modelOption ?? ProbeCommand.Defaults.model
+        let language = try arguments.option("language") ?? Defaults.language
+        let attribute = try arguments.option("attribute") ?? Defaults.attribute
+        let maxSentences = try arguments.intOption("max-sentences", default: Defaults.maxSentences)
+        let editName = try arguments.option("edit") ?? Defaults.edit
         let lengths = try arguments.options("lengths").map { text -> Int in
             guard let value = Int(text), value >= 2 else { throw UsageError("--lengths expects token counts ≥ 2, got '\(text)'") }
             return value
         }
-        let promptCount = try arguments.intOption("prompts", default: 4)
+        let promptCount = try arguments.intOption("prompts", default: Defaults.prompts)
         let llamaBench = try arguments.option("llama-bench")
         let noLlama = arguments.flag("no-llama")
-        let width = try arguments.intOption("width", default: LSTMTrainingSettings().width)
-        let lstmLayers = try arguments.intOption("layers", default: LSTMTrainingSettings().layers)
-        let vocabulary = try arguments.intOption("vocab", default: LSTMTrainingSettings().vocabularySize)
-        let batch = try arguments.intOption("batch", default: LSTMTrainingSettings().batchSize)
-        let bptt = try arguments.intOption("bptt", default: LSTMTrainingSettings().bptt)
-        let segments = try arguments.intOption("segments", default: 5)
+        let width = try arguments.intOption("width", default: TrainLMCommand.defaults.width)
+        let lstmLayers = try arguments.intOption("layers", default: TrainLMCommand.defaults.layers)
+        let vocabulary = try arguments.intOption("vocab", default: TrainLMCommand.defaults.vocabularySize)
+        let batch = try arguments.intOption("batch", default: TrainLMCommand.defaults.batchSize)
+        let bptt = try arguments.intOption("bptt", default: TrainLMCommand.defaults.bptt)
+        let segments = try arguments.intOption("segments", default: Defaults.segments)
         let corpus = try arguments.options("corpus")
-        let sentenceCount = try arguments.intOption("sentences", default: 16)
-        let steps = try arguments.intOption("steps", default: 5)
+        let sentenceCount = try arguments.intOption("sentences", default: Defaults.sentences)
+        let steps = try arguments.intOption("steps", default: Defaults.steps)
         let trainSteps = try arguments.intOption("train-steps", default: MaskTrainingSettings().steps)
         let noWholeRun = arguments.flag("no-whole-run")
-        let kStep = try arguments.intOption("k-step", default: 5)
+        let kStep = try arguments.intOption("k-step", default: Defaults.kStep)
         let schedules = try arguments.options("schedules").map { name -> ProbingEvaluator.Schedule in
             guard let schedule = ProbingEvaluator.Schedule(rawValue: name) else {
                 throw UsageError("--schedules lists reference and/or shared, not '\(name)'")
@@ -190,17 +214,17 @@ enum BenchCommand: Command {
             try settings.validate()
             try TrainLMBenchmark(settings: settings,
                                  files: corpus.isEmpty ? try TrainLMCommand.defaultCorpus(SharedData()) : corpus.map { URL(fileURLWithPath: $0) },
-                                 segments: segments, repeats: repeatsGiven ?? 2, threads: threads,
+                                 segments: segments, repeats: repeatsGiven ?? Defaults.trainLMRepeats, threads: threads,
                                  python: noAnchor ? nil : (python ?? ProcessInfo.processInfo.environment["NEURON_PYTHON"] ?? ".venv/bin/python")).run()
             return
         }
         if names == ["decoder"] {
             guard promptCount >= 1 else { throw UsageError("--prompts expects at least 1, got \(promptCount)") }
             try DecoderBenchmark(
-                model: modelOption ?? "gemma3",
+                model: modelOption ?? DefaultModels.causal,
                 treebank: treebank.map { URL(fileURLWithPath: $0) }
                     ?? SharedData().udRoot().appendingPathComponent("UD_English-EWT/en_ewt-ud-dev.conllu"),
-                lengths: lengths.isEmpty ? [128, 512] : lengths, promptCount: promptCount,
+                lengths: lengths.isEmpty ? Defaults.lengths : lengths, promptCount: promptCount,
                 python: noAnchor ? nil : (python ?? ProcessInfo.processInfo.environment["NEURON_PYTHON"] ?? ".venv/bin/python"),
                 llamaBench: llamaBench, skipLlama: noLlama || noAnchor, threads: threads, workers: workers, repeats: repeats
             ).run()
@@ -219,16 +243,16 @@ enum BenchCommand: Command {
             return
         }
         if names == ["intervene"] {
-            try InterventionBenchmark(model: model, language: language, attribute: attribute, layer: chosenLayer ?? 2,
+            try InterventionBenchmark(model: model, language: language, attribute: attribute, layer: chosenLayer ?? Defaults.interventionLayer,
                                       maxSentences: maxSentences == 0 ? nil : maxSentences,
-                                      edit: try InterventionCommand.parseEdit(editName, beta: 8)).run()
+                                      edit: try InterventionCommand.parseEdit(editName, beta: InterventionCommand.defaultBeta)).run()
             return
         }
         let anchorPython = noAnchor ? nil : (python ?? ProcessInfo.processInfo.environment["NEURON_PYTHON"] ?? ".venv/bin/python")
         if names == ["grid"] {
-            let rounds = repeatsGiven ?? 1
+            let rounds = repeatsGiven ?? Defaults.gridRepeats
             guard kStep >= 1 else { throw UsageError("--k-step expects at least 1") }
-            let chosen = configs.isEmpty ? [("pos", nil), ("Number", 4)] : configs
+            let chosen = configs.isEmpty ? Defaults.gridConfigs : configs
             let layers = Set(chosen.compactMap(\.layer)).union([2, 4, 6]).sorted().map(String.init).joined(separator: ",")
             let attributes = chosen.map(\.attribute).joined(separator: ",")
             try GridBenchmark(studyArguments: ["--model", model, "--languages", language, "--attributes", attributes,

@@ -20,15 +20,18 @@ enum DataCommand: Command {
           --language L         a language name or code; repeatable or comma-separated (default all)
           --treebanks T        treebanks to pool, e.g. EWT,GUM (default: those with train/dev/test
                                if any, else all of the language's)
-          --attributes A       attributes, e.g. Number,Case,pos (default the 13 studied)
-          --min-types N        minimum distinct word types per split for a value (default 100)
+          --attributes A       attributes, e.g. Number,Case,pos (default the \(DatasetSettings().attributes.count) studied)
+          --min-types N        minimum distinct word types per split for a value (default \(DatasetSettings().minTypes))
           --resplit            re-split even when the treebanks have train/dev/test
-          --split TR/DV/TE     re-split percentages (default 80/10/10)
-          --split-seed N       seed of the re-split (default 0)
-          --drops N            mapping drops to list per language (default 5)
+          --split TR/DV/TE     re-split percentages (default \(SplitRecipe.defaultHashed.percentages))
+          --split-seed N       seed of the re-split (default \(SplitRecipe.defaultHashed.seed))
+          --drops N            mapping drops to list per language (default \(defaultDrops))
           --lookup FORM        also show the lexicon analyses of FORM (repeatable)
           --json               print the report as JSON
         """
+
+    /// Mapping drops listed per language without `--drops`.
+    static let defaultDrops = 5
 
     static func run(_ arguments: inout ArgumentList) throws {
         let shared = SharedData(root: try arguments.option("shared").map { URL(fileURLWithPath: $0, isDirectory: true) })
@@ -36,31 +39,32 @@ enum DataCommand: Command {
         let languages = try arguments.options("language")
         let treebanks = try arguments.options("treebanks")
         let attributeNames = try arguments.options("attributes")
-        let minTypes = try arguments.intOption("min-types", default: 100)
+        let minTypes = try arguments.intOption("min-types", default: DatasetSettings().minTypes)
         let resplit = arguments.flag("resplit")
         let splitText = try arguments.option("split")
         let seedText = try arguments.option("split-seed")
-        let dropCount = try arguments.intOption("drops", default: 5)
+        let dropCount = try arguments.intOption("drops", default: defaultDrops)
         let lookups = try arguments.options("lookup")
         let json = arguments.flag("json")
         try arguments.finish()
 
         guard minTypes >= 0 else { throw UsageError("option --min-types must be ≥ 0, got \(minTypes)") }
-        var seed: UInt64 = 0
+        var seed = SplitRecipe.defaultHashed.seed
         if let seedText {
             guard let value = UInt64(seedText) else { throw UsageError("option --split-seed expects a non-negative integer, got '\(seedText)'") }
             seed = value
         }
         var recipe: SplitRecipe?
         if resplit || splitText != nil {
-            let fractions = try parseFractions(splitText ?? "80/10/10")
+            let standard = SplitRecipe.defaultHashed
+            let fractions = try splitText.map(parseFractions) ?? [standard.train, standard.dev, standard.test]
             recipe = try SplitRecipe.hashed(seed: seed, train: fractions[0], dev: fractions[1], test: fractions[2])
         }
 
         let started = Date()
         let mapping = try UniMorphMapping.load(from: shared)
         let attributes = try attributeNames.isEmpty
-            ? UniMorphAttribute.studied
+            ? DatasetSettings().attributes
             : attributeNames.map { try UniMorphAttribute.parse($0, among: mapping.tagSet.attributes) }
         let settings = DatasetSettings(minTypes: minTypes, attributes: attributes)
         let registry = try CorpusRegistry.scan(udRoot)

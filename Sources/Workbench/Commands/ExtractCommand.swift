@@ -14,7 +14,7 @@ enum ExtractCommand: Command {
 
           TREEBANK.conllu    files to read, in order (default: every .conllu of UD_English-EWT
                              under the UD root)
-          --model NAME|PATH  minilm (default), mbert, xlmr, bert, gemma3, a Hugging Face folder or a
+          --model NAME|PATH  \(DefaultModels.encoder) (default), mbert, xlmr, bert, gemma3, a Hugging Face folder or a
                              GGUF file
           --layers LIST      hidden states to keep, e.g. 0,3,6 (0 = embeddings; default: all)
           --site S           residual (default: the hidden states) or mlp (each listed block's
@@ -32,7 +32,7 @@ enum ExtractCommand: Command {
         """
 
     static func run(_ arguments: inout ArgumentList) throws {
-        let model = try ModelCatalog.locate(try arguments.option("model") ?? "minilm")
+        let model = try ModelCatalog.locate(try arguments.option("model") ?? DefaultModels.encoder)
         let layers = try arguments.option("layers").flatMap(parseLayers)
         let siteName = try arguments.option("site") ?? "residual"
         guard let site = SiteKind(rawValue: siteName) else { throw UsageError("--site must be residual, mlp or cell, not '\(siteName)'") }

@@ -18,58 +18,70 @@ enum InterventionCommand: Command {
         readout head, not part of the pretrained model". Prints a Table 1-style summary; writes
         results.json, curves.csv, table.csv, summary.md and figures/*.svg to --out.
 
-          --model NAME|DIR      minilm (default), mbert, xlmr, bert, or a folder
-          --languages LIST      default English,Spanish,French
-          --attributes LIST     default Number,Gender,Tense
-          --layers LIST         hidden states to edit (default 2)
-          --edits LIST          ablate, translate, translate-unscaled (default ablate,translate)
-          --beta X              β of the translations (default 8)
+          --model NAME|DIR      \(defaults.model) (default), mbert, xlmr, bert, or a folder
+          --languages LIST      default \(defaults.languages.joined(separator: ","))
+          --attributes LIST     default \(defaults.attributes.joined(separator: ","))
+          --layers LIST         hidden states to edit (default \(defaults.layers.map(String.init).joined(separator: ",")))
+          --edits LIST          ablate, translate, translate-unscaled (default \(defaultEditNames.joined(separator: ",")))
+          --beta X              β of the translations (default \(defaultBeta.compactText))
           --beta-sweep LIST     choose β on dev among these (e.g. 1,2,4,8,12), then run test
           --target VALUE        translate towards this value (default: the next value, cyclic)
-          --step N              k step (default 10)
-          --max-sentences N     first N test sentences with relevant words (default 100; 0 = all)
-          --analysers LIST      lexicon (treebank forms, default), apertium (lt-proc), or both:
+          --step N              k step (default \(defaults.step))
+          --max-sentences N     first N test sentences with relevant words (default \(defaults.maxSentences ?? 0); 0 = all)
+          --analysers LIST      lexicon (treebank forms), apertium (lt-proc), or both (default \(defaults.analysers.map(\.rawValue).joined(separator: ","))):
                                 the same predictions scored by each, one result row per analyser
-          --gaussian-neurons N  greedy Gaussian ranking length, completed by Probeless (default 50)
+          --gaussian-neurons N  greedy Gaussian ranking length, completed by Probeless (default \(defaults.gaussianNeurons))
           --untied              fit an untied readout head (default: tied to the input embeddings)
-          --head-tokens N       training tokens of a fitted head (default 16384)
-          --min-types N         value filter (default 100)
+          --head-tokens N       training tokens of a fitted head (default \(defaults.readout.maxTokens))
+          --min-types N         value filter (default \(defaults.minTypes))
           --out DIR             results folder (default results/intervene); refused when it
                                 holds anything but the results of these settings
           --force               write into --out anyway (the other results' figures/ go)
           --ud-root DIR, --shared DIR, --cache DIR
         """
 
+    /// The settings of a run without options: the parsing and the usage text read every default here
+    /// (the model, languages, attributes and layers are the command's; the rest the study's own).
+    static let defaults = InterventionStudy.Settings(model: DefaultModels.encoder, languages: ["English", "Spanish", "French"],
+                                                     attributes: ["Number", "Gender", "Tense"], layers: [2])
+    /// `--edits` without the option: the default settings' edits.
+    static let defaultEditNames = defaults.edits.map(optionName)
+    /// `--beta` without the option: the β of the default settings' first translation.
+    static let defaultBeta: Double = {
+        guard let beta = defaults.edits.lazy.compactMap(\.beta).first else { preconditionFailure("the default edits \(defaults.edits) hold no translation") }
+        return beta
+    }()
+
     static func run(_ arguments: inout ArgumentList) throws {
-        let model = try arguments.option("model") ?? "minilm"
+        let model = try arguments.option("model") ?? defaults.model
         var languages = try arguments.options("languages")
-        if languages.isEmpty { languages = ["English", "Spanish", "French"] }
+        if languages.isEmpty { languages = defaults.languages }
         var attributes = try arguments.options("attributes")
-        if attributes.isEmpty { attributes = ["Number", "Gender", "Tense"] }
-        guard let layers = try ExtractCommand.parseLayers(try arguments.option("layers") ?? "2") else {
+        if attributes.isEmpty { attributes = defaults.attributes }
+        guard let layers = try arguments.option("layers").map(ExtractCommand.parseLayers) ?? defaults.layers else {
             throw UsageError("--layers must list hidden states")
         }
         var editNames = try arguments.options("edits")
-        if editNames.isEmpty { editNames = ["ablate", "translate"] }
-        let betaText = try arguments.option("beta") ?? "8"
-        guard let beta = Double(betaText), beta > 0 else { throw UsageError("--beta expects a positive number, got '\(betaText)'") }
+        if editNames.isEmpty { editNames = defaultEditNames }
+        let betaText = try arguments.option("beta")
+        guard let beta = betaText.map(Double.init) ?? defaultBeta, beta > 0 else { throw UsageError("--beta expects a positive number, got '\(betaText ?? "")'") }
         let betaSweep = try arguments.options("beta-sweep").map { text -> Double in
             guard let value = Double(text), value > 0 else { throw UsageError("--beta-sweep expects positive numbers, got '\(text)'") }
             return value
         }
         let target = try arguments.option("target")
-        let step = try arguments.intOption("step", default: 10)
-        let maxSentences = try arguments.intOption("max-sentences", default: 100)
+        let step = try arguments.intOption("step", default: defaults.step)
+        let maxSentences = try arguments.intOption("max-sentences", default: defaults.maxSentences ?? 0)
         var analyserNames = try arguments.options("analysers")
-        if analyserNames.isEmpty { analyserNames = ["lexicon"] }
+        if analyserNames.isEmpty { analyserNames = defaults.analysers.map(\.rawValue) }
         let analysers = try analyserNames.map { name -> AnalyserKind in
             guard let kind = AnalyserKind(rawValue: name) else { throw UsageError("--analysers: '\(name)' is not lexicon or apertium") }
             return kind
         }
-        let gaussianNeurons = try arguments.intOption("gaussian-neurons", default: 50)
+        let gaussianNeurons = try arguments.intOption("gaussian-neurons", default: defaults.gaussianNeurons)
         let untied = arguments.flag("untied")
-        let headTokens = try arguments.intOption("head-tokens", default: 16_384)
-        let minTypes = try arguments.intOption("min-types", default: 100)
+        let headTokens = try arguments.intOption("head-tokens", default: defaults.readout.maxTokens)
+        let minTypes = try arguments.intOption("min-types", default: defaults.minTypes)
         let out = try ResultsFolder.url(try arguments.option("out") ?? "results/intervene")
         let force = arguments.flag("force")
         let shared = SharedData(root: try arguments.option("shared").map { URL(fileURLWithPath: $0, isDirectory: true) })
@@ -114,6 +126,15 @@ enum InterventionCommand: Command {
         case "translate", "translation": return .translate(beta: beta)
         case "translate-unscaled": return .translateUnscaled(beta: beta)
         default: throw UsageError("--edits: unknown edit '\(name)' (ablate, translate, translate-unscaled)")
+        }
+    }
+
+    /// The `--edits` name of an edit (``parseEdit(_:beta:)`` reads it back).
+    static func optionName(_ edit: NeuronEdit) -> String {
+        switch edit {
+        case .ablate: return "ablate"
+        case .translate: return "translate"
+        case .translateUnscaled: return "translate-unscaled"
         }
     }
 }

@@ -16,21 +16,21 @@ enum MaskCommand: Command {
         Table 4 / Table 6 summaries, writes mask.json, report.md and figures to --out.
           workbench mask --task number --steps single --site residual:4 --train-steps 300
 
-          --model NAME|PATH   gemma3 (default), a Gemma 3 GGUF file, or an LSTM folder (workbench train-lm's output)
-          --task T            number (default) or gender
-          --steps S           single (edit the subject's last token, default) or every (every position before the target)
+          --model NAME|PATH   \(DefaultModels.causal) (default), a Gemma 3 GGUF file, or an LSTM folder (workbench train-lm's output)
+          --task T            number or gender (default \(defaults.task.rawValue))
+          --steps S           single (edit the subject's last token) or every (every position before the target); default \(defaults.steps.rawValue)
           --site SITE         residual:L or mlp:L; on an LSTM residual:L is h, mlp:L the gates, cell:L c
                               (default: residual a quarter of the way up: 4 on Gemma 3, 1 on a 2-layer LSTM)
-          --method LIST       hard-concrete (default), reinforce, integrated-gradients (ig), or all
+          --method LIST       hard-concrete, reinforce, integrated-gradients (ig), or all (default \(defaults.methods.map(\.rawValue).joined(separator: ",")))
           --direction LIST    only these directions (number: plural, singular; gender: she, he)
           --train-steps N     training steps per run (default \(MaskTrainingSettings().steps))
-          --batch N           examples per step (default 16)
+          --batch N           examples per step (default \(MaskTrainingSettings().batchSize))
           --alpha A           C0 ≤ A·D open gates on average (default \(MaskTrainingSettings().unitShare))
           --gate-start G      Hard Concrete's initial location γ (default \(MaskTrainingSettings().initialLocation))
           --gate-lr R, --baseline-lr R   Adam's learning rates for γ and b (defaults \(MaskTrainingSettings().gateLearningRate), \(MaskTrainingSettings().baselineLearningRate))
-          --kl W              weight of KL(p_original ‖ p_intervened) (default 1; 0 = off)
-          --seeds N           runs per method and direction with seeds 0…N−1 (default 1)
-          --held-out N        held-out examples over all directions (default: number 1000, gender 200)
+          --kl W              weight of KL(p_original ‖ p_intervened) (default \(MaskTrainingSettings().klWeight.compactText); 0 = off)
+          --seeds N           runs per method and direction with seeds 0…N−1 (default \(defaults.seeds))
+          --held-out N        held-out examples over all directions (default: \(SparseInterventionStudy.TaskName.allCases.map { "\($0.rawValue) \($0.defaultHeldOut)" }.joined(separator: ", ")))
           --compare-rankings  also rank the site's units with Linear, Gaussian, Probeless and Random from the
                               states at the subjects, and report where the mask's units fall in each and what
                               ablating, translating or setting to b the top k ranked units flips (residual sites)
@@ -39,14 +39,18 @@ enum MaskCommand: Command {
           --quiet             no progress bar
         """
 
+    /// The study's settings without options (their site is chosen per model): the parsing and the
+    /// usage text read the defaults here and in their `MaskTrainingSettings`.
+    static let defaults = SparseInterventionStudy.Settings(site: .residual(0))
+
     static func run(_ arguments: inout ArgumentList) throws {
-        let source = try ModelCatalog.source(try arguments.option("model") ?? "gemma3")
-        let taskText = try arguments.option("task") ?? "number"
+        let source = try ModelCatalog.source(try arguments.option("model") ?? DefaultModels.causal)
+        let taskText = try arguments.option("task") ?? defaults.task.rawValue
         guard let task = SparseInterventionStudy.TaskName(rawValue: taskText) else { throw UsageError("--task must be number or gender, not '\(taskText)'") }
-        let stepsText = try arguments.option("steps") ?? "single"
+        let stepsText = try arguments.option("steps") ?? defaults.steps.rawValue
         guard let steps = InterventionSteps(rawValue: stepsText) else { throw UsageError("--steps must be single or every, not '\(stepsText)'") }
         let siteText = try arguments.option("site")
-        let methodText = try arguments.option("method") ?? "hard-concrete"
+        let methodText = try arguments.option("method") ?? defaults.methods.map(\.rawValue).joined(separator: ",")
         let methods: [LearnedIntervention.Method] = try methodText == "all" ? LearnedIntervention.Method.allCases : methodText.split(separator: ",").map { text in
             let name = text.trimmingCharacters(in: .whitespaces)
             if name == "ig" { return .integratedGradients }
@@ -58,11 +62,11 @@ enum MaskCommand: Command {
         let directions = try arguments.option("direction").map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
         let trainSteps = try arguments.intOption("train-steps", default: MaskTrainingSettings().steps)
         guard trainSteps >= 1 else { throw UsageError("--train-steps must be at least 1, not \(trainSteps)") }
-        let batch = try arguments.intOption("batch", default: 16)
+        let batch = try arguments.intOption("batch", default: MaskTrainingSettings().batchSize)
         guard batch >= 1 else { throw UsageError("--batch must be at least 1, not \(batch)") }
         let alpha = try Double(arguments.option("alpha") ?? "\(MaskTrainingSettings().unitShare)").flatMap { $0 > 0 && $0 <= 1 ? $0 : nil }
         guard let alpha else { throw UsageError("--alpha must be a share in (0, 1]") }
-        let kl = try Double(arguments.option("kl") ?? "1").flatMap { $0 >= 0 && $0.isFinite ? $0 : nil }
+        let kl = try Double(arguments.option("kl") ?? "\(MaskTrainingSettings().klWeight)").flatMap { $0 >= 0 && $0.isFinite ? $0 : nil }
         guard let kl else { throw UsageError("--kl must be a weight ≥ 0") }
         let gateStart = try Double(arguments.option("gate-start") ?? "\(MaskTrainingSettings().initialLocation)").flatMap { $0.isFinite ? $0 : nil }
         guard let gateStart else { throw UsageError("--gate-start must be a number") }
@@ -74,7 +78,7 @@ enum MaskCommand: Command {
         }
         let gateRate = try rate("gate-lr", MaskTrainingSettings().gateLearningRate)
         let baselineRate = try rate("baseline-lr", MaskTrainingSettings().baselineLearningRate)
-        let seeds = try arguments.intOption("seeds", default: 1)
+        let seeds = try arguments.intOption("seeds", default: defaults.seeds)
         guard seeds >= 1 else { throw UsageError("--seeds must be at least 1, not \(seeds)") }
         let heldOutText = try arguments.option("held-out")
         let heldOut = try heldOutText.map { text -> Int in

@@ -13,14 +13,17 @@ enum NextCommand: Command {
         words, every token counted) and the log-ratio of the first two — the behavioural check an
         agreement study starts with:  workbench next "The keys to the cabinet" --compare are,is
 
-          --model NAME|PATH  gemma3 (default), a GGUF file or an LSTM folder (scripts/convert-gulordava-lstm)
-          --top N            how many next tokens to list (default 10)
+          --model NAME|PATH  \(DefaultModels.causal) (default), a GGUF file or an LSTM folder (scripts/convert-gulordava-lstm)
+          --top N            how many next tokens to list (default \(defaultTop))
           --compare A,B,…    continuations to score
         """
 
+    /// Next tokens listed without `--top`.
+    static let defaultTop = 10
+
     static func run(_ arguments: inout ArgumentList) throws {
-        let source = try ModelCatalog.source(try arguments.option("model") ?? "gemma3")
-        let top = try arguments.intOption("top", default: 10)
+        let source = try ModelCatalog.source(try arguments.option("model") ?? DefaultModels.causal)
+        let top = try arguments.intOption("top", default: defaultTop)
         guard top >= 1 else { throw UsageError("--top must be at least 1, not \(top)") }
         let compare = try arguments.option("compare").map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
         let prompt = try arguments.positionals().joined(separator: " ")

@@ -15,16 +15,16 @@ enum ProbeCommand: Command {
         configs: Wilcoxon tests, K-means clusters with t-SNE, top-100 overlaps; and runs Durrani et
         al.'s λ search, ablation and minimal neuron sets. Results (report.md, JSON, CSV, figures) go to --out.
 
-          --model NAME|PATH    minilm (default), mbert, xlmr, bert, gemma3, a folder or a GGUF file
-          --languages LIST     e.g. English,Spanish,French (default)
-          --attributes LIST    e.g. Number,Gender,Tense,"Part of Speech" (default)
-          --layers LIST        hidden states, e.g. 2,4,6 (default: 2,4,6)
+          --model NAME|PATH    \(Defaults.model) (default), mbert, xlmr, bert, gemma3, a folder or a GGUF file
+          --languages LIST     e.g. \(Defaults.list(Defaults.languages)) (default)
+          --attributes LIST    e.g. \(Defaults.list(Defaults.attributes)) (default)
+          --layers LIST        hidden states, e.g. 2,4,6 (default: \(Defaults.list(Defaults.layers.map(String.init))))
           --all-layers         also probe the layers concatenated (Durrani §5)
-          --max-k N            curves for k = 1…N (default 150); the greedy Gaussian
+          --max-k N            curves for k = 1…N (default \(Defaults.maxK)); the greedy Gaussian
                                ranking selects that many neurons too
-          --k-step N           evaluate k = 1 and every multiple of N only (default 1: every k)
-          --control SAMPLER    uniform (default, Antverg) or empirical (Durrani)
-          --min-types N        value filter (default 100)
+          --k-step N           evaluate k = 1 and every multiple of N only (default \(Defaults.kStep): every k)
+          --control SAMPLER    uniform (Antverg) or empirical (Durrani); default \(Defaults.control.rawValue)
+          --min-types N        value filter (default \(Defaults.minTypes))
           --durrani WHERE      Durrani et al.'s analyses on: concatenated (default with --all-layers:
                                the all-layers configs only), every (config), none
           --out DIR            results folder (default results/probe); refused when it holds
@@ -43,15 +43,36 @@ enum ProbeCommand: Command {
                                label/split/word columns may reorder them), or CoNLL-U files whose
                                words are the rows, in order (more files may follow as arguments)
           --attribute NAME     for CoNLL-U labels: the UniMorph attribute (Number, pos, …)
-          --split-seed N       seed of the 80/10/10 split when the labels give none (default 0)
+          --split-seed N       seed of the \(SplitRecipe.defaultHashed.percentages) split when the labels give none (default \(Defaults.splitSeed))
         """
+
+    /// The defaults of the options `probe` and `rank` share, each written once: the parsing and the
+    /// usage text read them (those a study or its settings hold come from there).
+    enum Defaults {
+        static let model = DefaultModels.encoder
+        static let languages = ["English", "Spanish", "French"]
+        static let attributes = ["Number", "Gender", "Tense", "Part of Speech"]
+        static let layers = [2, 4, 6]
+        /// The largest k of a study's curves (`StudyDescription.neuronCounts`: 1…k).
+        static let maxK = StudyDescription(name: "probe").neuronCounts.max() ?? 1
+        static let kStep = 1
+        static let control = ConfigProbing.Settings(model: model).control
+        static let minTypes = StudyDescription(name: "probe").minTypes
+        /// The seed of an imported dataset's hashed split (`ActivationImport.splitSeed`).
+        static let splitSeed = ActivationImport(arrays: [], labels: []).splitSeed
+
+        /// `a,b,"c d"`: a list as the options take it.
+        static func list(_ words: [String]) -> String {
+            words.map { $0.contains(" ") ? "\"\($0)\"" : $0 }.joined(separator: ",")
+        }
+    }
 
     /// The activations and labels of `--activations … --labels …`, or nil when not given.
     static func importedActivations(_ arguments: inout ArgumentList) throws -> ActivationImport? {
         let arrays = try arguments.options("activations")
         let labels = try arguments.options("labels")
         let attribute = try arguments.option("attribute")
-        let seed = try arguments.intOption("split-seed", default: 0)
+        let seed = try arguments.intOption("split-seed", default: Int(Defaults.splitSeed))
         if arrays.isEmpty {
             guard labels.isEmpty, attribute == nil else { throw UsageError("--labels and --attribute go with --activations FILE.npy") }
             return nil
@@ -86,22 +107,22 @@ enum ProbeCommand: Command {
 
     /// Parses the options `probe` and `rank` share into a study (call `arguments.finish()` after
     /// taking the command's own options).
-    static func request(_ arguments: inout ArgumentList, name: String, defaultMaxK: Int = 150) throws -> Request {
+    static func request(_ arguments: inout ArgumentList, name: String) throws -> Request {
         let activations = try importedActivations(&arguments)
         try refuseModelOptions(&arguments, with: activations)
-        let model = try arguments.option("model") ?? "minilm"
+        let model = try arguments.option("model") ?? Defaults.model
         var languages = try arguments.options("languages")
-        if languages.isEmpty { languages = ["English", "Spanish", "French"] }
+        if languages.isEmpty { languages = Defaults.languages }
         var attributes = try arguments.options("attributes")
-        if attributes.isEmpty { attributes = ["Number", "Gender", "Tense", "Part of Speech"] }
+        if attributes.isEmpty { attributes = Defaults.attributes }
         let layerOption = try arguments.option("layers")
-        guard let layers = try ExtractCommand.parseLayers(layerOption ?? "2,4,6") else { throw UsageError("--layers must list hidden states") }
+        guard let layers = try layerOption.map(ExtractCommand.parseLayers) ?? Defaults.layers else { throw UsageError("--layers must list hidden states") }
         let allLayers = arguments.flag("all-layers")
-        let maxK = try arguments.intOption("max-k", default: defaultMaxK)
-        let step = try arguments.intOption("k-step", default: 1)
-        let controlName = try arguments.option("control") ?? "uniform"
+        let maxK = try arguments.intOption("max-k", default: Defaults.maxK)
+        let step = try arguments.intOption("k-step", default: Defaults.kStep)
+        let controlName = try arguments.option("control") ?? Defaults.control.rawValue
         guard let control = ControlTask.Sampler(rawValue: controlName) else { throw UsageError("--control must be uniform or empirical") }
-        let minTypes = try arguments.intOption("min-types", default: 100)
+        let minTypes = try arguments.intOption("min-types", default: Defaults.minTypes)
         let durraniScope = try arguments.option("durrani") ?? "concatenated"
         guard ["concatenated", "every", "none"].contains(durraniScope) else {
             throw UsageError("--durrani must be concatenated, every or none, not '\(durraniScope)'")

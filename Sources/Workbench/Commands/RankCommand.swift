@@ -17,16 +17,19 @@ enum RankCommand: Command {
           --activations LIST --labels FILE…   your own .npy arrays and labels (see `workbench help probe`)
           --model, --languages, --attributes, --layers   or a model's treebanks, as for probe
           --rankings LIST      linear,gaussian,probeless,random (default: all four)
-          --max-k N            how many neurons the greedy Gaussian ranking selects (default 150; the
+          --max-k N            how many neurons the greedy Gaussian ranking selects (default \(ProbeCommand.Defaults.maxK); the
                                Probeless order completes it); with --curves also the curves' last k
-          --top N              neurons listed per ranking (default 10)
+          --top N              neurons listed per ranking (default \(defaultTop))
           --curves             also evaluate every ranking with both probes, as probe does
           --out DIR            results folder (default results/rank)
           and every other option of probe (--control, --min-types, --split-seed, --cache, --dry-run, …)
         """
 
+    /// Neurons listed per ranking without `--top`.
+    static let defaultTop = 10
+
     static func run(_ arguments: inout ArgumentList) throws {
-        let top = try arguments.intOption("top", default: 10)
+        let top = try arguments.intOption("top", default: defaultTop)
         let curves = arguments.flag("curves")
         let rankingNames = try arguments.options("rankings")
         let rankings = try rankingNames.map { name in

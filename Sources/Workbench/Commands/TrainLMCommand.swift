@@ -25,32 +25,35 @@ enum TrainLMCommand: Command {
 
           --corpus FILE      a training file (repeatable or comma-separated; default: the English treebanks)
           --out DIR          the model folder (default: models/lstm-lm)
-          --layers N         LSTM layers (default 2, as Gulordava et al.)
-          --width N          embedding and hidden size (default 200; Gulordava et al.: 650)
-          --vocab N          most frequent words kept (default 10000; Gulordava et al.: 50000)
-          --epochs N         (default 6; Gulordava et al.: 40) — on --resume, a new total
-          --dropout P        (default 0.2)     --bptt N    words per segment (default 35)
-          --batch N          streams (default 64)   --lr X   learning rate (default 20)
-          --clip X           largest gradient norm (default 0.25)
-          --held-out-every K hold out every K-th sentence (default 10)
-          --seed N           initialisation and dropout (default 1)
+          --layers N         LSTM layers (default \(defaults.layers), as Gulordava et al.)
+          --width N          embedding and hidden size (default \(defaults.width); Gulordava et al.: \(LSTMTrainingSettings.gulordava.width))
+          --vocab N          most frequent words kept (default \(defaults.vocabularySize); Gulordava et al.: \(LSTMTrainingSettings.gulordava.vocabularySize))
+          --epochs N         (default \(defaults.epochs); Gulordava et al.: \(LSTMTrainingSettings.gulordava.epochs)) — on --resume, a new total
+          --dropout P        (default \(defaults.dropout.compactText))     --bptt N    words per segment (default \(defaults.bptt))
+          --batch N          streams (default \(defaults.batchSize))   --lr X   learning rate (default \(defaults.learningRate.compactText))
+          --clip X           largest gradient norm (default \(defaults.clip.compactText))
+          --held-out-every K hold out every K-th sentence (default \(defaults.heldOutEvery))
+          --seed N           initialisation and dropout (default \(defaults.seed))
           --threads N        BLAS threads (default: every core)
           --resume           continue the run in --out
           --force            start over in an --out that holds a run, or write beside others' files
           --shared DIR       shared reference data (default: $NEURON_SHARED or ../shared)
           --quiet            no progress bar
 
-        The defaults keep Gulordava et al.'s recipe (lr 20, clip 0.25, lr / 4 on a plateau, dropout
-        0.2, emsize = nhid, bptt 35, batch 64) but scale width, vocabulary and epochs down so a run on
+        The defaults keep Gulordava et al.'s recipe (lr \(defaults.learningRate.compactText), clip \(defaults.clip.compactText), lr / \(defaults.decay.compactText) on a plateau, dropout
+        \(defaults.dropout.compactText), emsize = nhid, bptt \(defaults.bptt), batch \(defaults.batchSize)) but scale width, vocabulary and epochs down so a run on
         the ~140k treebank words takes minutes on two cores. Then:
           workbench agree --model DIR --set all      number agreement
           workbench next --model DIR "The keys to the cabinet" --compare are,is
         """
 
+    /// The settings of a run without options (the usage text reads its defaults here).
+    static let defaults = LSTMTrainingSettings()
+
     static let knobs = ["layers", "width", "vocab", "dropout", "bptt", "batch", "lr", "clip", "held-out-every", "seed"]
 
     static func run(_ arguments: inout ArgumentList) throws {
-        var settings = LSTMTrainingSettings()
+        var settings = defaults
         var given: [String] = []
         func integer(_ name: String, _ value: inout Int) throws {
             guard let text = try arguments.option(name) else { return }
@@ -77,7 +80,7 @@ enum TrainLMCommand: Command {
             epochs = number
         }
         settings.epochs = epochs
-        var seed = 1
+        var seed = Int(settings.seed)
         try integer("seed", &seed)
         guard seed >= 0 else { throw UsageError("--seed must be 0 or more, not \(seed)") }
         settings.seed = UInt64(seed)

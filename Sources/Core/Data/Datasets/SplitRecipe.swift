@@ -27,15 +27,24 @@ public struct SplitRecipe: Sendable, Hashable, Codable, CustomStringConvertible 
     /// Keep the treebanks' own splits.
     public static let original = SplitRecipe(method: .original, seed: 0, train: 0, dev: 0, test: 0)
 
-    /// Re-split by hash; fractions default to 80/10/10.
+    /// The re-split ``hashed(seed:train:dev:test:)`` makes when given nothing: seed 0, 80/10/10.
+    public static let defaultHashed = SplitRecipe(method: .hashed, seed: 0, train: 0.8, dev: 0.1, test: 0.1)
+
+    /// Re-split by hash; seed and fractions default to ``defaultHashed``'s.
     ///
     /// - Throws: ``CorpusError/badSplitFractions(_:)`` unless the fractions are non-negative
     ///   and sum to 1 (±1e-6).
-    public static func hashed(seed: UInt64 = 0, train: Double = 0.8, dev: Double = 0.1, test: Double = 0.1) throws -> SplitRecipe {
+    public static func hashed(seed: UInt64 = defaultHashed.seed, train: Double = defaultHashed.train,
+                              dev: Double = defaultHashed.dev, test: Double = defaultHashed.test) throws -> SplitRecipe {
         guard train >= 0, dev >= 0, test >= 0, abs(train + dev + test - 1) < 1e-6 else {
             throw CorpusError.badSplitFractions("\(train)/\(dev)/\(test) must be non-negative and sum to 1")
         }
         return SplitRecipe(method: .hashed, seed: seed, train: train, dev: dev, test: test)
+    }
+
+    /// The fractions as whole percentages, `80/10/10` (usage texts).
+    public var percentages: String {
+        [train, dev, test].map { String(Int(($0 * 100).rounded())) }.joined(separator: "/")
     }
 
     private init(method: Method, seed: UInt64, train: Double, dev: Double, test: Double) {
