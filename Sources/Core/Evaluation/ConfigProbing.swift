@@ -18,9 +18,9 @@ public struct ConfigProbing: Sendable {
         public var classifiers: [ProbeKind] = ProbeKind.allCases
         /// Evaluate every curve on the control task too.
         public var selectivity = true
-        public var neuronCounts: [Int] = Array(1...150)
+        public var neuronCounts: [Int] = ProbingEvaluator.defaultNeuronCounts
         /// How many neurons the greedy Gaussian ranking selects (the bottom-to-top Gaussian curve needs all).
-        public var gaussianNeurons: Int = 150
+        public var gaussianNeurons: Int = GaussianRanking.defaultMaxNeurons
         public var linear: LinearProbeSettings = .pitfalls
         public var control: ControlTask.Sampler = .uniform
         public var controlSeed: UInt64 = 1

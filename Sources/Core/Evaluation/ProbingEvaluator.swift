@@ -6,6 +6,9 @@ import Probing
 /// Evaluates rankings by the test accuracy of a classifier on their top-k neurons (Antverg §3):
 /// a fresh linear probe retrained on the k neurons, or the Gaussian probe's marginal on them.
 public struct ProbingEvaluator: Sendable {
+    /// The k of a curve by default: every k = 1…150, as Antverg & Belinkov's figures.
+    public static let defaultNeuronCounts = Array(1...GaussianRanking.defaultMaxNeurons)
+
     /// How the probes of many curves are laid out on the cores. Both train the same fresh linear probe
     /// for every k and read the same Gaussian marginals; they differ in what is computed once.
     public enum Schedule: String, Sendable, CaseIterable {
@@ -54,7 +57,7 @@ public struct ProbingEvaluator: Sendable {
         self.data = data
         self.control = control
         self.linearSettings = linearSettings
-        self.neuronCounts = (neuronCounts ?? Array(1...150)).filter { $0 >= 1 && $0 <= data.neuronCount }
+        self.neuronCounts = (neuronCounts ?? Self.defaultNeuronCounts).filter { $0 >= 1 && $0 <= data.neuronCount }
         self.gaussian = gaussian
         self.controlGaussian = controlGaussian
         controlSharesFeatures = control.map {

@@ -4,7 +4,7 @@ import Kernels
 extension GaussianRanking {
     /// The same selection as ``rank(probe:features:labels:maxNeurons:strategy:progress:)``, refitting
     /// every candidate: O(D·labels·N·k²) per step. For tests and the benchmark.
-    public static func naive(probe: GaussianProbe, features: Tensor, labels: [Int], maxNeurons: Int = 150,
+    public static func naive(probe: GaussianProbe, features: Tensor, labels: [Int], maxNeurons: Int = defaultMaxNeurons,
                              progress: ((Int) -> Void)? = nil) -> GaussianRankingResult {
         let (kept, keptLabels) = trainedExamples(probe: probe, features: features, labels: labels)
         let steps = min(max(maxNeurons, 0), probe.featureCount)

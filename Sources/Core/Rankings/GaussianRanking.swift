@@ -16,6 +16,9 @@ import Kernels
 /// ``naive(probe:features:labels:maxNeurons:progress:)`` refits every candidate from scratch, as the
 /// reference code does, and exists to check and time the incremental search.
 public enum GaussianRanking {
+    /// How many neurons the greedy selection picks by default: Antverg & Belinkov's curves go to k = 150.
+    public static let defaultMaxNeurons = 150
+
     /// How the incremental search keeps x_d − μ_d − l·L⁻¹(x_F − μ_F) for all examples and candidates.
     public enum Strategy: Sendable, Hashable {
         /// ``residuals`` when they fit in ``residualMemoryLimit``, else ``recompute``.
@@ -47,7 +50,7 @@ public enum GaussianRanking {
     ///   - maxNeurons: stop after this many neurons (or when all are chosen)
     ///   - strategy: how residuals are kept (the result does not depend on it)
     ///   - progress: called after each step with the number of neurons chosen so far
-    public static func rank(probe: GaussianProbe, features: Tensor, labels: [Int], maxNeurons: Int = 150,
+    public static func rank(probe: GaussianProbe, features: Tensor, labels: [Int], maxNeurons: Int = defaultMaxNeurons,
                             strategy: Strategy = .automatic,
                             progress: ((Int) -> Void)? = nil) -> GaussianRankingResult {
         let steps = min(max(maxNeurons, 0), probe.featureCount)
@@ -72,7 +75,7 @@ public enum GaussianRanking {
     ///   - trainFeatures: [train examples, neurons]; `trainLabels` in 0..<classCount
     ///   - features: [examples, neurons] of the split that scores candidates (dev for Pitfalls)
     public static func rank(trainFeatures: Tensor, trainLabels: [Int], classCount: Int,
-                            features: Tensor, labels: [Int], maxNeurons: Int = 150,
+                            features: Tensor, labels: [Int], maxNeurons: Int = defaultMaxNeurons,
                             prior: GaussianProbe.Prior = .perLabel,
                             progress: ((Int) -> Void)? = nil) -> GaussianRankingResult {
         let probe = GaussianProbe.fit(features: trainFeatures, labels: trainLabels, classCount: classCount, prior: prior)

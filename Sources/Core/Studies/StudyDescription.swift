@@ -28,7 +28,7 @@ public struct StudyDescription: Sendable, Codable, Hashable {
     /// Classifiers that evaluate each ranking; empty to rank only.
     public var classifiers: [ProbeKind] = ProbeKind.allCases
     /// The k values of the accuracy curves.
-    public var neuronCounts: [Int] = Array(1...150)
+    public var neuronCounts: [Int] = ProbingEvaluator.defaultNeuronCounts
     /// The control task for selectivity (Hewitt & Liang 2019); nil: no selectivity curves.
     public var control: ControlTask.Sampler? = nil
     /// Where Durrani et al.'s analyses run.
