@@ -53,93 +53,97 @@ extension LSTMLayer {
         // tanh(c_t) of one row, recomputed as forward computed it.
         let squashedCell = UnsafeMutablePointer<Float>.allocate(capacity: width)
         defer { squashedCell.deallocate() }
-        for step in stride(from: longest - 1, through: 0, by: -1) {
-            let running = order.prefix { lengths[$0] > step }.count
-            let stepRows = order.prefix(running).map { batch.starts[$0] + step }
-            // ∂h_t: from above plus from step t + 1.
-            hidden.scalars.withUnsafeMutableBufferPointer { h in
-                for (slot, row) in stepRows.enumerated() {
-                    for k in 0..<width { h[row * width + k] += carriedHidden[slot * width + k] }
+        // One GEMM per step on a few rows: on one thread (OpenBLAS's threads spin on products this
+        // small and fall apart when the cores are shared; `bench mask` measured one thread as fast).
+        BLAS.singleThreaded(when: smallSteps(batch.sequenceCount)) {
+            for step in stride(from: longest - 1, through: 0, by: -1) {
+                let running = order.prefix { lengths[$0] > step }.count
+                let stepRows = order.prefix(running).map { batch.starts[$0] + step }
+                // ∂h_t: from above plus from step t + 1.
+                hidden.scalars.withUnsafeMutableBufferPointer { h in
+                    for (slot, row) in stepRows.enumerated() {
+                        for k in 0..<width { h[row * width + k] += carriedHidden[slot * width + k] }
+                    }
                 }
-            }
-            if let pull = editPullbacks.hidden {
-                LSTMLayer.copyRows(stepRows, from: hidden, to: &hiddenBeforeEdit!)
-                LSTMLayer.edit(&hiddenBeforeEdit!, scratch: &hiddenScratch, rows: stepRows, with: pull)
-            }
-            // h = o ⊙ tanh(c): ∂c += ∂h ⊙ o ⊙ (1 − tanh² c), plus f_{t+1} ⊙ ∂c_{t+1}; ∂o = ∂h ⊙ tanh c.
-            let dh = hiddenBeforeEdit ?? hidden
-            dh.scalars.withUnsafeBufferPointer { dh in
-                states.gates.scalars.withUnsafeBufferPointer { a in
-                    states.cell.scalars.withUnsafeBufferPointer { c in
-                        cell.scalars.withUnsafeMutableBufferPointer { dc in
-                            gates.scalars.withUnsafeMutableBufferPointer { dg in
-                                for (slot, row) in stepRows.enumerated() {
-                                    LSTMLayer.squash(c.baseAddress! + row * width, into: squashedCell, count: width, with: LSTMLayer.tanh)
-                                    for k in 0..<width {
-                                        let squashed = squashedCell[k]
-                                        let o = a[row * gateWidth + 3 * width + k], gradient = dh[row * width + k]
-                                        dc[row * width + k] = gradient * o * (1 - squashed * squashed) + carriedCell[slot * width + k]
-                                        dg[row * gateWidth + 3 * width + k] = gradient * squashed
+                if let pull = editPullbacks.hidden {
+                    LSTMLayer.copyRows(stepRows, from: hidden, to: &hiddenBeforeEdit!)
+                    LSTMLayer.edit(&hiddenBeforeEdit!, scratch: &hiddenScratch, rows: stepRows, with: pull)
+                }
+                // h = o ⊙ tanh(c): ∂c += ∂h ⊙ o ⊙ (1 − tanh² c), plus f_{t+1} ⊙ ∂c_{t+1}; ∂o = ∂h ⊙ tanh c.
+                let dh = hiddenBeforeEdit ?? hidden
+                dh.scalars.withUnsafeBufferPointer { dh in
+                    states.gates.scalars.withUnsafeBufferPointer { a in
+                        states.cell.scalars.withUnsafeBufferPointer { c in
+                            cell.scalars.withUnsafeMutableBufferPointer { dc in
+                                gates.scalars.withUnsafeMutableBufferPointer { dg in
+                                    for (slot, row) in stepRows.enumerated() {
+                                        LSTMLayer.squash(c.baseAddress! + row * width, into: squashedCell, count: width, with: LSTMLayer.tanh)
+                                        for k in 0..<width {
+                                            let squashed = squashedCell[k]
+                                            let o = a[row * gateWidth + 3 * width + k], gradient = dh[row * width + k]
+                                            dc[row * width + k] = gradient * o * (1 - squashed * squashed) + carriedCell[slot * width + k]
+                                            dg[row * gateWidth + 3 * width + k] = gradient * squashed
+                                        }
                                     }
                                 }
                             }
                         }
                     }
                 }
-            }
-            if let pull = editPullbacks.cell {
-                LSTMLayer.copyRows(stepRows, from: cell, to: &cellBeforeEdit!)
-                LSTMLayer.edit(&cellBeforeEdit!, scratch: &cellScratch, rows: stepRows, with: pull)
-            }
-            // c_t = f ⊙ c_{t−1} + i ⊙ g: ∂i = ∂c ⊙ g, ∂f = ∂c ⊙ c_{t−1}, ∂g = ∂c ⊙ i; ∂c_{t−1} gets ∂c ⊙ f.
-            let dcBefore = cellBeforeEdit ?? cell
-            dcBefore.scalars.withUnsafeBufferPointer { dc in
-                states.gates.scalars.withUnsafeBufferPointer { a in
-                    states.cell.scalars.withUnsafeBufferPointer { c in
-                        gates.scalars.withUnsafeMutableBufferPointer { dg in
-                            for (slot, row) in stepRows.enumerated() {
-                                let z = row * gateWidth
-                                for k in 0..<width {
-                                    let gradient = dc[row * width + k]
-                                    let previous = step > 0 ? c[(row - 1) * width + k] : initialCell[slot * width + k]
-                                    dg[z + k] = gradient * a[z + 2 * width + k]
-                                    dg[z + width + k] = gradient * previous
-                                    dg[z + 2 * width + k] = gradient * a[z + k]
-                                    carriedCell[slot * width + k] = gradient * a[z + width + k]
+                if let pull = editPullbacks.cell {
+                    LSTMLayer.copyRows(stepRows, from: cell, to: &cellBeforeEdit!)
+                    LSTMLayer.edit(&cellBeforeEdit!, scratch: &cellScratch, rows: stepRows, with: pull)
+                }
+                // c_t = f ⊙ c_{t−1} + i ⊙ g: ∂i = ∂c ⊙ g, ∂f = ∂c ⊙ c_{t−1}, ∂g = ∂c ⊙ i; ∂c_{t−1} gets ∂c ⊙ f.
+                let dcBefore = cellBeforeEdit ?? cell
+                dcBefore.scalars.withUnsafeBufferPointer { dc in
+                    states.gates.scalars.withUnsafeBufferPointer { a in
+                        states.cell.scalars.withUnsafeBufferPointer { c in
+                            gates.scalars.withUnsafeMutableBufferPointer { dg in
+                                for (slot, row) in stepRows.enumerated() {
+                                    let z = row * gateWidth
+                                    for k in 0..<width {
+                                        let gradient = dc[row * width + k]
+                                        let previous = step > 0 ? c[(row - 1) * width + k] : initialCell[slot * width + k]
+                                        dg[z + k] = gradient * a[z + 2 * width + k]
+                                        dg[z + width + k] = gradient * previous
+                                        dg[z + 2 * width + k] = gradient * a[z + k]
+                                        carriedCell[slot * width + k] = gradient * a[z + width + k]
+                                    }
                                 }
                             }
                         }
                     }
                 }
-            }
-            if let pull = editPullbacks.gates {
-                LSTMLayer.copyRows(stepRows, from: gates, to: &gatesBeforeEdit!)
-                LSTMLayer.edit(&gatesBeforeEdit!, scratch: &gateScratch, rows: stepRows, with: pull)
-            }
-            // Through the nonlinearities to the pre-activations z = W_ih x + W_hh h_{t−1} + b.
-            let dgBefore = gatesBeforeEdit ?? gates
-            dgBefore.scalars.withUnsafeBufferPointer { dg in
-                activations.scalars.withUnsafeBufferPointer { a in
-                    preactivations.scalars.withUnsafeMutableBufferPointer { dz in
-                        for (slot, row) in stepRows.enumerated() {
-                            let z = row * gateWidth
-                            for k in 0..<gateWidth {
-                                let value = a[z + k]
-                                let slope = k >= 2 * width && k < 3 * width ? 1 - value * value : value * (1 - value)
-                                dz[z + k] = dg[z + k] * slope
-                                stepPreactivations[slot * gateWidth + k] = dz[z + k]
+                if let pull = editPullbacks.gates {
+                    LSTMLayer.copyRows(stepRows, from: gates, to: &gatesBeforeEdit!)
+                    LSTMLayer.edit(&gatesBeforeEdit!, scratch: &gateScratch, rows: stepRows, with: pull)
+                }
+                // Through the nonlinearities to the pre-activations z = W_ih x + W_hh h_{t−1} + b.
+                let dgBefore = gatesBeforeEdit ?? gates
+                dgBefore.scalars.withUnsafeBufferPointer { dg in
+                    activations.scalars.withUnsafeBufferPointer { a in
+                        preactivations.scalars.withUnsafeMutableBufferPointer { dz in
+                            for (slot, row) in stepRows.enumerated() {
+                                let z = row * gateWidth
+                                for k in 0..<gateWidth {
+                                    let value = a[z + k]
+                                    let slope = k >= 2 * width && k < 3 * width ? 1 - value * value : value * (1 - value)
+                                    dz[z + k] = dg[z + k] * slope
+                                    stepPreactivations[slot * gateWidth + k] = dz[z + k]
+                                }
                             }
                         }
                     }
                 }
-            }
-            // ∂h_{t−1} += W_hhᵀ ∂z, for every running sequence at once.
-            if step > 0 {
-                stepPreactivations.withUnsafeBufferPointer { dz in
-                    recurrentWeight.scalars.withUnsafeBufferPointer { w in
-                        carriedHidden.withUnsafeMutableBufferPointer { out in
-                            BLAS.gemm(m: running, n: width, k: gateWidth, a: dz.baseAddress!, lda: gateWidth,
-                                      b: w.baseAddress!, ldb: width, c: out.baseAddress!, ldc: width)
+                // ∂h_{t−1} += W_hhᵀ ∂z, for every running sequence at once.
+                if step > 0 {
+                    stepPreactivations.withUnsafeBufferPointer { dz in
+                        recurrentWeight.scalars.withUnsafeBufferPointer { w in
+                            carriedHidden.withUnsafeMutableBufferPointer { out in
+                                BLAS.gemm(m: running, n: width, k: gateWidth, a: dz.baseAddress!, lda: gateWidth,
+                                          b: w.baseAddress!, ldb: width, c: out.baseAddress!, ldc: width)
+                            }
                         }
                     }
                 }

@@ -76,6 +76,11 @@ package struct LSTMLayer: Sendable {
 
     var hiddenSize: Int { recurrentWeight.columns }
 
+    /// Whether a time step's recurrent product ([sequences, hidden] · [hidden, 4·hidden]) is small
+    /// enough to run on one BLAS thread: under 2²⁴ multiply-adds (a 200-unit LSTM's batch of 16 is
+    /// 2.6 M; Gulordava's 650 units at 16 sequences, 27 M, keep every thread).
+    func smallSteps(_ sequences: Int) -> Bool { sequences * hiddenSize * 4 * hiddenSize < 1 << 24 }
+
     /// Runs the recurrence over every sequence of a batch at once: the input product of the whole
     /// layer in one GEMM up front, then one GEMM per time step for the sequences still running
     /// (longest first, so they are a prefix of the state).
@@ -108,70 +113,74 @@ package struct LSTMLayer: Sendable {
         var recurrent = [Float](repeating: 0, count: batch.sequenceCount * gateWidth)
         var stepRows: [Int] = []
         var gateScratch: Tensor?, cellScratch: Tensor?, hiddenScratch: Tensor?, gatesBeforeEdit: Tensor?
-        for step in 0..<longest {
-            let running = order.prefix { lengths[$0] > step }.count
-            stepRows = order.prefix(running).map { batch.starts[$0] + step }
-            // Gates: input part + W_hh h_{t−1}, then the nonlinearities.
-            let recurs = step > 0 || initial != nil
-            if recurs {
-                previousHidden.withUnsafeBufferPointer { h in
-                    recurrentWeight.scalars.withUnsafeBufferPointer { w in
-                        recurrent.withUnsafeMutableBufferPointer { r in
-                            BLAS.gemm(transposeB: true, m: running, n: gateWidth, k: width, a: h.baseAddress!, lda: width,
-                                      b: w.baseAddress!, ldb: width, c: r.baseAddress!, ldc: gateWidth)
+        // One GEMM per step on a few rows: on one thread (OpenBLAS's threads spin on products this
+        // small and fall apart when the cores are shared; `bench mask` measured one thread as fast).
+        BLAS.singleThreaded(when: smallSteps(batch.sequenceCount)) {
+            for step in 0..<longest {
+                let running = order.prefix { lengths[$0] > step }.count
+                stepRows = order.prefix(running).map { batch.starts[$0] + step }
+                // Gates: input part + W_hh h_{t−1}, then the nonlinearities.
+                let recurs = step > 0 || initial != nil
+                if recurs {
+                    previousHidden.withUnsafeBufferPointer { h in
+                        recurrentWeight.scalars.withUnsafeBufferPointer { w in
+                            recurrent.withUnsafeMutableBufferPointer { r in
+                                BLAS.gemm(transposeB: true, m: running, n: gateWidth, k: width, a: h.baseAddress!, lda: width,
+                                          b: w.baseAddress!, ldb: width, c: r.baseAddress!, ldc: gateWidth)
+                            }
                         }
                     }
                 }
-            }
-            gates.scalars.withUnsafeMutableBufferPointer { g in
-                recurrent.withUnsafeBufferPointer { r in
-                    for (slot, row) in stepRows.enumerated() {
-                        let z = g.baseAddress! + row * gateWidth
-                        if recurs { for k in 0..<gateWidth { z[k] += r[slot * gateWidth + k] } }
-                        Self.squash(z, count: 2 * width, with: Self.sigmoid)
-                        Self.squash(z + 2 * width, count: width, with: Self.tanh)
-                        Self.squash(z + 3 * width, count: width, with: Self.sigmoid)
-                    }
-                }
-            }
-            if let edit = edits.gates {
-                if gatesBeforeEdit == nil { gatesBeforeEdit = Tensor(zeros: gates.shape) }
-                Self.copyRows(stepRows, from: gates, to: &gatesBeforeEdit!)
-                Self.edit(&gates, scratch: &gateScratch, rows: stepRows, with: edit)
-            }
-            // c_t = f ⊙ c_{t−1} + i ⊙ g.
-            gates.scalars.withUnsafeBufferPointer { g in
-                cell.scalars.withUnsafeMutableBufferPointer { c in
-                    previousCell.withUnsafeBufferPointer { before in
+                gates.scalars.withUnsafeMutableBufferPointer { g in
+                    recurrent.withUnsafeBufferPointer { r in
                         for (slot, row) in stepRows.enumerated() {
-                            let z = g.baseAddress! + row * gateWidth, out = c.baseAddress! + row * width
-                            let last = before.baseAddress! + slot * width
-                            for k in 0..<width { out[k] = z[width + k] * last[k] + z[k] * z[2 * width + k] }
+                            let z = g.baseAddress! + row * gateWidth
+                            if recurs { for k in 0..<gateWidth { z[k] += r[slot * gateWidth + k] } }
+                            Self.squash(z, count: 2 * width, with: Self.sigmoid)
+                            Self.squash(z + 2 * width, count: width, with: Self.tanh)
+                            Self.squash(z + 3 * width, count: width, with: Self.sigmoid)
                         }
                     }
                 }
-            }
-            if let edit = edits.cell { Self.edit(&cell, scratch: &cellScratch, rows: stepRows, with: edit) }
-            // h_t = o ⊙ tanh(c_t); keep c_t and h_t for the next step.
-            gates.scalars.withUnsafeBufferPointer { g in
-                cell.scalars.withUnsafeBufferPointer { c in
-                    hidden.scalars.withUnsafeMutableBufferPointer { h in
-                        for row in stepRows {
-                            let z = g.baseAddress! + row * gateWidth, source = c.baseAddress! + row * width
-                            let out = h.baseAddress! + row * width
-                            Self.squash(source, into: out, count: width, with: Self.tanh)
-                            for k in 0..<width { out[k] *= z[3 * width + k] }
+                if let edit = edits.gates {
+                    if gatesBeforeEdit == nil { gatesBeforeEdit = Tensor(zeros: gates.shape) }
+                    Self.copyRows(stepRows, from: gates, to: &gatesBeforeEdit!)
+                    Self.edit(&gates, scratch: &gateScratch, rows: stepRows, with: edit)
+                }
+                // c_t = f ⊙ c_{t−1} + i ⊙ g.
+                gates.scalars.withUnsafeBufferPointer { g in
+                    cell.scalars.withUnsafeMutableBufferPointer { c in
+                        previousCell.withUnsafeBufferPointer { before in
+                            for (slot, row) in stepRows.enumerated() {
+                                let z = g.baseAddress! + row * gateWidth, out = c.baseAddress! + row * width
+                                let last = before.baseAddress! + slot * width
+                                for k in 0..<width { out[k] = z[width + k] * last[k] + z[k] * z[2 * width + k] }
+                            }
                         }
                     }
                 }
-            }
-            if let edit = edits.hidden { Self.edit(&hidden, scratch: &hiddenScratch, rows: stepRows, with: edit) }
-            hidden.scalars.withUnsafeBufferPointer { h in
-                cell.scalars.withUnsafeBufferPointer { c in
-                    for (slot, row) in stepRows.enumerated() {
-                        for k in 0..<width {
-                            previousHidden[slot * width + k] = h[row * width + k]
-                            previousCell[slot * width + k] = c[row * width + k]
+                if let edit = edits.cell { Self.edit(&cell, scratch: &cellScratch, rows: stepRows, with: edit) }
+                // h_t = o ⊙ tanh(c_t); keep c_t and h_t for the next step.
+                gates.scalars.withUnsafeBufferPointer { g in
+                    cell.scalars.withUnsafeBufferPointer { c in
+                        hidden.scalars.withUnsafeMutableBufferPointer { h in
+                            for row in stepRows {
+                                let z = g.baseAddress! + row * gateWidth, source = c.baseAddress! + row * width
+                                let out = h.baseAddress! + row * width
+                                Self.squash(source, into: out, count: width, with: Self.tanh)
+                                for k in 0..<width { out[k] *= z[3 * width + k] }
+                            }
+                        }
+                    }
+                }
+                if let edit = edits.hidden { Self.edit(&hidden, scratch: &hiddenScratch, rows: stepRows, with: edit) }
+                hidden.scalars.withUnsafeBufferPointer { h in
+                    cell.scalars.withUnsafeBufferPointer { c in
+                        for (slot, row) in stepRows.enumerated() {
+                            for k in 0..<width {
+                                previousHidden[slot * width + k] = h[row * width + k]
+                                previousCell[slot * width + k] = c[row * width + k]
+                            }
                         }
                     }
                 }
