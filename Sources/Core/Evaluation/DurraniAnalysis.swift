@@ -65,6 +65,7 @@ public struct DurraniAnalysis: Sendable {
                 .accuracy(data.dev.features, labels: data.dev.labels)
         }
         let pairs = settings.lambdaGrid.flatMap { l1 in settings.lambdaGrid.map { (l1, $0) } }
+        if schedule == .shared { return lambdaSearchTogether(data, pairs: pairs, kept: kept) }
         // (top, bottom, all) per pair; on the shared schedule the unregularised probe is the last item.
         let together = schedule == .shared
         let alone = together ? nil : unregularisedAccuracy()
@@ -87,6 +88,42 @@ public struct DurraniAnalysis: Sendable {
         }
         return scores.sorted { $0.score != $1.score ? $0.score > $1.score : ($0.lambda1, $0.lambda2) < ($1.lambda1, $1.lambda2) }
     }
+
+    /// ``lambdaSearch(_:)`` on the shared schedule: the grid's probes in lockstep groups of
+    /// ``lambdaGroup`` (one pass over the minibatches feeds a group; each probe the same bit for bit
+    /// as alone), the groups on the cores; the unregularised probe is the grid's (0, 0) when the grid
+    /// holds it (the same settings, so the same probe), else one more probe.
+    private func lambdaSearchTogether(_ data: ProbingData, pairs: [(Float, Float)], kept: Int) -> [LambdaScore] {
+        let settings = settings
+        let grid = pairs.map { settings.probe.with(lambda1: $0.0, lambda2: $0.1) }
+        let unregularised = settings.probe.with(lambda1: 0, lambda2: 0)
+        let jobs = grid.contains(unregularised) ? grid : grid + [unregularised]
+        let zero = jobs.firstIndex(of: unregularised)!
+        let groups = stride(from: 0, to: jobs.count, by: Self.lambdaGroup).map { $0..<min($0 + Self.lambdaGroup, jobs.count) }
+        let grouped = Parallel.map(groups.count) { group -> [(Double, Double, Double)] in
+            let members = groups[group]
+            let probes = LinearProbe.train(features: data.train.features, labelSets: Array(repeating: data.train.labels, count: members.count),
+                                           classCount: data.classCount, settings: Array(jobs[members]))
+            return probes.map { probe in
+                let ranking = LinearRanking.weightMass(probe)
+                let al = probe.accuracy(data.dev.features, labels: data.dev.labels)
+                let at = probe.accuracy(data.dev.features, labels: data.dev.labels, keeping: ranking.top(kept))
+                let ab = probe.accuracy(data.dev.features, labels: data.dev.labels, keeping: ranking.bottomToTop.top(kept))
+                return (at, ab, al)
+            }
+        }
+        let accuracies = grouped.flatMap { $0 }
+        let az = accuracies[zero].2
+        let scores = pairs.indices.map { index -> LambdaScore in
+            let (at, ab, al) = accuracies[index]
+            let score = settings.alpha * (at - ab) - settings.beta * (az - al)
+            return LambdaScore(lambda1: pairs[index].0, lambda2: pairs[index].1, top: at, bottom: ab, unregularised: az, all: al, score: score)
+        }
+        return scores.sorted { $0.score != $1.score ? $0.score > $1.score : ($0.lambda1, $0.lambda2) < ($1.lambda1, $1.lambda2) }
+    }
+
+    /// Probes of the λ grid trained together in one lockstep group.
+    static let lambdaGroup = 4
 
     /// Test accuracy keeping the top / a random / the bottom share of neurons of a ranking.
     public func ablation(_ data: ProbingData, probe: LinearProbe, ranking: NeuronRanking) -> Ablation {
