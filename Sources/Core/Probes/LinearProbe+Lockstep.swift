@@ -43,12 +43,13 @@ extension LinearProbe {
         for _ in 0..<probes { parameters += w; parameters += b }
         var optimizers = settings.map { Adam(count: width, learningRate: $0.learningRate) }
         let batchSize = max(1, first.batchSize)
-        var order = Array(0..<n)
+        precondition(n <= Int(Int32.max), "\(n) examples")
+        var order = (0..<n).map { Int32(truncatingIfNeeded: $0) }
         var batch = [Float](repeating: 0, count: batchSize * d)
         var logits = [Float](repeating: 0, count: batchSize * c)
         var gradients = [Float](repeating: 0, count: probes * width)
         var squares = [Float](repeating: 0, count: probes)
-        let allLabels = labelSets.flatMap { $0 }
+        let allLabels = labelSets.flatMap { $0.map { Int32(truncatingIfNeeded: $0) } }
         features.scalars.withUnsafeBufferPointer { x in
             parameters.withUnsafeMutableBufferPointer { parameters in
                 batch.withUnsafeMutableBufferPointer { xb in
@@ -64,7 +65,7 @@ extension LinearProbe {
                                             let a = first.shuffle ? UnsafePointer(xb.baseAddress!) : x.baseAddress! + start * d
                                             if first.shuffle {
                                                 for r in 0..<rows {
-                                                    (xb.baseAddress! + r * d).update(from: x.baseAddress! + order[start + r] * d, count: d)
+                                                    (xb.baseAddress! + r * d).update(from: x.baseAddress! + Int(order[start + r]) * d, count: d)
                                                 }
                                             }
                                             for probe in 0..<probes {
@@ -79,7 +80,7 @@ extension LinearProbe {
                                                     let row = lp.baseAddress! + r * c
                                                     for k in 0..<c { row[k] += p[c * d + k] }
                                                     softmaxInPlace(row, count: c)
-                                                    row[labels[order[start + r]]] -= 1
+                                                    row[Int(labels[Int(order[start + r])])] -= 1
                                                     for k in 0..<c { row[k] *= scale }
                                                 }
                                                 BLAS.gemm(transposeA: true, m: c, n: d, k: rows, a: lp.baseAddress!, lda: c,
