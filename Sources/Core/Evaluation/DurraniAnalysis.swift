@@ -56,7 +56,11 @@ public struct DurraniAnalysis: Sendable {
     public init(settings: Settings = Settings()) { self.settings = settings }
 
     /// Grid search over (λ1, λ2) on the dev split; returns every score, best first.
-    public func lambdaSearch(_ data: ProbingData) -> [LambdaScore] {
+    public func lambdaSearch(_ data: ProbingData) -> [LambdaScore] { lambdaSearchKeepingProbes(data).scores }
+
+    /// ``lambdaSearch(_:)``, with the grid's probes by their settings on the shared schedule (the
+    /// best λ's probe need not be trained again).
+    func lambdaSearchKeepingProbes(_ data: ProbingData) -> (scores: [LambdaScore], probes: [LinearProbeSettings: LinearProbe]) {
         let kept = max(1, Int((Double(data.neuronCount) * settings.keptFraction).rounded()))
         let settings = settings
         @Sendable func unregularisedAccuracy() -> Double {
@@ -65,6 +69,7 @@ public struct DurraniAnalysis: Sendable {
                 .accuracy(data.dev.features, labels: data.dev.labels)
         }
         let pairs = settings.lambdaGrid.flatMap { l1 in settings.lambdaGrid.map { (l1, $0) } }
+        if schedule == .shared { return lambdaSearchTogether(data, pairs: pairs, kept: kept) }
         // (top, bottom, all) per pair; on the shared schedule the unregularised probe is the last item.
         let together = schedule == .shared
         let alone = together ? nil : unregularisedAccuracy()
@@ -85,8 +90,46 @@ public struct DurraniAnalysis: Sendable {
             let score = settings.alpha * (at - ab) - settings.beta * (az - al)
             return LambdaScore(lambda1: pairs[index].0, lambda2: pairs[index].1, top: at, bottom: ab, unregularised: az, all: al, score: score)
         }
-        return scores.sorted { $0.score != $1.score ? $0.score > $1.score : ($0.lambda1, $0.lambda2) < ($1.lambda1, $1.lambda2) }
+        return (scores.sorted { $0.score != $1.score ? $0.score > $1.score : ($0.lambda1, $0.lambda2) < ($1.lambda1, $1.lambda2) }, [:])
     }
+
+    /// ``lambdaSearch(_:)`` on the shared schedule: the grid's probes in lockstep groups of
+    /// ``lambdaGroup`` (one pass over the minibatches feeds a group; each probe the same bit for bit
+    /// as alone), the groups on the cores; the unregularised probe is the grid's (0, 0) when the grid
+    /// holds it (the same settings, so the same probe), else one more probe.
+    private func lambdaSearchTogether(_ data: ProbingData, pairs: [(Float, Float)], kept: Int)
+        -> (scores: [LambdaScore], probes: [LinearProbeSettings: LinearProbe]) {
+        let settings = settings
+        let grid = pairs.map { settings.probe.with(lambda1: $0.0, lambda2: $0.1) }
+        let unregularised = settings.probe.with(lambda1: 0, lambda2: 0)
+        let jobs = grid.contains(unregularised) ? grid : grid + [unregularised]
+        let zero = jobs.firstIndex(of: unregularised)!
+        let groups = stride(from: 0, to: jobs.count, by: Self.lambdaGroup).map { $0..<min($0 + Self.lambdaGroup, jobs.count) }
+        let grouped = Parallel.map(groups.count) { group -> [(LinearProbe, (Double, Double, Double))] in
+            let members = groups[group]
+            let probes = LinearProbe.train(features: data.train.features, labelSets: Array(repeating: data.train.labels, count: members.count),
+                                           classCount: data.classCount, settings: Array(jobs[members]))
+            return probes.map { probe in
+                let ranking = LinearRanking.weightMass(probe)
+                let al = probe.accuracy(data.dev.features, labels: data.dev.labels)
+                let at = probe.accuracy(data.dev.features, labels: data.dev.labels, keeping: ranking.top(kept))
+                let ab = probe.accuracy(data.dev.features, labels: data.dev.labels, keeping: ranking.bottomToTop.top(kept))
+                return (probe, (at, ab, al))
+            }
+        }
+        let accuracies = grouped.flatMap { $0.map(\.1) }
+        let probes = Dictionary(grouped.flatMap { $0.map(\.0) }.map { ($0.settings, $0) }, uniquingKeysWith: { first, _ in first })
+        let az = accuracies[zero].2
+        let scores = pairs.indices.map { index -> LambdaScore in
+            let (at, ab, al) = accuracies[index]
+            let score = settings.alpha * (at - ab) - settings.beta * (az - al)
+            return LambdaScore(lambda1: pairs[index].0, lambda2: pairs[index].1, top: at, bottom: ab, unregularised: az, all: al, score: score)
+        }
+        return (scores.sorted { $0.score != $1.score ? $0.score > $1.score : ($0.lambda1, $0.lambda2) < ($1.lambda1, $1.lambda2) }, probes)
+    }
+
+    /// Probes of the λ grid trained together in one lockstep group.
+    static let lambdaGroup = 4
 
     /// Test accuracy keeping the top / a random / the bottom share of neurons of a ranking.
     public func ablation(_ data: ProbingData, probe: LinearProbe, ranking: NeuronRanking) -> Ablation {
@@ -210,12 +253,13 @@ public struct DurraniSummary: Sendable, Codable {
 extension DurraniAnalysis {
     /// λ search on dev, then ablation, minimal sets, layer and label distributions with the best λ.
     public func summarize(_ data: ProbingData, control: ProbingData?) -> DurraniSummary {
-        let scores = StageClock.measure(.durraniLambdaSearch) { lambdaSearch(data) }
+        let (scores, probes) = StageClock.measure(.durraniLambdaSearch) { lambdaSearchKeepingProbes(data) }
         return StageClock.measure(.durraniRest) {
             let best = scores[0]
             let probeSettings = settings.probe.with(lambda1: best.lambda1, lambda2: best.lambda2)
-            let probe = LinearProbe.train(features: data.train.features, labels: data.train.labels,
-                                          classCount: data.classCount, settings: probeSettings)
+            // The search's probe of the best λ when it kept it: the same settings, so the same probe.
+            let probe = probes[probeSettings] ?? LinearProbe.train(features: data.train.features, labels: data.train.labels,
+                                                                   classCount: data.classCount, settings: probeSettings)
             let ranking = LinearRanking.weightMass(probe)
             let sets = minimalSets(data, ranking: ranking, probeSettings: probeSettings, control: control)
             let perLabel = Self.neuronsPerLabel(probe, fraction: 0.5)

@@ -199,13 +199,20 @@ public struct ProbingEvaluator: Sendable {
     }
 
     /// Fresh linear probes on `neurons` for the task and, when there is one, the control task; the
-    /// columns gathered once when the control rows are the task's.
+    /// columns gathered once when the control rows are the task's, and then both probes trained in
+    /// lockstep when their labels number the same (``LinearProbe/train(features:labelSets:classCount:settings:)``:
+    /// each probe the same bit for bit).
     private func linearScores(_ neurons: [Int]) -> (Double, Double?) {
         let train = data.train.features.selectingColumns(neurons)
         let test = data.test.features.selectingColumns(neurons)
         func accuracy(_ data: ProbingData, _ train: Tensor, _ test: Tensor) -> Double {
             LinearProbe.train(features: train, labels: data.train.labels, classCount: data.classCount, settings: linearSettings)
                 .accuracy(test, labels: data.test.labels)
+        }
+        if let control, controlSharesFeatures, control.classCount == data.classCount {
+            let probes = LinearProbe.train(features: train, labelSets: [data.train.labels, control.train.labels],
+                                           classCount: data.classCount, settings: [linearSettings, linearSettings])
+            return (probes[0].accuracy(test, labels: data.test.labels), probes[1].accuracy(test, labels: control.test.labels))
         }
         let task = accuracy(data, train, test)
         guard let control else { return (task, nil) }

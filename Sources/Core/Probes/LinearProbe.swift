@@ -46,7 +46,11 @@ public struct LinearProbe: Sendable {
         var parameters = w + b
         var optimizer = Adam(count: c * d + c, learningRate: settings.learningRate)
         let batchSize = max(1, settings.batchSize)
-        var order = Array(0..<n)
+        // The visiting order and the labels as 32-bit integers: half the memory of their random reads
+        // (the shuffle draws the same permutation whatever the element type).
+        precondition(n <= Int(Int32.max), "\(n) examples")
+        var order = (0..<n).map { Int32(truncatingIfNeeded: $0) }
+        let labelIndices = labels.map { Int32(truncatingIfNeeded: $0) }
         var batch = [Float](repeating: 0, count: batchSize * d)
         var logits = [Float](repeating: 0, count: batchSize * c)
         var gradient = [Float](repeating: 0, count: c * d + c)
@@ -64,7 +68,7 @@ public struct LinearProbe: Sendable {
                                     let a = settings.shuffle ? UnsafePointer(xb.baseAddress!) : x.baseAddress! + start * d
                                     if settings.shuffle {
                                         for r in 0..<rows {
-                                            (xb.baseAddress! + r * d).update(from: x.baseAddress! + order[start + r] * d, count: d)
+                                            (xb.baseAddress! + r * d).update(from: x.baseAddress! + Int(order[start + r]) * d, count: d)
                                         }
                                     }
                                     // logits = X_b · Wᵀ + b; then softmax − one-hot, scaled by 1/rows.
@@ -75,7 +79,7 @@ public struct LinearProbe: Sendable {
                                         let row = lp.baseAddress! + r * c
                                         for k in 0..<c { row[k] += p[c * d + k] }
                                         softmaxInPlace(row, count: c)
-                                        row[labels[order[start + r]]] -= 1
+                                        row[Int(labelIndices[Int(order[start + r])])] -= 1
                                         for k in 0..<c { row[k] *= scale }
                                     }
                                     // ∂CE/∂W = dlogitsᵀ · X_b ; ∂CE/∂b = column sums of dlogits.

@@ -149,6 +149,16 @@ package enum TanhGELU: ElementwiseActivation {
 @inlinable
 package func softmaxInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
     let lanes = count / 8 * 8
+    if lanes == 0 {
+        // Fewer than eight: the loops below without their (empty) lanes, the same arithmetic.
+        var largest = -Float.greatestFiniteMagnitude
+        for j in 0..<count { largest = max(largest, x[j]) }
+        var sum: Float = 0
+        for j in 0..<count { let e = FastMath.exp(x[j] - largest); x[j] = e; sum += e }
+        let inverse = 1 / sum
+        for j in 0..<count { x[j] *= inverse }
+        return
+    }
     let raw = UnsafeMutableRawPointer(x)
     var largest8 = SIMD8<Float>(repeating: -.greatestFiniteMagnitude)
     var i = 0

@@ -54,4 +54,22 @@ struct LinearProbeTests {
         let ranking = LinearRanking.meanAbsoluteWeight(probe)
         #expect(Set(ranking.top(3)) == [0, 1, 2])
     }
+
+    @Test("probes trained in lockstep are bit for bit those trained one at a time", arguments: [1, 2, 5, 6])
+    func lockstep(probes: Int) {
+        var random = SplitMix64(seed: 11)
+        let n = 203, d = 13, c = 4   // a last minibatch of 11 rows; 52 weights, not a multiple of 8
+        let x = Tensor(shape: [n, d], scalars: (0..<(n * d)).map { _ in Float(random.nextUnitDouble() * 2 - 1) })
+        let labelSets = (0..<probes).map { set in (0..<n).map { ($0 * (set + 1) + set) % c } }
+        for base in [LinearProbeSettings.pitfalls, .neurox] {
+            let settings = (0..<probes).map { base.with(lambda1: [0, 1e-3, 1e-2, 0][$0 % 4], lambda2: [0, 1e-2, 0, 1e-1][$0 % 4]) }
+            let together = LinearProbe.train(features: x, labelSets: labelSets, classCount: c, settings: settings)
+            for probe in 0..<probes {
+                let alone = LinearProbe.train(features: x, labels: labelSets[probe], classCount: c, settings: settings[probe])
+                #expect(together[probe].weights.scalars.map(\.bitPattern) == alone.weights.scalars.map(\.bitPattern))
+                #expect(together[probe].bias.map(\.bitPattern) == alone.bias.map(\.bitPattern))
+                #expect(together[probe].settings == settings[probe])
+            }
+        }
+    }
 }
