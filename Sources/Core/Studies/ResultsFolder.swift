@@ -11,6 +11,9 @@ import Support
 /// then removes the previous study's per-config files (`configs/`, `figures/`, `interventions/`) so
 /// none of them is left behind stale. A user's own files are never removed.
 public enum ResultsFolder {
+    /// Where a command or a study writes without `--out`: `results/<name>` under the working directory.
+    public static func defaultPath(_ name: String) -> String { "results/\(name)" }
+
     /// The marker file's name.
     public static let markerName = ".workbench-study"
     /// What a previous study leaves per config, removed under `force`.

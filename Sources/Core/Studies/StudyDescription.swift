@@ -52,7 +52,7 @@ public struct StudyDescription: Sendable, Codable, Hashable {
     public var probes: Bool { masks.isEmpty || !languages.isEmpty || !attributes.isEmpty || !layers.isEmpty || activations != nil }
 
     /// The results folder.
-    public var outputFolder: URL { URL(fileURLWithPath: output ?? "results/\(name)", isDirectory: true) }
+    public var outputFolder: URL { URL(fileURLWithPath: output ?? ResultsFolder.defaultPath(name), isDirectory: true) }
 }
 
 /// Which configs get Durrani et al.'s λ search, ablation and minimal neuron sets.

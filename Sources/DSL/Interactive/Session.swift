@@ -47,7 +47,7 @@ public final class Session {
     /// The learned masks of the last `run` (or of the folder `units FOLDER` read).
     public private(set) var masks: [MaskConfigResult] = []
 
-    public init(options: StudyRunner.Options = StudyRunner.Options(), folder: URL = URL(fileURLWithPath: "results/repl", isDirectory: true)) {
+    public init(options: StudyRunner.Options = StudyRunner.Options(), folder: URL = URL(fileURLWithPath: ResultsFolder.defaultPath("repl"), isDirectory: true)) {
         self.options = options
         self.folder = folder
         // The defaults of the README's study, so its cached configs answer at once: every ranking,

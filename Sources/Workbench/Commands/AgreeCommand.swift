@@ -17,7 +17,7 @@ enum AgreeCommand: Command {
           --set S            lakretz (default), gulordava-english, gulordava-italian or all
           --limit N          pairs per condition, the first N in file order (default \(defaultLimit); 0 = all)
           --shared DIR       shared reference data (default: $NEURON_SHARED or ../shared)
-          --out DIR          where the table and figure go (default: results/agree)
+          --out DIR          where the table and figure go (default: \(ResultsFolder.defaultPath(name)))
           --quiet            no progress bar
         """
 
@@ -30,7 +30,7 @@ enum AgreeCommand: Command {
         let limit = try arguments.intOption("limit", default: defaultLimit)
         guard limit >= 0 else { throw UsageError("--limit must be 0 (all) or more, not \(limit)") }
         let shared = SharedData(root: try arguments.option("shared").map { URL(fileURLWithPath: $0, isDirectory: true) })
-        let out = URL(fileURLWithPath: try arguments.option("out") ?? "results/agree", isDirectory: true)
+        let out = URL(fileURLWithPath: try arguments.option("out") ?? ResultsFolder.defaultPath(Self.name), isDirectory: true)
         let quiet = arguments.flag("quiet")
         try arguments.finish()
         let agreement = shared.root.appendingPathComponent("agreement")

@@ -24,7 +24,7 @@ enum AttributeCommand: Command {
                              units), comma-separated (default: residual at the middle block)
           --steps N          Integrated Gradients' path steps (default \(UnitAttribution.Settings().steps))
           --top N            units listed per site (default \(defaultTop))
-          --out DIR          where attribution-<site>.svg and attribution.json go (default: results/attribute)
+          --out DIR          where attribution-<site>.svg and attribution.json go (default: \(ResultsFolder.defaultPath(name)))
         """
 
     /// Units listed per site without `--top`.
@@ -39,7 +39,7 @@ enum AttributeCommand: Command {
         guard steps >= 1 else { throw UsageError("--steps must be at least 1, not \(steps)") }
         let top = try arguments.intOption("top", default: defaultTop)
         guard top >= 1 else { throw UsageError("--top must be at least 1, not \(top)") }
-        let out = URL(fileURLWithPath: try arguments.option("out") ?? "results/attribute", isDirectory: true)
+        let out = URL(fileURLWithPath: try arguments.option("out") ?? ResultsFolder.defaultPath(Self.name), isDirectory: true)
         let prompt = try arguments.positionals().joined(separator: " ")
         guard !prompt.trimmingCharacters(in: .whitespaces).isEmpty else { throw UsageError("give a prompt, e.g. workbench attribute \"The keys to the cabinet\" --compare are,is") }
         let (model, tokenizer) = try source.load()

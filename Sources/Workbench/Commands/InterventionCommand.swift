@@ -34,7 +34,7 @@ enum InterventionCommand: Command {
           --untied              fit an untied readout head (default: tied to the input embeddings)
           --head-tokens N       training tokens of a fitted head (default \(defaults.readout.maxTokens))
           --min-types N         value filter (default \(defaults.minTypes))
-          --out DIR             results folder (default results/intervene); refused when it
+          --out DIR             results folder (default \(ResultsFolder.defaultPath(name))); refused when it
                                 holds anything but the results of these settings
           --force               write into --out anyway (the other results' figures/ go)
           --ud-root DIR, --shared DIR, --cache DIR
@@ -82,7 +82,7 @@ enum InterventionCommand: Command {
         let untied = arguments.flag("untied")
         let headTokens = try arguments.intOption("head-tokens", default: defaults.readout.maxTokens)
         let minTypes = try arguments.intOption("min-types", default: defaults.minTypes)
-        let out = try ResultsFolder.url(try arguments.option("out") ?? "results/intervene")
+        let out = try ResultsFolder.url(try arguments.option("out") ?? ResultsFolder.defaultPath(Self.name))
         let force = arguments.flag("force")
         let shared = SharedData(root: try arguments.option("shared").map { URL(fileURLWithPath: $0, isDirectory: true) })
         let udRoot = try arguments.option("ud-root")

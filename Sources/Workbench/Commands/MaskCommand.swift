@@ -35,7 +35,7 @@ enum MaskCommand: Command {
                               states at the subjects, and report where the mask's units fall in each and what
                               ablating, translating or setting to b the top k ranked units flips (residual sites)
           --shared DIR        shared reference data (default: $NEURON_SHARED or ../shared)
-          --out DIR           where results go (default: results/mask)
+          --out DIR           where results go (default: \(ResultsFolder.defaultPath(name)))
           --quiet             no progress bar
         """
 
@@ -86,7 +86,7 @@ enum MaskCommand: Command {
             return value
         }
         let shared = SharedData(root: try arguments.option("shared").map { URL(fileURLWithPath: $0, isDirectory: true) })
-        let out = URL(fileURLWithPath: try arguments.option("out") ?? "results/mask", isDirectory: true)
+        let out = URL(fileURLWithPath: try arguments.option("out") ?? ResultsFolder.defaultPath(Self.name), isDirectory: true)
         let quiet = arguments.flag("quiet")
         let compareRankings = arguments.flag("compare-rankings")
         try arguments.finish()

@@ -27,7 +27,7 @@ enum ProbeCommand: Command {
           --min-types N        value filter (default \(Defaults.minTypes))
           --durrani WHERE      Durrani et al.'s analyses on: concatenated (default with --all-layers:
                                the all-layers configs only), every (config), none
-          --out DIR            results folder (default results/probe); refused when it holds
+          --out DIR            results folder (default \(ResultsFolder.defaultPath(name))); refused when it holds
                                anything but this grid's results
           --force              write into --out anyway (another study's configs/ and figures/ go)
           --dry-run            show the plan and an estimate; run nothing
@@ -127,7 +127,7 @@ enum ProbeCommand: Command {
         guard ["concatenated", "every", "none"].contains(durraniScope) else {
             throw UsageError("--durrani must be concatenated, every or none, not '\(durraniScope)'")
         }
-        let out = try ResultsFolder.url(try arguments.option("out") ?? "results/\(name)")
+        let out = try ResultsFolder.url(try arguments.option("out") ?? ResultsFolder.defaultPath(name))
         let force = arguments.flag("force")
         let shared = SharedData(root: try arguments.option("shared").map { URL(fileURLWithPath: $0, isDirectory: true) })
         let udRoot = try arguments.option("ud-root")

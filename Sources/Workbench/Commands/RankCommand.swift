@@ -21,7 +21,7 @@ enum RankCommand: Command {
                                Probeless order completes it); with --curves also the curves' last k
           --top N              neurons listed per ranking (default \(defaultTop))
           --curves             also evaluate every ranking with both probes, as probe does
-          --out DIR            results folder (default results/rank)
+          --out DIR            results folder (default \(ResultsFolder.defaultPath(name)))
           and every other option of probe (--control, --min-types, --split-seed, --cache, --dry-run, …)
         """
 
