@@ -18,12 +18,21 @@ extension LinearProbe {
     ///   - settings: one per probe; seed, epochs, batch size, learning rate and shuffling must agree
     public static func train(features: Tensor, labelSets: [[Int]], classCount: Int,
                              settings: [LinearProbeSettings]) -> [LinearProbe] {
+        trainSideBySide(features: features, labelSets: labelSets, classCount: classCount, settings: settings, initial: nil)
+    }
+
+    /// The one training loop: `train(features:labels:…)` runs it with one label set.
+    ///
+    /// - Parameter initial: starting weights [classes, features] and bias for every probe, instead
+    ///   of the seeded PyTorch-style initialisation (to check parity with PyTorch step by step).
+    static func trainSideBySide(features: Tensor, labelSets: [[Int]], classCount: Int,
+                                settings: [LinearProbeSettings],
+                                initial: (weights: Tensor, bias: [Float])?) -> [LinearProbe] {
         let probes = labelSets.count
         precondition(settings.count == probes && probes > 0, "\(settings.count) settings for \(probes) label sets")
         let first = settings[0]
         precondition(settings.allSatisfy { $0.with(lambda1: first.lambda1, lambda2: first.lambda2) == first },
                      "LinearProbe: probes trained together may differ only in λ1 and λ2")
-        if probes == 1 { return [train(features: features, labels: labelSets[0], classCount: classCount, settings: first)] }
         let n = features.rows, d = features.columns, c = classCount
         for labels in labelSets {
             precondition(labels.count == n, "\(labels.count) labels for \(n) examples")
@@ -34,7 +43,12 @@ extension LinearProbe {
         let bound = 1 / Float(d).squareRoot()
         var w = [Float](repeating: 0, count: c * d)
         for i in w.indices { w[i] = (Float(random.nextUnitDouble()) * 2 - 1) * bound }
-        let b = (0..<c).map { _ in (Float(random.nextUnitDouble()) * 2 - 1) * bound }
+        var b = (0..<c).map { _ in (Float(random.nextUnitDouble()) * 2 - 1) * bound }
+        if let initial {
+            precondition(initial.weights.shape == [c, d] && initial.bias.count == c, "initial weights must be [\(c), \(d)]")
+            w = initial.weights.scalars
+            b = initial.bias
+        }
 
         // Per probe, one parameter buffer (W then b) at `stride` floats from the previous probe's.
         let width = c * d + c
