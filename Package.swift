@@ -23,7 +23,7 @@ func core(_ name: String, _ dependencies: [Target.Dependency] = []) -> Target {
     let own = coreRooms[name]!
     let others = coreRooms.values.flatMap { $0 }.filter { !own.contains($0) }.sorted()
     return .target(name: name, dependencies: dependencies, path: "Sources/Core", exclude: others, sources: own,
-                   swiftSettings: [.unsafeFlags(noMathErrno)])
+                   swiftSettings: [.unsafeFlags(noMathErrno + hostVectorUnits)])
 }
 
 /// `Float.squareRoot()` reaches C's `sqrtf` through the Swift runtime's shims, and C on Linux
@@ -32,6 +32,13 @@ func core(_ name: String, _ dependencies: [Target.Dependency] = []) -> Target {
 /// Without `errno` a root is one `sqrtps` lane, correctly rounded as before, so every result is the
 /// same bit for bit; nothing in the workbench reads `errno` after a root.
 let noMathErrno = ["-Xcc", "-fno-math-errno"]
+
+/// The engine's loops are compiled for the vector units of the machine that builds them (the build
+/// asks the CPU, as OpenBLAS does at run time), not for the x86-64 baseline of 2004: AVX2 or
+/// AVX-512 where the CPU has them (4 or 8 doubles a vector instead of SSE2's 2). Swift contracts no
+/// multiply-add on its own and vectorises no floating-point reduction, so every result is the same
+/// bit for bit; a build is for the machine it ran on, as every build of this package is.
+let hostVectorUnits = ["-target-cpu", "native"]
 
 let package = Package(
     name: "NeuronWorkbench",
