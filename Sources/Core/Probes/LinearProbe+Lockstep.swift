@@ -63,6 +63,9 @@ extension LinearProbe {
         var logits = [Float](repeating: 0, count: batchSize * c)
         var gradients = [Float](repeating: 0, count: probes * width)
         var squares = [Float](repeating: 0, count: probes)
+        // Eight rows of logits, transposed, for the softmax.
+        let tile = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: max(1, c))
+        defer { tile.deallocate() }
         let allLabels = labelSets.flatMap { $0.map { Int32(truncatingIfNeeded: $0) } }
         features.scalars.withUnsafeBufferPointer { x in
             parameters.withUnsafeMutableBufferPointer { parameters in
@@ -89,20 +92,26 @@ extension LinearProbe {
                                                 // The arithmetic of `train(features:labels:…)`, step for step.
                                                 BLAS.gemm(transposeB: true, m: rows, n: c, k: d, a: a, lda: d,
                                                           b: p, ldb: d, c: lp.baseAddress!, ldc: c)
+                                                // + b; softmax; − one-hot; × 1/rows.
                                                 let scale = 1 / Float(rows)
                                                 for r in 0..<rows {
                                                     let row = lp.baseAddress! + r * c
                                                     for k in 0..<c { row[k] += p[c * d + k] }
-                                                    softmaxInPlace(row, count: c)
+                                                }
+                                                softmaxRowsInPlace(lp.baseAddress!, rows: rows, count: c, scratch: tile)
+                                                for r in 0..<rows {
+                                                    let row = lp.baseAddress! + r * c
                                                     row[Int(labels[Int(order[start + r])])] -= 1
                                                     for k in 0..<c { row[k] *= scale }
                                                 }
                                                 BLAS.gemm(transposeA: true, m: c, n: d, k: rows, a: lp.baseAddress!, lda: c,
                                                           b: a, ldb: d, c: g, ldc: d)
-                                                for k in 0..<c {
-                                                    var sum: Float = 0
-                                                    for r in 0..<rows { sum += lp[r * c + k] }
-                                                    g[c * d + k] = sum
+                                                // Column sums, each in row order (all columns at once).
+                                                let biasGradient = g + c * d
+                                                for k in 0..<c { biasGradient[k] = 0 }
+                                                for r in 0..<rows {
+                                                    let row = lp.baseAddress! + r * c
+                                                    for k in 0..<c { biasGradient[k] += row[k] }
                                                 }
                                             }
                                             sumsOfSquares(UnsafePointer(parameters.baseAddress!), stride: width, count: c * d,

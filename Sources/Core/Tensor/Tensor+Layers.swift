@@ -182,6 +182,63 @@ package func softmaxInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
     for j in 0..<count { x[j] *= inverse }
 }
 
+/// Softmax of each of `rows` short rows (`count` floats each, row-major), in place: for every row
+/// the arithmetic of ``softmaxInPlace(_:count:)`` in the same order, so the same bits, but eight
+/// rows at a time across the lanes. A classifier's rows (a probe's 2–20 labels) are too short for
+/// their own lanes: row by row, the maximum and the sum end in scalar reductions and half of the
+/// exponentials run on one lane.
+///
+/// - Parameter scratch: room for 8·`count` floats.
+@inlinable
+package func softmaxRowsInPlace(_ x: UnsafeMutablePointer<Float>, rows: Int, count: Int,
+                                scratch: UnsafeMutablePointer<SIMD8<Float>>) {
+    let tiles = rows / 8
+    // Row r's lane sums in softmaxInPlace: s_l = 0 + e_l + e_{l+8} + … over the first ⌊count/8⌋·8
+    // values, then ((s_0 + s_1) + …) + s_7 (SIMD's sum, in lane order), then the rest one by one.
+    let lanes = count / 8 * 8
+    for tile in 0..<tiles {
+        let base = x + tile * 8 * count
+        for j in 0..<count {
+            scratch[j] = SIMD8(base[j], base[count + j], base[2 * count + j], base[3 * count + j],
+                               base[4 * count + j], base[5 * count + j], base[6 * count + j], base[7 * count + j])
+        }
+        var largest = SIMD8<Float>(repeating: -.greatestFiniteMagnitude)
+        for j in 0..<count { largest = pointwiseMaxFast(largest, scratch[j]) }
+        var sum = SIMD8<Float>(repeating: 0)
+        if lanes == 0 {
+            for j in 0..<count {
+                let e = FastMath.exp(scratch[j] - largest)
+                scratch[j] = e
+                sum += e
+            }
+        } else {
+            var laneSums = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(),
+                            SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
+            withUnsafeMutableBytes(of: &laneSums) { raw in
+                let partial = raw.baseAddress!.assumingMemoryBound(to: SIMD8<Float>.self)
+                for j in 0..<lanes {
+                    let e = FastMath.exp(scratch[j] - largest)
+                    scratch[j] = e
+                    partial[j % 8] += e
+                }
+                sum = partial[0]
+                for l in 1..<8 { sum += partial[l] }
+            }
+            for j in lanes..<count {
+                let e = FastMath.exp(scratch[j] - largest)
+                scratch[j] = e
+                sum += e
+            }
+        }
+        let inverse = 1 / sum
+        for j in 0..<count {
+            let value = scratch[j] * inverse
+            for lane in 0..<8 { base[lane * count + j] = value[lane] }
+        }
+    }
+    for row in (tiles * 8)..<rows { softmaxInPlace(x + row * count, count: count) }
+}
+
 /// Lane-wise maximum by compare and blend (the standard library's `pointwiseMax` does not inline).
 @inlinable @inline(__always)
 func pointwiseMaxFast(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {

@@ -19,6 +19,25 @@ struct TensorLayersTests {
         }
     }
 
+    @Test("softmax of short rows eight at a time is bit for bit the softmax of each row")
+    func softmaxRows() {
+        var random = SplitMix64(seed: 11)
+        for count in [1, 2, 7, 8, 9, 16, 17, 33] {
+            for rows in [1, 7, 8, 9, 32, 37] {
+                // Spread wide enough that some exponentials underflow and some rows hold ties.
+                let values = (0..<(rows * count)).map { _ in Float((random.nextUnitDouble() * 80 - 40).rounded(.toNearestOrEven) / 4) }
+                var oneByOne = values, tiled = values
+                oneByOne.withUnsafeMutableBufferPointer { x in
+                    for row in 0..<rows { softmaxInPlace(x.baseAddress! + row * count, count: count) }
+                }
+                let scratch = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: count)
+                defer { scratch.deallocate() }
+                tiled.withUnsafeMutableBufferPointer { softmaxRowsInPlace($0.baseAddress!, rows: rows, count: count, scratch: scratch) }
+                #expect(tiled.map(\.bitPattern) == oneByOne.map(\.bitPattern), "\(rows) rows of \(count)")
+            }
+        }
+    }
+
     @Test("GELU and LayerNorm with a row bias and a residual equal the separate steps")
     func fusedLayers() {
         var random = SplitMix64(seed: 7)
