@@ -5,9 +5,12 @@ extension Tensor {
         let width = columns, count = indices.count
         return Tensor(shape: [rows, count]) { out in
             scalars.withUnsafeBufferPointer { x in
-                for row in 0..<rows {
-                    let source = row * width, target = row * count
-                    for (j, column) in indices.enumerated() { out[target + j] = x[source + column] }
+                indices.withUnsafeBufferPointer { columns in
+                    for column in columns { precondition((0..<width).contains(column), "column \(column) of \(width)") }
+                    for row in 0..<rows {
+                        let source = x.baseAddress! + row * width, target = out.baseAddress! + row * count
+                        for j in 0..<count { target[j] = source[columns[j]] }
+                    }
                 }
             }
         }

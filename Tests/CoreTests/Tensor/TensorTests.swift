@@ -37,4 +37,13 @@ struct TensorTests {
         #expect(scalar[0, 0] == 7)
         #expect(scalar.row(0) == [7])
     }
+
+    @Test("selecting columns copies them in the order asked, repeats included")
+    func selectingColumns() {
+        let matrix = Tensor(shape: [3, 4], scalars: (0..<12).map(Float.init))
+        let picked = matrix.selectingColumns([3, 0, 3])
+        #expect(picked.shape == [3, 3])
+        #expect(picked.scalars == [3, 0, 3, 7, 4, 7, 11, 8, 11])
+        #expect(matrix.selectingColumns([]).shape == [3, 0])
+    }
 }
