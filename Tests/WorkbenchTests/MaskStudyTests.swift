@@ -53,7 +53,12 @@ struct MaskStudyTests {
         #expect(read.settings == built.settings)
         let mask = try #require(built.settings.masks.first)
         #expect(mask.methods == [.hardConcrete, .reinforce] && mask.tasks == [.gender] && mask.sites == [.mlp(2)])
-        #expect(mask.training.steps == 7 && mask.training.unitShare == 0.5 && mask.training.batchSize == MaskTrainingSettings().batchSize)
+        #expect(mask.training.steps == 7 && mask.unitShare == 0.5 && mask.training.batchSize == MaskTrainingSettings().batchSize)
+        #expect(mask.work(layerCount: 18).allSatisfy { $0.training.unitShare == 0.5 })
+        // Without alpha each task trains with its own α: number 0.02, gender 0.1.
+        let byTask = Study("m") { Mask(.hardConcrete, task: .number, .gender) }.settings.masks[0].work(layerCount: 18)
+        #expect(byTask.map(\.task) == [.number, .gender])
+        #expect(byTask.map(\.training.unitShare) == [0.02, 0.1])
         let decoded = try JSONDecoder().decode(StudyDescription.self, from: JSONEncoder().encode(built.settings))
         #expect(decoded == built.settings)
         #expect(throws: LineError("Mask needs a method: .hardConcrete, .reinforce or .integratedGradients", column: 0, length: 4)) {

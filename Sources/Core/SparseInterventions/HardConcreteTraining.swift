@@ -7,7 +7,8 @@ public struct MaskTrainingSettings: Sendable, Codable, Hashable {
     /// Training steps (one batch each): 200 keeps `Study.decao2022` (12 configs) near 2.2 h on 2 cores (its dry run).
     public var steps: Int = 200
     public var batchSize: Int = 16
-    /// C0 = Σ P(m_i ≠ 0) ≤ α·D (D: the site's width).
+    /// C0 = Σ P(m_i ≠ 0) ≤ α·D (D: the site's width). Number agreement's default; studies and
+    /// `workbench mask` take each task's own (``SparseInterventionStudy/TaskName/defaultUnitShare``).
     public var unitShare: Double = 0.02
     /// C(0,1) = Σ P(0 < m_i < 1) ≤ β·D. Only used when the gate has mass at 1 (stretch r > 1): on
     /// De Cao et al.'s [0, 1) support P(0 < m < 1) = P(m ≠ 0), so it would repeat C0 with budget β.

@@ -20,6 +20,17 @@ public struct SparseInterventionStudy: Sendable {
             case .gender: return 200
             }
         }
+
+        /// α (``MaskTrainingSettings/unitShare``) when none is given. Number: 0.02. Gender: 0.1 — at
+        /// 0.02 the constraint's multiplier shut every gate of Gemma 3's residual 4 before the baseline
+        /// b had learned anything (no unit, 0% flipped, in both directions); at 0.1 the → she mask
+        /// settled on one unit (README: the sweep).
+        public var defaultUnitShare: Double {
+            switch self {
+            case .number: return MaskTrainingSettings().unitShare
+            case .gender: return 0.1
+            }
+        }
     }
 
     public struct Settings: Sendable, Codable, Hashable {

@@ -19,10 +19,13 @@ public struct StudyMask: Sendable, Codable, Hashable, CustomStringConvertible {
     public var heldOut: Int?
     /// The training budget and objective (the defaults of ``MaskTrainingSettings`` unless changed).
     public var training: MaskTrainingSettings
+    /// α, the share of the site's units that may stay open; nil: the task's default
+    /// (``SparseInterventionStudy/TaskName/defaultUnitShare``). It replaces `training.unitShare`.
+    public var unitShare: Double?
 
     public init(methods: [LearnedIntervention.Method], tasks: [SparseInterventionStudy.TaskName] = [.number],
                 steps: [InterventionSteps] = [.single], sites: [ModelSite] = [], seeds: Int = 1, heldOut: Int? = nil,
-                training: MaskTrainingSettings = MaskTrainingSettings()) {
+                training: MaskTrainingSettings = MaskTrainingSettings(), unitShare: Double? = nil) {
         self.methods = methods
         self.tasks = tasks
         self.steps = steps
@@ -30,6 +33,7 @@ public struct StudyMask: Sendable, Codable, Hashable, CustomStringConvertible {
         self.seeds = seeds
         self.heldOut = heldOut
         self.training = training
+        self.unitShare = unitShare
     }
 
     /// What is wrong with the values alone (no model needed).
@@ -43,7 +47,7 @@ public struct StudyMask: Sendable, Codable, Hashable, CustomStringConvertible {
         if let heldOut, heldOut < 1 { problem("heldOut: must be at least 1, not \(heldOut)") }
         if training.steps < 1 { problem("trainSteps: must be at least 1, not \(training.steps)") }
         if training.batchSize < 1 { problem("batch: must be at least 1, not \(training.batchSize)") }
-        if !(training.unitShare > 0 && training.unitShare <= 1) { problem("alpha: must be a share in (0, 1], not \(training.unitShare)") }
+        if let unitShare, !(unitShare > 0 && unitShare <= 1) { problem("alpha: must be a share in (0, 1], not \(unitShare)") }
         if !(training.klWeight >= 0 && training.klWeight.isFinite) { problem("kl: must be a weight ≥ 0, not \(training.klWeight)") }
         for site in sites {
             switch site {
@@ -66,6 +70,8 @@ public struct StudyMask: Sendable, Codable, Hashable, CustomStringConvertible {
         let sites = sites.isEmpty ? [SparseInterventionStudy.defaultSite(layerCount: layerCount)] : sites
         var work: [MaskWork] = []
         for task in tasks {
+            var training = training
+            training.unitShare = unitShare ?? task.defaultUnitShare
             for steps in steps {
                 for site in sites {
                     for method in methods {

@@ -51,9 +51,8 @@ public struct Mask: StudyComponent {
         var training = MaskTrainingSettings()
         if let trainSteps { training.steps = trainSteps }
         if let batch { training.batchSize = batch }
-        if let alpha { training.unitShare = alpha }
         if let kl { training.klWeight = kl }
-        return StudyMask(methods: methods, tasks: tasks, steps: steps, sites: sites, seeds: seeds, heldOut: heldOut, training: training)
+        return StudyMask(methods: methods, tasks: tasks, steps: steps, sites: sites, seeds: seeds, heldOut: heldOut, training: training, unitShare: alpha)
     }
 
     /// Its problems are the recorded ``StudyMask``'s (``StudyDescription/problems()`` names them once).

@@ -25,7 +25,7 @@ enum MaskCommand: Command {
           --direction LIST    only these directions (number: plural, singular; gender: she, he)
           --train-steps N     training steps per run (default \(MaskTrainingSettings().steps))
           --batch N           examples per step (default \(MaskTrainingSettings().batchSize))
-          --alpha A           C0 ≤ A·D open gates on average (default \(MaskTrainingSettings().unitShare))
+          --alpha A           C0 ≤ A·D open gates on average (default: number \(SparseInterventionStudy.TaskName.number.defaultUnitShare), gender \(SparseInterventionStudy.TaskName.gender.defaultUnitShare))
           --gate-start G      Hard Concrete's initial location γ (default \(MaskTrainingSettings().initialLocation))
           --gate-lr R, --baseline-lr R   Adam's learning rates for γ and b (defaults \(MaskTrainingSettings().gateLearningRate), \(MaskTrainingSettings().baselineLearningRate))
           --kl W              weight of KL(p_original ‖ p_intervened) (default \(MaskTrainingSettings().klWeight.compactText); 0 = off)
@@ -64,7 +64,7 @@ enum MaskCommand: Command {
         guard trainSteps >= 1 else { throw UsageError("--train-steps must be at least 1, not \(trainSteps)") }
         let batch = try arguments.intOption("batch", default: MaskTrainingSettings().batchSize)
         guard batch >= 1 else { throw UsageError("--batch must be at least 1, not \(batch)") }
-        let alpha = try Double(arguments.option("alpha") ?? "\(MaskTrainingSettings().unitShare)").flatMap { $0 > 0 && $0 <= 1 ? $0 : nil }
+        let alpha = try Double(arguments.option("alpha") ?? "\(task.defaultUnitShare)").flatMap { $0 > 0 && $0 <= 1 ? $0 : nil }
         guard let alpha else { throw UsageError("--alpha must be a share in (0, 1]") }
         let kl = try Double(arguments.option("kl") ?? "\(MaskTrainingSettings().klWeight)").flatMap { $0 >= 0 && $0.isFinite ? $0 : nil }
         guard let kl else { throw UsageError("--kl must be a weight ≥ 0") }
