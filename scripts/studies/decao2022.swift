@@ -1,7 +1,8 @@
 // De Cao et al. 2022 on Gemma 3 270M (installed by scripts/setup): learned sparse interventions
 // (Hard Concrete masks) against REINFORCE and Integrated Gradients, number agreement and gender,
 // single-step and every-step edits at the residual stream of block 4 (a quarter of the way up), one seed each, the
-// default training budget (MaskTrainingSettings: 200 steps × 16 examples per direction, α = 0.02).
+// default training budget (MaskTrainingSettings: 200 steps × 16 examples per direction; α = 0.02 for
+// number, 0.1 for gender — each task's default, README: the gender sweep).
 // 12 configs; the dry run plans them at about 2.2 h on 2 cores (README: how that compares with a
 // measured config); they shard (`--shard i/n`, then `workbench merge`) and resume like every other
 // config. The report (results/decao2022/report.md) has the Table 4 and Table 6 forms, the units
