@@ -188,7 +188,7 @@ package func softmaxInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
 /// their own lanes: row by row, the maximum and the sum end in scalar reductions and half of the
 /// exponentials run on one lane.
 ///
-/// - Parameter scratch: room for 8·`count` floats.
+/// - Parameter scratch: room for `count` eight-lane vectors.
 @inlinable
 package func softmaxRowsInPlace(_ x: UnsafeMutablePointer<Float>, rows: Int, count: Int,
                                 scratch: UnsafeMutablePointer<SIMD8<Float>>) {
