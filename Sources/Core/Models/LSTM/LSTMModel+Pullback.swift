@@ -65,12 +65,8 @@ extension LSTMLayer {
                         for k in 0..<width { h[row * width + k] += carriedHidden[slot * width + k] }
                     }
                 }
-                if let pull = editPullbacks.hidden {
-                    LSTMLayer.copyRows(stepRows, from: hidden, to: &hiddenBeforeEdit!)
-                    LSTMLayer.edit(&hiddenBeforeEdit!, scratch: &hiddenScratch, rows: stepRows, with: pull)
-                }
                 // h = o ⊙ tanh(c): ∂c += ∂h ⊙ o ⊙ (1 − tanh² c), plus f_{t+1} ⊙ ∂c_{t+1}; ∂o = ∂h ⊙ tanh c.
-                let dh = hiddenBeforeEdit ?? hidden
+                let dh = LSTMLayer.pullBack(hidden, rows: stepRows, through: editPullbacks.hidden, into: &hiddenBeforeEdit, scratch: &hiddenScratch)
                 dh.scalars.withUnsafeBufferPointer { dh in
                     states.gates.scalars.withUnsafeBufferPointer { a in
                         states.cell.scalars.withUnsafeBufferPointer { c in
@@ -90,12 +86,8 @@ extension LSTMLayer {
                         }
                     }
                 }
-                if let pull = editPullbacks.cell {
-                    LSTMLayer.copyRows(stepRows, from: cell, to: &cellBeforeEdit!)
-                    LSTMLayer.edit(&cellBeforeEdit!, scratch: &cellScratch, rows: stepRows, with: pull)
-                }
                 // c_t = f ⊙ c_{t−1} + i ⊙ g: ∂i = ∂c ⊙ g, ∂f = ∂c ⊙ c_{t−1}, ∂g = ∂c ⊙ i; ∂c_{t−1} gets ∂c ⊙ f.
-                let dcBefore = cellBeforeEdit ?? cell
+                let dcBefore = LSTMLayer.pullBack(cell, rows: stepRows, through: editPullbacks.cell, into: &cellBeforeEdit, scratch: &cellScratch)
                 dcBefore.scalars.withUnsafeBufferPointer { dc in
                     states.gates.scalars.withUnsafeBufferPointer { a in
                         states.cell.scalars.withUnsafeBufferPointer { c in
@@ -115,12 +107,8 @@ extension LSTMLayer {
                         }
                     }
                 }
-                if let pull = editPullbacks.gates {
-                    LSTMLayer.copyRows(stepRows, from: gates, to: &gatesBeforeEdit!)
-                    LSTMLayer.edit(&gatesBeforeEdit!, scratch: &gateScratch, rows: stepRows, with: pull)
-                }
                 // Through the nonlinearities to the pre-activations z = W_ih x + W_hh h_{t−1} + b.
-                let dgBefore = gatesBeforeEdit ?? gates
+                let dgBefore = LSTMLayer.pullBack(gates, rows: stepRows, through: editPullbacks.gates, into: &gatesBeforeEdit, scratch: &gateScratch)
                 dgBefore.scalars.withUnsafeBufferPointer { dg in
                     activations.scalars.withUnsafeBufferPointer { a in
                         preactivations.scalars.withUnsafeMutableBufferPointer { dz in

@@ -213,6 +213,16 @@ package struct LSTMLayer: Sendable {
         squash(UnsafePointer(values), into: values, count: count, with: function)
     }
 
+    /// A step's gradient at `rows` pulled back through the edit made there: those rows copied into
+    /// `beforeEdit` and `pull` applied to them; the gradient itself when the site is not edited.
+    static func pullBack(_ gradient: Tensor, rows: [Int], through pull: ((inout Tensor) -> Void)?,
+                         into beforeEdit: inout Tensor?, scratch: inout Tensor?) -> Tensor {
+        guard let pull else { return gradient }
+        copyRows(rows, from: gradient, to: &beforeEdit!)
+        edit(&beforeEdit!, scratch: &scratch, rows: rows, with: pull)
+        return beforeEdit!
+    }
+
     /// Copies whole rows between two states of the same shape.
     static func copyRows(_ rows: [Int], from source: Tensor, to target: inout Tensor) {
         let width = source.columns
