@@ -70,27 +70,34 @@ public struct DurraniAnalysis: Sendable {
         }
         let pairs = settings.lambdaGrid.flatMap { l1 in settings.lambdaGrid.map { (l1, $0) } }
         if schedule == .shared { return lambdaSearchTogether(data, pairs: pairs, kept: kept) }
-        // (top, bottom, all) per pair; on the shared schedule the unregularised probe is the last item.
-        let together = schedule == .shared
-        let alone = together ? nil : unregularisedAccuracy()
-        let accuracies = Parallel.map(pairs.count + (together ? 1 : 0)) { index -> (Double, Double, Double) in
-            if index == pairs.count { return (0, 0, unregularisedAccuracy()) }
+        let unregularised = unregularisedAccuracy()
+        let accuracies = Parallel.map(pairs.count) { index -> (Double, Double, Double) in
             let (l1, l2) = pairs[index]
             let probe = LinearProbe.train(features: data.train.features, labels: data.train.labels,
                                           classCount: data.classCount, settings: settings.probe.with(lambda1: l1, lambda2: l2))
-            let ranking = LinearRanking.weightMass(probe)
-            let al = probe.accuracy(data.dev.features, labels: data.dev.labels)
-            let at = probe.accuracy(data.dev.features, labels: data.dev.labels, keeping: ranking.top(kept))
-            let ab = probe.accuracy(data.dev.features, labels: data.dev.labels, keeping: ranking.bottomToTop.top(kept))
-            return (at, ab, al)
+            return Self.devAccuracies(probe, data, kept: kept)
         }
-        let az = alone ?? accuracies[pairs.count].2
+        return (scored(pairs: pairs, accuracies: accuracies, unregularised: unregularised), [:])
+    }
+
+    /// (top, bottom, all): dev accuracy keeping the probe's top `kept` neurons by weight mass, its
+    /// bottom `kept`, and all of them.
+    private static func devAccuracies(_ probe: LinearProbe, _ data: ProbingData, kept: Int) -> (Double, Double, Double) {
+        let ranking = LinearRanking.weightMass(probe)
+        let al = probe.accuracy(data.dev.features, labels: data.dev.labels)
+        let at = probe.accuracy(data.dev.features, labels: data.dev.labels, keeping: ranking.top(kept))
+        let ab = probe.accuracy(data.dev.features, labels: data.dev.labels, keeping: ranking.bottomToTop.top(kept))
+        return (at, ab, al)
+    }
+
+    /// Each pair's score S = α(At − Ab) − β(Az − Al), best first (ties by λ1, then λ2).
+    private func scored(pairs: [(Float, Float)], accuracies: [(Double, Double, Double)], unregularised az: Double) -> [LambdaScore] {
         let scores = pairs.indices.map { index -> LambdaScore in
             let (at, ab, al) = accuracies[index]
             let score = settings.alpha * (at - ab) - settings.beta * (az - al)
             return LambdaScore(lambda1: pairs[index].0, lambda2: pairs[index].1, top: at, bottom: ab, unregularised: az, all: al, score: score)
         }
-        return (scores.sorted { $0.score != $1.score ? $0.score > $1.score : ($0.lambda1, $0.lambda2) < ($1.lambda1, $1.lambda2) }, [:])
+        return scores.sorted { $0.score != $1.score ? $0.score > $1.score : ($0.lambda1, $0.lambda2) < ($1.lambda1, $1.lambda2) }
     }
 
     /// ``lambdaSearch(_:)`` on the shared schedule: the grid's probes in lockstep groups of
@@ -109,23 +116,11 @@ public struct DurraniAnalysis: Sendable {
             let members = groups[group]
             let probes = LinearProbe.train(features: data.train.features, labelSets: Array(repeating: data.train.labels, count: members.count),
                                            classCount: data.classCount, settings: Array(jobs[members]))
-            return probes.map { probe in
-                let ranking = LinearRanking.weightMass(probe)
-                let al = probe.accuracy(data.dev.features, labels: data.dev.labels)
-                let at = probe.accuracy(data.dev.features, labels: data.dev.labels, keeping: ranking.top(kept))
-                let ab = probe.accuracy(data.dev.features, labels: data.dev.labels, keeping: ranking.bottomToTop.top(kept))
-                return (probe, (at, ab, al))
-            }
+            return probes.map { ($0, Self.devAccuracies($0, data, kept: kept)) }
         }
         let accuracies = grouped.flatMap { $0.map(\.1) }
         let probes = Dictionary(grouped.flatMap { $0.map(\.0) }.map { ($0.settings, $0) }, uniquingKeysWith: { first, _ in first })
-        let az = accuracies[zero].2
-        let scores = pairs.indices.map { index -> LambdaScore in
-            let (at, ab, al) = accuracies[index]
-            let score = settings.alpha * (at - ab) - settings.beta * (az - al)
-            return LambdaScore(lambda1: pairs[index].0, lambda2: pairs[index].1, top: at, bottom: ab, unregularised: az, all: al, score: score)
-        }
-        return (scores.sorted { $0.score != $1.score ? $0.score > $1.score : ($0.lambda1, $0.lambda2) < ($1.lambda1, $1.lambda2) }, probes)
+        return (scored(pairs: pairs, accuracies: accuracies, unregularised: accuracies[zero].2), probes)
     }
 
     /// Probes of the λ grid trained together in one lockstep group.
