@@ -110,7 +110,8 @@ public final class ProbingJob: @unchecked Sendable {
     /// Every pass's work in one queue on every core, taken in the passes' order: a linear probe per k,
     /// a Gaussian curve whole. A pass is visible in ``snapshot`` once all its pieces are done. (Run
     /// pass by pass, each pass ended with its last probe on one core and the others idle: every k of
-    /// `use minilm en pos 4` came 86.5 s after `use` that way, 78.9 s this way, on 2 cores.)
+    /// `use minilm en pos 4` came 86.5–90.4 s after `use` that way, 78.9–84.5 s this way, three
+    /// rounds each on 2 cores; README, "First answers".)
     private func computePasses() throws {
         let passes = self.passes
         let pieces: [(pass: Int, neuronCounts: [Int])] = passes.enumerated().flatMap { number, pass in
